@@ -1,0 +1,69 @@
+// cxsim run FILE: replications of a scenario, reported as text, JSON and CSV.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/text_report.hpp"
+#include "sim/experiment.hpp"
+#include "sim/report.hpp"
+
+namespace cx::cli {
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int) { g_interrupted.store(true); }
+}  // namespace
+
+Command addRunCommand(CLI::App& app) {
+  struct Options {
+    std::string file;
+    std::optional<int> reps;
+    std::optional<std::uint64_t> seed;
+    int threads = 0;
+    std::string json, csv;
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("run", "Simulate a scenario and report its metrics");
+  cmd->add_option("file", o->file, "Scenario file (TOML)")->required();
+  cmd->add_option("--reps", o->reps, "Replications (default: the scenario's, else 10)")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--seed", o->seed, "Random seed (default: the scenario's, else 1)");
+  cmd->add_option("--threads", o->threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--json", o->json, "Write results as JSON to PATH ('-' = stdout, nothing else printed)");
+  cmd->add_option("--csv", o->csv, "Write summary.csv and intervals.csv into DIR");
+  cmd->add_flag("--quiet,-q", o->quiet, "Print no report and no progress");
+
+  return [o]() -> int {
+    auto scenario = loadOrReport(o->file);
+    if (!scenario) return kExitBadInput;
+
+    ExperimentOptions opt;
+    opt.seed = o->seed.value_or(scenario->seed);
+    opt.replications = o->reps.value_or(scenario->replications);
+    opt.threads = o->threads;
+    opt.cancel = &g_interrupted;
+    const bool show_progress = !o->quiet && stderrIsTerminal();
+    if (show_progress) {
+      opt.progress = [](int done, int total) {
+        std::cerr << fmt::format("\rreplication {}/{}", done, total) << (done == total ? "\r\033[K" : "")
+                  << std::flush;
+      };
+    }
+    std::signal(SIGINT, onInterrupt);
+    const ExperimentResult result = runExperiment(*scenario, opt);
+    std::signal(SIGINT, SIG_DFL);
+    if (result.cancelled) std::cerr << "\ninterrupted: reporting " << result.replications << " completed replications\n";
+
+    if (!o->json.empty()) writeOutput(o->json, resultToJson(*scenario, result).dump(2) + "\n");
+    if (!o->csv.empty()) writeCsv(*scenario, result, o->csv);
+    if (!o->quiet && o->json != "-") std::cout << textReport(*scenario, result);
+    return result.replications > 0 ? kExitOk : kExitFailure;
+  };
+}
+
+}  // namespace cx::cli

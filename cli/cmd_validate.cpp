@@ -1,0 +1,28 @@
+// cxsim validate FILE...: checks scenario files and reports every error found.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+
+namespace cx::cli {
+
+Command addValidateCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("validate", "Check scenario files and report every error found");
+  auto files = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("files", *files, "Scenario files (TOML)")->required();
+  return [files] {
+    int bad = 0;
+    for (const std::string& f : *files) {
+      if (auto s = loadOrReport(f)) {
+        std::cout << f << ": ok (" << s->name << ", " << s->channels.size() << " channel"
+                  << (s->channels.size() == 1 ? "" : "s") << ")\n";
+      } else {
+        ++bad;
+      }
+    }
+    if (bad > 0) std::cerr << bad << " of " << files->size() << " file(s) have errors\n";
+    return bad == 0 ? kExitOk : kExitBadInput;
+  };
+}
+
+}  // namespace cx::cli

@@ -1,0 +1,21 @@
+// The cxsim subcommands. Each registers its options on the CLI11 app and returns the
+// process exit code when run: 0 success, 1 failure at run time (I/O), 2 bad input.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace cx::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+using Command = std::function<int()>;
+
+Command addRunCommand(CLI::App& app);
+Command addErlangCommand(CLI::App& app);
+Command addValidateCommand(CLI::App& app);
+Command addBenchCommand(CLI::App& app);
+
+}  // namespace cx::cli

@@ -1,0 +1,489 @@
+#include "sim/engine.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "sim/distributions.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/rng.hpp"
+
+namespace cx {
+
+namespace {
+
+constexpr double kDay = 86400.0;
+constexpr std::uint32_t kNil = 0xFFFFFFFFu;
+
+// Event kinds and their priorities at equal times: clock events (staffing, window edges)
+// first, then releases (service end) before abandonment before new arrivals — so an agent
+// freed at the instant a caller's patience runs out answers that caller.
+enum EventKind : std::uint32_t { kSlot, kClose, kWarmupEnd, kHorizonEnd, kServiceEnd, kAbandon, kArrival };
+constexpr int kPrioClock = 0, kPrioRelease = 1, kPrioAbandon = 2, kPrioArrival = 3;
+
+struct Contact {
+  double arrival = 0.0;
+  double answered = 0.0;
+  double handle = 0.0;
+  double patience = 0.0;
+  std::uint64_t id = 0;
+  std::uint32_t prev = kNil, next = kNil;  // FCFS queue links
+  std::uint32_t channel = 0;
+  std::uint32_t interval = 0;
+  std::uint32_t day = 0;
+  TimerId abandon;
+  bool measured = false;
+  bool waited = false;
+};
+
+struct ChannelState {
+  Sampler handle;
+  Sampler patience;
+  bool has_patience = false;
+  double balk_probability = 0.0;
+  std::vector<double> rate_per_s;   // per interval of the day / cycle
+  std::vector<int> staffing;        // per interval of the day / cycle
+  std::vector<double> busyness;     // per day (1.0 when off)
+  Rng arrival_rng, handle_rng, patience_rng, balk_rng;
+
+  int target = 0;    // agents scheduled now
+  int present = 0;   // agents on duty, including those finishing a contact over target
+  int busy = 0;
+  std::uint32_t head = kNil, tail = kNil;
+  std::uint32_t queue_len = 0;
+  bool closing = false;       // day form: after closing time, draining the queue
+  double arrival_end = 0.0;   // no arrivals at or after this time (current day / horizon)
+  double open_time = 0.0;     // day form: opening time of the current day
+
+  // The current stretch of an interval sample.
+  bool stretch_active = false;
+  double last_t = 0.0;
+  double busy_int = 0.0, staffed_int = 0.0, queue_int = 0.0;
+  IntervalSample stretch;
+
+  ChannelState(const ChannelSpec& spec, std::uint64_t seed, std::uint32_t rep)
+      : handle(spec.handle_time),
+        has_patience(spec.patience.has_value()),
+        balk_probability(spec.balk_probability),
+        arrival_rng(seed, rep, "arrivals/" + spec.id),
+        handle_rng(seed, rep, "handle/" + spec.id),
+        patience_rng(seed, rep, "patience/" + spec.id),
+        balk_rng(seed, rep, "balk/" + spec.id) {
+    if (has_patience) patience = Sampler(*spec.patience);
+  }
+
+  void advance(double now) {
+    const double dt = now - last_t;
+    busy_int += busy * dt;
+    staffed_int += present * dt;
+    queue_int += queue_len * dt;
+    last_t = now;
+  }
+};
+
+// Expands a per-interval list (1 value = constant) to `n` values.
+template <typename T>
+std::vector<T> expand(const std::vector<T>& values, int n) {
+  if (values.size() == 1) return std::vector<T>(static_cast<std::size_t>(n), values[0]);
+  return values;
+}
+
+}  // namespace
+
+struct Simulation::Impl {
+  Scenario scenario;
+  std::vector<ChannelState> channels;
+  std::vector<Contact> contacts;
+  std::vector<std::uint32_t> free_contacts;
+  EventQueue calendar;
+  EngineStats stats;
+  SimObserver* observer = nullptr;
+
+  bool day_form = false;
+  int intervals = 1;          // K: intervals per day / cycle
+  double interval_s = 3600.0;
+  double warmup_end = 0.0;    // continuous: start of the measured window
+  double horizon_end = 0.0;   // continuous: end of the measured window and of arrivals
+  bool measuring = false;
+  std::uint64_t next_contact_id = 0;
+  std::size_t in_system = 0;
+
+  // The interval the clock is in (for new stretches and contact records).
+  std::uint64_t cur_slot = 0;
+  std::uint32_t cur_interval = 0, cur_day = 0;
+  bool cur_after_close = false;
+
+  Impl(const Scenario& sc, std::uint64_t seed, std::uint32_t rep) : scenario(sc) {
+    day_form = sc.dayStructured();
+    intervals = sc.intervalsPerDay();
+    interval_s = sc.intervalSeconds();
+    if (!day_form) {
+      warmup_end = sc.warmup_hours * 3600.0;
+      horizon_end = warmup_end + sc.horizon_hours * 3600.0;
+    }
+    const int n_days = day_form ? sc.days : static_cast<int>(std::ceil(horizon_end / kDay)) + 1;
+    channels.reserve(sc.channels.size());
+    for (const ChannelSpec& spec : sc.channels) {
+      ChannelState& ch = channels.emplace_back(spec, seed, rep);
+      for (double r : expand(spec.arrivals.per_hour, intervals)) ch.rate_per_s.push_back(r / 3600.0);
+      ch.staffing = expand(spec.agents, intervals);
+      ch.busyness.assign(static_cast<std::size_t>(n_days), 1.0);
+      if (spec.arrivals.busyness_alpha > 0.0) {
+        Rng busy_rng(seed, rep, "busyness/" + spec.id);
+        const double a = spec.arrivals.busyness_alpha;
+        for (double& f : ch.busyness) f = busy_rng.gamma(a, 1.0 / a);
+      }
+    }
+  }
+
+  // ---- contacts and queues -------------------------------------------------------------
+
+  std::uint32_t newContact() {
+    std::uint32_t slot;
+    if (!free_contacts.empty()) {
+      slot = free_contacts.back();
+      free_contacts.pop_back();
+    } else {
+      slot = static_cast<std::uint32_t>(contacts.size());
+      contacts.emplace_back();
+    }
+    ++in_system;
+    stats.peak_in_system = std::max(stats.peak_in_system, in_system);
+    return slot;
+  }
+
+  void freeContact(std::uint32_t slot) {
+    free_contacts.push_back(slot);
+    --in_system;
+  }
+
+  void enqueue(ChannelState& ch, std::uint32_t slot) {
+    Contact& c = contacts[slot];
+    c.prev = ch.tail;
+    c.next = kNil;
+    if (ch.tail != kNil) contacts[ch.tail].next = slot;
+    else ch.head = slot;
+    ch.tail = slot;
+    ++ch.queue_len;
+  }
+
+  void unlink(ChannelState& ch, std::uint32_t slot) {
+    Contact& c = contacts[slot];
+    if (c.prev != kNil) contacts[c.prev].next = c.next;
+    else ch.head = c.next;
+    if (c.next != kNil) contacts[c.next].prev = c.prev;
+    else ch.tail = c.prev;
+    --ch.queue_len;
+  }
+
+  void report(const Contact& c, Outcome outcome, double now) {
+    if (!c.measured) return;
+    ContactRecord r;
+    r.id = c.id;
+    r.channel = c.channel;
+    r.interval = c.interval;
+    r.day = c.day;
+    r.outcome = outcome;
+    r.waited = c.waited;
+    r.arrival_s = c.arrival;
+    if (outcome == Outcome::Answered) {
+      r.wait_s = c.answered - c.arrival;
+      r.handle_s = c.handle;
+    } else {
+      r.wait_s = now - c.arrival;
+    }
+    observer->onContact(r);
+  }
+
+  void startService(std::uint32_t slot, double now) {
+    Contact& c = contacts[slot];
+    c.answered = now;
+    calendar.cancel(c.abandon);
+    calendar.push(now + c.handle, kPrioRelease, kServiceEnd, slot);
+  }
+
+  // Free agents take waiting contacts, oldest first.
+  void serveQueue(ChannelState& ch, double now) {
+    while (ch.busy < ch.present && ch.head != kNil) {
+      const std::uint32_t slot = ch.head;
+      unlink(ch, slot);
+      ++ch.busy;
+      startService(slot, now);
+    }
+  }
+
+  // Staffing changes take effect at once for idle agents; an agent over the new level who is
+  // busy finishes the contact first and then leaves (see onServiceEnd).
+  void setStaffing(ChannelState& ch, int target, double now) {
+    ch.advance(now);
+    ch.target = target;
+    if (ch.present < target) {
+      ch.present = target;
+      serveQueue(ch, now);
+    } else if (ch.present > target) {
+      const int idle = ch.present - ch.busy;
+      ch.present -= std::min(idle, ch.present - target);
+    }
+  }
+
+  // Day form, after closing: the last interval's agents stay until nobody waits, then go home
+  // as they finish; the drain is reported as part of the last interval.
+  void checkDrain(std::uint32_t c, double now) {
+    ChannelState& ch = channels[c];
+    if (!ch.closing) return;
+    if (ch.queue_len == 0 && ch.target > 0) setStaffing(ch, 0, now);
+    if (ch.present == 0 && ch.stretch_active) {
+      flushChannel(c, now);
+      ch.stretch_active = false;
+    }
+  }
+
+  // ---- interval samples ----------------------------------------------------------------
+
+  void flushChannel(std::uint32_t c, double now) {
+    ChannelState& ch = channels[c];
+    ch.advance(now);
+    IntervalSample& s = ch.stretch;
+    if (ch.stretch_active && now > s.start_s) {
+      s.duration_s = now - s.start_s;
+      s.busy_agent_s = ch.busy_int;
+      s.staffed_agent_s = ch.staffed_int;
+      s.queue_contact_s = ch.queue_int;
+      observer->onInterval(s);
+    }
+    ch.busy_int = ch.staffed_int = ch.queue_int = 0.0;
+    s.channel = c;
+    s.start_s = now;
+    s.slot = cur_slot;
+    s.interval = cur_interval;
+    s.day = cur_day;
+    s.after_close = cur_after_close;
+    s.staffing = ch.target;
+    ch.stretch_active = measuring;
+  }
+
+  void flushAll(double now) {
+    for (std::uint32_t c = 0; c < channels.size(); ++c) flushChannel(c, now);
+  }
+
+  // ---- arrivals ------------------------------------------------------------------------
+
+  // Piecewise-constant Poisson process: draw an exponential gap at the current piece's rate;
+  // if it crosses the piece's end, restart from that end at the next rate (memorylessness).
+  void scheduleNextArrival(std::uint32_t c, double from) {
+    ChannelState& ch = channels[c];
+    double t = from;
+    while (t < ch.arrival_end) {
+      double rate, end;
+      if (day_form) {
+        auto k = static_cast<int>((t - ch.open_time) / interval_s);
+        k = std::clamp(k, 0, intervals - 1);
+        end = ch.open_time + (k + 1) * interval_s;
+        if (end <= t) end = ch.open_time + (++k + 1) * interval_s;
+        rate = ch.rate_per_s[std::min(k, intervals - 1)] * ch.busyness[cur_day];
+      } else {
+        auto g = static_cast<std::uint64_t>(t / interval_s);
+        if ((g + 1) * interval_s <= t) ++g;
+        auto d = static_cast<std::size_t>(t / kDay);
+        if ((d + 1) * kDay <= t) ++d;
+        rate = ch.rate_per_s[g % intervals] * ch.busyness[d];
+        end = intervals > 1 ? (g + 1) * interval_s : std::numeric_limits<double>::infinity();
+        if (scenario.channels[c].arrivals.busyness_alpha > 0.0) end = std::min(end, (d + 1) * kDay);
+      }
+      end = std::min(end, ch.arrival_end);
+      if (rate > 0.0) {
+        const double next = t + ch.arrival_rng.exponential(1.0 / rate);
+        if (next < end) {
+          calendar.push(next, kPrioArrival, kArrival, c);
+          return;
+        }
+      }
+      t = end;
+    }
+  }
+
+  void onArrival(std::uint32_t c, double now) {
+    ChannelState& ch = channels[c];
+    ++stats.arrivals;
+    const std::uint32_t slot = newContact();
+    Contact& ct = contacts[slot];
+    ct.arrival = now;
+    ct.id = next_contact_id++;
+    ct.channel = c;
+    ct.measured = measuring;
+    ct.waited = false;
+    ct.abandon = TimerId{};
+    // Both durations are drawn for every contact, in arrival order, so two scenarios run on
+    // the same seed see the same customers (common random numbers).
+    ct.handle = ch.handle.sample(ch.handle_rng);
+    ct.patience = ch.has_patience ? ch.patience.sample(ch.patience_rng) : 0.0;
+    if (day_form) {
+      ct.day = cur_day;
+      ct.interval = static_cast<std::uint32_t>(
+          std::clamp(static_cast<int>((now - ch.open_time) / interval_s), 0, intervals - 1));
+    } else {
+      ct.day = static_cast<std::uint32_t>(now / kDay);
+      ct.interval = static_cast<std::uint32_t>(static_cast<std::uint64_t>(now / interval_s) %
+                                               static_cast<std::uint64_t>(intervals));
+    }
+    scheduleNextArrival(c, now);
+
+    ch.advance(now);
+    if (ch.busy < ch.present) {
+      ++ch.busy;
+      startService(slot, now);
+      return;
+    }
+    ct.waited = true;
+    if (ch.balk_probability > 0.0 && ch.balk_rng.uniform() < ch.balk_probability) {
+      report(ct, Outcome::Balked, now);
+      freeContact(slot);
+      return;
+    }
+    enqueue(ch, slot);
+    if (ch.has_patience) ct.abandon = calendar.pushTimer(now + ct.patience, kPrioAbandon, kAbandon, slot);
+  }
+
+  void onServiceEnd(std::uint32_t slot, double now) {
+    const std::uint32_t c = contacts[slot].channel;
+    ChannelState& ch = channels[c];
+    ch.advance(now);
+    report(contacts[slot], Outcome::Answered, now);
+    freeContact(slot);
+    if (ch.present > ch.target) {  // staffing dropped while this agent was busy
+      --ch.present;
+      --ch.busy;
+    } else if (ch.head != kNil) {
+      const std::uint32_t next = ch.head;
+      unlink(ch, next);
+      startService(next, now);
+    } else {
+      --ch.busy;
+    }
+    checkDrain(c, now);
+  }
+
+  void onAbandon(std::uint32_t slot, double now) {
+    const std::uint32_t c = contacts[slot].channel;
+    ChannelState& ch = channels[c];
+    ch.advance(now);
+    unlink(ch, slot);
+    report(contacts[slot], Outcome::Abandoned, now);
+    freeContact(slot);
+    checkDrain(c, now);
+  }
+
+  // ---- the clock -----------------------------------------------------------------------
+
+  double slotStart(std::uint64_t g) const {
+    if (!day_form) return static_cast<double>(g) * interval_s;
+    const std::uint64_t d = g / static_cast<std::uint64_t>(intervals);
+    const std::uint64_t k = g % static_cast<std::uint64_t>(intervals);
+    return static_cast<double>(d) * kDay + scenario.open_s + static_cast<double>(k) * interval_s;
+  }
+
+  void onSlot(std::uint64_t g, double now) {
+    const auto k = static_cast<int>(g % static_cast<std::uint64_t>(intervals));
+    cur_slot = g;
+    cur_interval = static_cast<std::uint32_t>(k);
+    cur_day = static_cast<std::uint32_t>(day_form ? g / static_cast<std::uint64_t>(intervals)
+                                                  : static_cast<std::uint64_t>(now / kDay));
+    cur_after_close = false;
+    if (day_form && k == 0) measuring = true;
+    flushAll(now);
+    for (std::uint32_t c = 0; c < channels.size(); ++c) {
+      ChannelState& ch = channels[c];
+      if (day_form && k == 0) {  // opening: a new day's arrivals
+        ch.closing = false;
+        ch.open_time = now;
+        ch.arrival_end = now + intervals * interval_s;
+        scheduleNextArrival(c, now);
+      }
+      setStaffing(ch, ch.staffing[k], now);
+      ch.stretch.staffing = ch.target;
+    }
+    if (day_form && k == intervals - 1) {
+      calendar.push(now + interval_s, kPrioClock, kClose, cur_day);
+    } else {
+      const double next = slotStart(g + 1);
+      if (day_form || next < horizon_end)
+        calendar.push(next, kPrioClock, kSlot, static_cast<std::uint32_t>(g + 1));
+    }
+  }
+
+  void onClose(std::uint32_t day, double now) {
+    cur_after_close = true;
+    flushAll(now);
+    for (std::uint32_t c = 0; c < channels.size(); ++c) {
+      channels[c].closing = true;
+      checkDrain(c, now);
+    }
+    if (static_cast<int>(day) + 1 < scenario.days)
+      calendar.push(slotStart(static_cast<std::uint64_t>(day + 1) * intervals), kPrioClock,
+                    kSlot, static_cast<std::uint32_t>((day + 1) * intervals));
+  }
+
+  void run(SimObserver& obs) {
+    observer = &obs;
+    if (day_form) {
+      calendar.push(slotStart(0), kPrioClock, kSlot, 0);
+    } else {
+      measuring = warmup_end <= 0.0;
+      for (std::uint32_t c = 0; c < channels.size(); ++c) channels[c].arrival_end = horizon_end;
+      onSlot(0, 0.0);
+      for (std::uint32_t c = 0; c < channels.size(); ++c) scheduleNextArrival(c, 0.0);
+      if (warmup_end > 0.0) calendar.push(warmup_end, kPrioClock, kWarmupEnd, 0);
+      calendar.push(horizon_end, kPrioClock, kHorizonEnd, 0);
+    }
+
+    double now = 0.0;
+    while (!calendar.empty()) {
+      const Event e = calendar.pop();
+      now = e.time;
+      ++stats.events;
+      switch (e.kind) {
+        case kArrival: onArrival(e.target, now); break;
+        case kServiceEnd: onServiceEnd(e.target, now); break;
+        case kAbandon: onAbandon(e.target, now); break;
+        case kSlot: onSlot(e.target, now); break;
+        case kClose: onClose(e.target, now); break;
+        case kWarmupEnd:
+          flushAll(now);  // discards the warm-up stretch
+          measuring = true;
+          for (auto& ch : channels) ch.stretch_active = true;
+          break;
+        case kHorizonEnd:
+          flushAll(now);
+          measuring = false;
+          for (auto& ch : channels) ch.stretch_active = false;
+          break;
+        default: assert(false && "unknown event kind");
+      }
+    }
+    // Anyone still waiting now had no agent and no patience: they leave unanswered.
+    for (ChannelState& ch : channels) {
+      while (ch.head != kNil) {
+        const std::uint32_t slot = ch.head;
+        unlink(ch, slot);
+        report(contacts[slot], Outcome::Abandoned, now);
+        freeContact(slot);
+      }
+    }
+    for (std::uint32_t c = 0; c < channels.size(); ++c)
+      if (channels[c].stretch_active) flushChannel(c, now);
+    stats.end_time_s = now;
+    stats.contact_slots = contacts.capacity();
+    stats.event_capacity = calendar.capacity();
+  }
+};
+
+Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, std::uint32_t replication)
+    : impl_(std::make_unique<Impl>(scenario, seed, replication)) {}
+Simulation::~Simulation() = default;
+void Simulation::run(SimObserver& observer) { impl_->run(observer); }
+const EngineStats& Simulation::stats() const { return impl_->stats; }
+
+}  // namespace cx

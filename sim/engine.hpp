@@ -1,0 +1,45 @@
+// The discrete-event engine for one replication of a scenario: Poisson arrivals per channel
+// (constant or per interval, with an optional daily busyness factor), FCFS queues, agents per
+// channel following a staffing schedule, patience (abandonment) and balking.
+//
+// It knows nothing of metrics: everything it observes leaves through SimObserver as contact
+// records and interval samples (records.hpp). The model is documented in docs/MODEL.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "sim/records.hpp"
+#include "sim/scenario.hpp"
+
+namespace cx {
+
+struct EngineStats {
+  std::uint64_t events = 0;             // events processed (cancelled timers excluded)
+  std::uint64_t arrivals = 0;           // contacts that arrived, measured or not
+  std::size_t peak_in_system = 0;       // most contacts in the system at once
+  std::size_t contact_slots = 0;        // contact records held (memory follows this)
+  std::size_t event_capacity = 0;       // event calendar entries allocated
+  double end_time_s = 0.0;              // simulation clock when the calendar ran dry
+};
+
+class Simulation {
+ public:
+  // The scenario must be valid (validateScenario() empty); it is copied where needed, so the
+  // caller's object may change afterwards. Random streams come from (seed, replication, ...).
+  Simulation(const Scenario& scenario, std::uint64_t seed, std::uint32_t replication);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Runs the replication to the end, reporting to `observer`. Call once.
+  void run(SimObserver& observer);
+
+  const EngineStats& stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cx

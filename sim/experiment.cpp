@@ -1,0 +1,110 @@
+#include "sim/experiment.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace cx {
+
+ReplicationMetrics runReplication(const Scenario& scenario, std::uint64_t seed,
+                                  std::uint32_t replication, EngineStats* stats) {
+  Monitor monitor(scenario);
+  Simulation sim(scenario, seed, replication);
+  sim.run(monitor);
+  if (stats) *stats = sim.stats();
+  return monitor.metrics();
+}
+
+MetricEstimates summarise(const std::vector<const MetricValues*>& values) {
+  MetricEstimates out{};
+  std::vector<double> column(values.size());
+  for (std::size_t m = 0; m < kMetricCount; ++m) {
+    for (std::size_t r = 0; r < values.size(); ++r) column[r] = (*values[r])[m];
+    out[m] = estimate(column);
+  }
+  return out;
+}
+
+ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const int total = std::max(options.replications, 0);
+  int threads = options.threads > 0 ? options.threads
+                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::max(1, std::min(threads, total));
+
+  std::vector<ReplicationMetrics> reps(static_cast<std::size_t>(total));
+  std::vector<EngineStats> engine(static_cast<std::size_t>(total));
+  std::vector<char> done(static_cast<std::size_t>(total), 0);
+  std::atomic<int> next{0};
+  std::atomic<int> finished{0};
+  std::mutex progress_mutex;
+
+  auto worker = [&] {
+    for (;;) {
+      if (options.cancel && options.cancel->load()) return;
+      const int r = next.fetch_add(1);
+      if (r >= total) return;
+      const auto i = static_cast<std::size_t>(r);
+      reps[i] = runReplication(scenario, options.seed, static_cast<std::uint32_t>(r), &engine[i]);
+      done[i] = 1;
+      const int n = ++finished;
+      if (options.progress) {
+        std::lock_guard lock(progress_mutex);
+        options.progress(n, total);
+      }
+    }
+  };
+  if (threads == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+
+  ExperimentResult result;
+  result.seed = options.seed;
+  result.threads = threads;
+  // Keep the completed replications in order; on cancel, only the unbroken prefix, so a
+  // cancelled run equals a shorter run with the same seed.
+  std::size_t kept = 0;
+  while (kept < done.size() && done[kept]) ++kept;
+  result.cancelled = kept < static_cast<std::size_t>(total);
+  reps.resize(kept);
+  result.reps = std::move(reps);
+  result.replications = static_cast<int>(kept);
+  for (std::size_t r = 0; r < kept; ++r) {
+    const EngineStats& s = engine[r];
+    result.engine.events += s.events;
+    result.engine.arrivals += s.arrivals;
+    result.engine.peak_in_system = std::max(result.engine.peak_in_system, s.peak_in_system);
+    result.engine.contact_slots = std::max(result.engine.contact_slots, s.contact_slots);
+    result.engine.event_capacity = std::max(result.engine.event_capacity, s.event_capacity);
+  }
+
+  std::vector<const MetricValues*> column;
+  auto collect = [&](auto&& pick) {
+    column.clear();
+    for (const auto& rep : result.reps) column.push_back(&pick(rep));
+    return summarise(column);
+  };
+  result.overall = collect([](const ReplicationMetrics& m) -> const MetricValues& { return m.overall; });
+  const std::size_t n_channels = scenario.channels.size();
+  const auto n_intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
+  for (std::size_t c = 0; c < n_channels; ++c)
+    result.channels.push_back(
+        collect([c](const ReplicationMetrics& m) -> const MetricValues& { return m.channels[c]; }));
+  result.interval_channels.resize(n_intervals);
+  for (std::size_t k = 0; k < n_intervals; ++k) {
+    result.intervals.push_back(
+        collect([k](const ReplicationMetrics& m) -> const MetricValues& { return m.intervals[k]; }));
+    for (std::size_t c = 0; c < n_channels; ++c)
+      result.interval_channels[k].push_back(collect(
+          [k, c](const ReplicationMetrics& m) -> const MetricValues& { return m.interval_channels[k][c]; }));
+  }
+  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace cx

@@ -1,0 +1,164 @@
+#include "sim/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace cx {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
+
+const std::array<MetricInfo, kMetricCount> kMetrics = {{
+    {Metric::Offered, "offered", "offered", "", Better::Neither, true},
+    {Metric::Answered, "answered", "answered", "", Better::Higher, true},
+    {Metric::Abandoned, "abandoned", "abandoned", "", Better::Lower, true},
+    {Metric::Balked, "balked", "balked", "", Better::Lower, true},
+    {Metric::AbandonRate, "abandon_rate", "abandon rate", "%", Better::Lower, false},
+    {Metric::PWait, "p_wait", "P(wait)", "%", Better::Lower, false},
+    {Metric::AsaS, "asa_s", "ASA", "s", Better::Lower, false},
+    {Metric::ServiceLevel, "service_level", "service level", "%", Better::Higher, false},
+    {Metric::Occupancy, "occupancy", "occupancy", "%", Better::Neither, false},
+    {Metric::AhtS, "aht_s", "AHT", "s", Better::Lower, false},
+    {Metric::WaitAllS, "wait_all_s", "mean wait (all)", "s", Better::Lower, false},
+    {Metric::QueueMean, "queue_mean", "mean queue", "", Better::Lower, false},
+    {Metric::BusyMean, "busy_mean", "agents busy", "", Better::Neither, false},
+    {Metric::AgentsMean, "agents_mean", "agents staffed", "", Better::Neither, false},
+}};
+}  // namespace
+
+const MetricInfo& metricInfo(Metric metric) { return kMetrics[static_cast<std::size_t>(metric)]; }
+const std::array<MetricInfo, kMetricCount>& allMetrics() { return kMetrics; }
+
+bool metricByName(std::string_view name, Metric& out) {
+  for (const auto& m : kMetrics)
+    if (name == m.name) {
+      out = m.metric;
+      return true;
+    }
+  return false;
+}
+
+void Tally::add(const ContactRecord& r, double threshold_s) {
+  offered += 1;
+  if (r.waited) waited += 1;
+  wait_all_s += r.wait_s;
+  switch (r.outcome) {
+    case Outcome::Answered:
+      answered += 1;
+      wait_answered_s += r.wait_s;
+      handle_s += r.handle_s;
+      if (r.wait_s <= threshold_s) within_sl += 1;
+      break;
+    case Outcome::Balked:
+      balked += 1;
+      abandoned += 1;
+      break;
+    case Outcome::Abandoned:
+      abandoned += 1;
+      break;
+  }
+}
+
+void Tally::add(const IntervalSample& s) {
+  busy_agent_s += s.busy_agent_s;
+  staffed_agent_s += s.staffed_agent_s;
+  queue_contact_s += s.queue_contact_s;
+  duration_s += s.duration_s;
+}
+
+void Tally::addParallel(const Tally& o) {
+  const double d = std::max(duration_s, o.duration_s);
+  *this += o;
+  duration_s = d;
+}
+
+Tally& Tally::operator+=(const Tally& o) {
+  offered += o.offered;
+  answered += o.answered;
+  abandoned += o.abandoned;
+  balked += o.balked;
+  waited += o.waited;
+  within_sl += o.within_sl;
+  wait_answered_s += o.wait_answered_s;
+  wait_all_s += o.wait_all_s;
+  handle_s += o.handle_s;
+  busy_agent_s += o.busy_agent_s;
+  staffed_agent_s += o.staffed_agent_s;
+  queue_contact_s += o.queue_contact_s;
+  duration_s += o.duration_s;
+  return *this;
+}
+
+MetricValues Tally::values() const {
+  MetricValues v{};
+  auto set = [&v](Metric m, double x) { v[static_cast<std::size_t>(m)] = x; };
+  const double ended = answered + abandoned;
+  set(Metric::Offered, offered);
+  set(Metric::Answered, answered);
+  set(Metric::Abandoned, abandoned);
+  set(Metric::Balked, balked);
+  set(Metric::AbandonRate, ratio(abandoned, ended));
+  set(Metric::PWait, ratio(waited, offered));
+  set(Metric::AsaS, ratio(wait_answered_s, answered));
+  set(Metric::ServiceLevel, ratio(within_sl, ended));
+  set(Metric::Occupancy, ratio(busy_agent_s, staffed_agent_s));
+  set(Metric::AhtS, ratio(handle_s, answered));
+  set(Metric::WaitAllS, ratio(wait_all_s, offered));
+  set(Metric::QueueMean, ratio(queue_contact_s, duration_s));
+  set(Metric::BusyMean, ratio(busy_agent_s, duration_s));
+  set(Metric::AgentsMean, ratio(staffed_agent_s, duration_s));
+  return v;
+}
+
+Monitor::Monitor(const Scenario& scenario)
+    : channels_(scenario.channels.size()),
+      intervals_(static_cast<std::size_t>(scenario.intervalsPerDay())),
+      cells_(channels_ * intervals_) {
+  for (const auto& ch : scenario.channels) threshold_s_.push_back(ch.service_level.threshold_s);
+}
+
+void Monitor::onContact(const ContactRecord& r) {
+  cells_[r.interval * channels_ + r.channel].add(r, threshold_s_[r.channel]);
+}
+
+void Monitor::onInterval(const IntervalSample& s) {
+  cells_[s.interval * channels_ + s.channel].add(s);
+}
+
+ReplicationMetrics Monitor::metrics() const {
+  ReplicationMetrics m;
+  std::vector<Tally> per_channel(channels_);
+  Tally all;
+  m.interval_channels.resize(intervals_);
+  for (std::size_t k = 0; k < intervals_; ++k) {
+    Tally interval_all;
+    for (std::size_t c = 0; c < channels_; ++c) {
+      const Tally& t = tally(k, c);
+      m.interval_channels[k].push_back(t.values());
+      interval_all.addParallel(t);
+      per_channel[c] += t;
+    }
+    m.intervals.push_back(interval_all.values());
+  }
+  for (const Tally& t : per_channel) {
+    m.channels.push_back(t.values());
+    all.addParallel(t);
+  }
+  m.overall = all.values();
+  return m;
+}
+
+}  // namespace cx
+
+namespace cx {
+const char* toString(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::Answered: return "answered";
+    case Outcome::Abandoned: return "abandoned";
+    case Outcome::Balked: return "balked";
+  }
+  return "?";
+}
+}  // namespace cx

@@ -1,0 +1,91 @@
+// Metrics (DESIGN.md §3) computed from contact records and interval samples: the Monitor is
+// the SimObserver that folds them into tallies per channel × interval, per channel, per
+// interval and overall, for one replication.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "sim/records.hpp"
+#include "sim/scenario.hpp"
+
+namespace cx {
+
+enum class Metric : int {
+  Offered,       // contacts that arrived
+  Answered,      // reached an agent
+  Abandoned,     // left (or balked) before an agent answered
+  Balked,        // of which left at once on finding no free agent
+  AbandonRate,   // abandoned / (answered + abandoned)
+  PWait,         // share of arrivals that found no free agent
+  AsaS,          // mean wait of answered contacts
+  ServiceLevel,  // answered within the threshold / (answered + abandoned)
+  Occupancy,     // busy agent time / staffed agent time
+  AhtS,          // mean handle time of answered contacts
+  WaitAllS,      // mean time in queue of all contacts (abandoned and balked included)
+  QueueMean,     // time-average number of contacts waiting
+  BusyMean,      // time-average number of agents handling contacts
+  AgentsMean,    // time-average number of agents present
+  Count_
+};
+constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::Count_);
+
+enum class Better { Higher, Lower, Neither };
+
+struct MetricInfo {
+  Metric metric;
+  const char* name;   // as in JSON and CSV: "service_level"
+  const char* label;  // for people: "service level"
+  const char* unit;   // "s", "%", "" ...
+  Better better;
+  bool is_count;      // a total over the measured window (not a rate or mean)
+};
+const MetricInfo& metricInfo(Metric metric);
+const std::array<MetricInfo, kMetricCount>& allMetrics();
+// Finds a metric by its JSON name; returns false if there is none.
+bool metricByName(std::string_view name, Metric& out);
+
+using MetricValues = std::array<double, kMetricCount>;  // NaN where undefined (e.g. no answers)
+
+// Sums that metrics are ratios of; adding two tallies pools their contacts and time.
+struct Tally {
+  double offered = 0, answered = 0, abandoned = 0, balked = 0, waited = 0, within_sl = 0;
+  double wait_answered_s = 0, wait_all_s = 0, handle_s = 0;
+  double busy_agent_s = 0, staffed_agent_s = 0, queue_contact_s = 0, duration_s = 0;
+
+  void add(const ContactRecord& r, double threshold_s);
+  void add(const IntervalSample& s);
+  // Same stretch of time, more contacts and agents (another channel): durations don't add.
+  void addParallel(const Tally& other);
+  Tally& operator+=(const Tally& other);  // other stretches of time: durations add
+  MetricValues values() const;
+};
+
+// Metric values of one replication.
+struct ReplicationMetrics {
+  MetricValues overall{};
+  std::vector<MetricValues> channels;                         // [channel]
+  std::vector<MetricValues> intervals;                        // [interval], all channels
+  std::vector<std::vector<MetricValues>> interval_channels;   // [interval][channel]
+};
+
+class Monitor final : public SimObserver {
+ public:
+  explicit Monitor(const Scenario& scenario);
+  void onContact(const ContactRecord& record) override;
+  void onInterval(const IntervalSample& sample) override;
+
+  const Tally& tally(std::size_t interval, std::size_t channel) const {
+    return cells_[interval * channels_ + channel];
+  }
+  ReplicationMetrics metrics() const;
+
+ private:
+  std::size_t channels_ = 0, intervals_ = 0;
+  std::vector<double> threshold_s_;
+  std::vector<Tally> cells_;  // [interval][channel]
+};
+
+}  // namespace cx

@@ -1,0 +1,54 @@
+// What leaves the engine (DESIGN.md §4): flat per-contact records and per-interval samples,
+// through one observer interface. Metrics, CSAT, churn and cost are computed from these,
+// never from engine internals.
+#pragma once
+
+#include <cstdint>
+
+namespace cx {
+
+enum class Outcome : std::uint8_t {
+  Answered,   // reached an agent
+  Abandoned,  // left the queue before an agent answered (patience ran out)
+  Balked,     // left at once on finding no free agent
+};
+const char* toString(Outcome outcome);
+
+// One contact, reported when its outcome is final (answered contacts: when service ends).
+// Only contacts arriving inside the measured window are reported.
+struct ContactRecord {
+  std::uint64_t id = 0;        // arrival order within the replication (all channels)
+  std::uint32_t channel = 0;   // index into Scenario::channels
+  std::uint32_t interval = 0;  // report interval of the arrival (time of day / cycle position)
+  std::uint32_t day = 0;       // day (day form) or 24-hour period (continuous form) of arrival
+  Outcome outcome = Outcome::Answered;
+  bool waited = false;         // found no free agent on arrival
+  double arrival_s = 0.0;      // simulation time of arrival
+  double wait_s = 0.0;         // time in queue until answered or gone (0 for balked)
+  double handle_s = 0.0;       // service time (answered only)
+};
+
+// Time-weighted state of one channel over a stretch of one interval (inside the measured
+// window). Integrals, not averages, so stretches add up: mean = integral / duration_s.
+struct IntervalSample {
+  std::uint32_t channel = 0;
+  std::uint32_t interval = 0;  // report interval, as in ContactRecord
+  std::uint32_t day = 0;
+  std::uint64_t slot = 0;      // absolute interval number since time 0
+  bool after_close = false;    // day form: the drain after closing, added to the last interval
+  double start_s = 0.0;
+  double duration_s = 0.0;
+  double busy_agent_s = 0.0;     // ∫ agents handling a contact
+  double staffed_agent_s = 0.0;  // ∫ agents present (on duty, or finishing a contact)
+  double queue_contact_s = 0.0;  // ∫ contacts waiting
+  int staffing = 0;              // agents scheduled for the interval
+};
+
+class SimObserver {
+ public:
+  virtual ~SimObserver() = default;
+  virtual void onContact(const ContactRecord& record) = 0;
+  virtual void onInterval(const IntervalSample& sample) = 0;
+};
+
+}  // namespace cx

@@ -1,0 +1,165 @@
+#include "sim/report.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace cx {
+
+namespace {
+
+nlohmann::ordered_json number(double x) {
+  if (!std::isfinite(x)) return nullptr;
+  return x;
+}
+
+nlohmann::ordered_json estimatesJson(const MetricEstimates& est) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const MetricInfo& m : allMetrics()) {
+    const Estimate& e = est[static_cast<std::size_t>(m.metric)];
+    j[m.name] = {{"mean", number(e.mean)}, {"ci95", number(e.ci95)}};
+  }
+  return j;
+}
+
+nlohmann::ordered_json distJson(const DistSpec& d) {
+  nlohmann::ordered_json j = {{"dist", toString(d.kind)}, {"mean_s", d.mean_s}};
+  if (d.kind == DistSpec::Kind::Lognormal || d.kind == DistSpec::Kind::Gamma) j["cv"] = d.cv;
+  if (d.kind == DistSpec::Kind::Empirical) {
+    j["values"] = d.values_s.size();
+    if (!d.source.empty()) j["file"] = d.source;
+  }
+  return j;
+}
+
+template <typename T>
+nlohmann::ordered_json listOrScalar(const std::vector<T>& v) {
+  if (v.size() == 1) return v[0];
+  return v;
+}
+
+nlohmann::ordered_json scenarioJson(const Scenario& s) {
+  nlohmann::ordered_json j;
+  j["name"] = s.name;
+  if (!s.source_path.empty()) j["file"] = s.source_path.string();
+  if (s.dayStructured()) {
+    j["days"] = s.days;
+    j["open"] = fmt::format("{:02}:{:02}", static_cast<int>(s.open_s) / 3600,
+                            static_cast<int>(s.open_s) % 3600 / 60);
+  } else {
+    j["horizon_hours"] = s.horizon_hours;
+    j["warmup_hours"] = s.warmup_hours;
+  }
+  j["interval_minutes"] = s.interval_minutes;
+  j["intervals"] = s.intervalsPerDay();
+  nlohmann::ordered_json channels = nlohmann::ordered_json::array();
+  for (const ChannelSpec& c : s.channels) {
+    nlohmann::ordered_json cj;
+    cj["id"] = c.id;
+    cj["kind"] = toString(c.kind);
+    cj["agents"] = listOrScalar(c.agents);
+    cj["arrivals_per_hour"] = listOrScalar(c.arrivals.per_hour);
+    if (c.arrivals.busyness_alpha > 0) cj["busyness_alpha"] = c.arrivals.busyness_alpha;
+    cj["handle_time"] = distJson(c.handle_time);
+    if (c.patience) cj["patience"] = distJson(*c.patience);
+    cj["balk_probability"] = c.balk_probability;
+    cj["service_level"] = {{"threshold_s", c.service_level.threshold_s},
+                           {"target", c.service_level.target}};
+    channels.push_back(std::move(cj));
+  }
+  j["channels"] = std::move(channels);
+  return j;
+}
+
+std::string csvField(double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string(); }
+
+std::string csvHeader() {
+  std::string h;
+  for (const MetricInfo& m : allMetrics()) h += fmt::format(",{0},{0}_ci95", m.name);
+  return h;
+}
+
+std::string csvValues(const MetricEstimates& est) {
+  std::string line;
+  for (const Estimate& e : est) line += "," + csvField(e.mean) + "," + csvField(e.ci95);
+  return line;
+}
+
+std::ofstream openForWrite(const std::filesystem::path& file) {
+  std::ofstream out(file);
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+  return out;
+}
+
+}  // namespace
+
+std::string intervalLabel(const Scenario& scenario, int interval) {
+  const double offset = interval * scenario.intervalSeconds();
+  if (scenario.dayStructured()) {
+    const auto t = static_cast<long>(std::lround(scenario.open_s + offset));
+    return fmt::format("{:02}:{:02}", t / 3600 % 24, t % 3600 / 60);
+  }
+  const auto t = static_cast<long>(std::lround(offset));
+  return fmt::format("+{:02}:{:02}", t / 3600, t % 3600 / 60);
+}
+
+nlohmann::ordered_json resultToJson(const Scenario& scenario, const ExperimentResult& result) {
+  nlohmann::ordered_json j;
+  j["scenario"] = scenarioJson(scenario);
+  j["reps"] = result.replications;
+  j["seed"] = result.seed;
+  j["overall"] = estimatesJson(result.overall);
+  nlohmann::ordered_json channels = nlohmann::ordered_json::object();
+  for (std::size_t c = 0; c < scenario.channels.size(); ++c)
+    channels[scenario.channels[c].id] = estimatesJson(result.channels[c]);
+  j["channels"] = std::move(channels);
+  nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
+  for (std::size_t k = 0; k < result.intervals.size(); ++k) {
+    nlohmann::ordered_json ij;
+    ij["index"] = k;
+    ij["start"] = intervalLabel(scenario, static_cast<int>(k));
+    ij["start_s"] = (scenario.dayStructured() ? scenario.open_s : 0.0) +
+                    static_cast<double>(k) * scenario.intervalSeconds();
+    ij["overall"] = estimatesJson(result.intervals[k]);
+    nlohmann::ordered_json per_channel = nlohmann::ordered_json::object();
+    for (std::size_t c = 0; c < scenario.channels.size(); ++c)
+      per_channel[scenario.channels[c].id] = estimatesJson(result.interval_channels[k][c]);
+    ij["channels"] = std::move(per_channel);
+    intervals.push_back(std::move(ij));
+  }
+  j["intervals"] = std::move(intervals);
+  j["run"] = {{"threads", result.threads},
+              {"wall_s", result.wall_s},
+              {"cancelled", result.cancelled},
+              {"events", result.engine.events},
+              {"arrivals", result.engine.arrivals}};
+  return j;
+}
+
+void writeCsv(const Scenario& scenario, const ExperimentResult& result,
+              const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+
+  auto summary = openForWrite(dir / "summary.csv");
+  summary << "scope" << csvHeader() << "\n";
+  summary << "overall" << csvValues(result.overall) << "\n";
+  for (std::size_t c = 0; c < scenario.channels.size(); ++c)
+    summary << scenario.channels[c].id << csvValues(result.channels[c]) << "\n";
+
+  auto intervals = openForWrite(dir / "intervals.csv");
+  intervals << "interval,start,channel" << csvHeader() << "\n";
+  for (std::size_t k = 0; k < result.intervals.size(); ++k) {
+    const std::string label = intervalLabel(scenario, static_cast<int>(k));
+    for (std::size_t c = 0; c < scenario.channels.size(); ++c)
+      intervals << k << "," << label << "," << scenario.channels[c].id
+                << csvValues(result.interval_channels[k][c]) << "\n";
+    intervals << k << "," << label << ",all" << csvValues(result.intervals[k]) << "\n";
+  }
+  if (!summary || !intervals) throw std::runtime_error(fmt::format("error writing CSV files in {}", dir.string()));
+}
+
+}  // namespace cx

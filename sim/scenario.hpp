@@ -1,0 +1,147 @@
+// Scenario: the plain data a scenario file describes (DESIGN.md §5).
+//
+// Loading and validation live in scenario_load.cpp; the engine, the analytic module and the
+// front ends read this struct and never the TOML. Everything here is in seconds unless the
+// name says otherwise.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cx {
+
+// Where a value came from in its file, for error messages. line/column are 1-based; 0 = unknown.
+struct SourceLoc {
+  int line = 0;
+  int column = 0;
+};
+
+// A random duration: handle time, patience, ...
+struct DistSpec {
+  enum class Kind { Exponential, Lognormal, Gamma, Deterministic, Empirical };
+  Kind kind = Kind::Exponential;
+  double mean_s = 0.0;          // all kinds (for empirical: the mean of `values_s`)
+  double cv = 1.0;              // lognormal and gamma: coefficient of variation (sd / mean)
+  std::vector<double> values_s; // empirical: the observed values, drawn uniformly
+  std::string source;           // empirical: the CSV file it came from, if any (for reports)
+
+  // Well-formed specs for code (tests, the studio's editor): every field filled consistently.
+  // `cv` is the true CV of the distribution for every kind (1 for exponential, 0 for
+  // deterministic, the sample CV of the values for empirical).
+  static DistSpec exponential(double mean_s);
+  static DistSpec lognormal(double mean_s, double cv);
+  static DistSpec gamma(double mean_s, double cv);
+  static DistSpec deterministic(double value_s);
+  static DistSpec empirical(std::vector<double> values_s, std::string source = {});
+};
+
+// The names used in scenario files ("exponential", "voice", ...), and back.
+const char* toString(DistSpec::Kind kind);
+std::optional<DistSpec::Kind> distKindFromString(std::string_view name);
+
+enum class ChannelKind { Voice, Chat, Email, Messaging };
+const char* toString(ChannelKind kind);
+std::optional<ChannelKind> channelKindFromString(std::string_view name);
+
+struct ServiceLevelSpec {
+  double threshold_s = 20.0;  // answered within this counts as "in service level"
+  double target = 0.8;        // the share the operation aims for (for colours, staffing)
+};
+
+struct ArrivalSpec {
+  // Poisson rate per hour: one value = constant; several = one per interval (piecewise
+  // constant, `Scenario::interval_minutes` long each, starting at the opening time).
+  std::vector<double> per_hour;
+  // Daily busyness factor Gamma(alpha, 1/alpha) multiplying all of a day's rates; 0 = off.
+  double busyness_alpha = 0.0;
+
+  // The rate in interval `i` of the day (or cycle): a single value applies to every interval,
+  // a list is indexed cyclically. Requires a non-empty `per_hour` (validateScenario checks).
+  double perHourAt(int interval) const {
+    return per_hour[per_hour.size() == 1 ? 0 : static_cast<std::size_t>(interval) % per_hour.size()];
+  }
+};
+
+struct ChannelSpec {
+  std::string id;
+  ChannelKind kind = ChannelKind::Voice;
+  // Agents dedicated to this channel: one value = constant; several = one per interval.
+  std::vector<int> agents;
+  ArrivalSpec arrivals;
+  DistSpec handle_time;
+  std::optional<DistSpec> patience;  // absent: nobody abandons
+  double balk_probability = 0.0;     // leaves at once when no agent is free on arrival
+  ServiceLevelSpec service_level;
+  SourceLoc loc;  // of the [[channels]] table
+
+  // Agents in interval `i`, with the same rule as ArrivalSpec::perHourAt.
+  int agentsAt(int interval) const {
+    return agents[agents.size() == 1 ? 0 : static_cast<std::size_t>(interval) % agents.size()];
+  }
+};
+
+struct Scenario {
+  std::string name;
+  std::filesystem::path source_path;  // empty when built in code
+
+  // Time structure. Exactly one of the two forms:
+  //  - continuous: `horizon_hours` measured after `warmup_hours` (days == 0);
+  //  - day-structured: `days` days, each open from `open_s` (seconds after midnight) for
+  //    `intervalsPerDay()` intervals; each day starts empty, so there is no warm-up.
+  double horizon_hours = 0.0;
+  double warmup_hours = 0.0;
+  int days = 0;
+  double open_s = 0.0;
+  // Length of one interval. Per-interval lists in a continuous scenario start at time 0
+  // (the start of the warm-up) and repeat once they run out.
+  double interval_minutes = 60.0;
+
+  std::uint64_t seed = 1;  // default seed for `cxsim run`
+  int replications = 10;   // default replication count
+
+  std::vector<ChannelSpec> channels;
+
+  bool dayStructured() const { return days > 0; }
+  // Number of intervals per day (day form) or per repeating cycle (continuous form): the
+  // length of the per-interval lists, 1 when every rate and staffing level is constant. A list
+  // of one value counts as a constant; all longer lists must have the same length.
+  int intervalsPerDay() const;
+  double intervalSeconds() const { return interval_minutes * 60.0; }
+};
+
+// One problem found in a scenario file.
+struct Diagnostic {
+  std::string file;
+  SourceLoc loc;
+  std::string key;      // dotted path, e.g. "channels[0].handle_time.mean_s"
+  std::string message;  // what was expected (and what was found)
+  std::string format() const;  // "file:line:col: key: message"
+};
+
+// Thrown by the loader with every problem it found (not just the first).
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<Diagnostic> diagnostics);
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+// Parse and validate a scenario file. Throws ScenarioError (never anything else for bad
+// content; std::bad_alloc aside). Relative CSV paths are resolved against the file's folder.
+Scenario loadScenario(const std::filesystem::path& file);
+// The same from text already in memory; `name_for_errors` is used as the file name.
+Scenario parseScenario(std::string_view toml_text, const std::string& name_for_errors,
+                       const std::filesystem::path& base_dir = {});
+
+// Check a scenario built in code (tests, the studio's editor) with the same rules as the
+// loader; returns the problems found (empty = valid).
+std::vector<Diagnostic> validateScenario(const Scenario& scenario);
+
+}  // namespace cx

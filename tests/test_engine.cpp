@@ -1,0 +1,324 @@
+// The engine's mechanics: the event calendar, random streams, samplers, staffing changes,
+// warm-up, determinism and bounded memory. Statistical validation against queueing theory is
+// in test_validation.cpp.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "sim/distributions.hpp"
+#include "sim/engine.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/experiment.hpp"
+#include "sim/metrics.hpp"
+#include "sim/rng.hpp"
+#include "test_support.hpp"
+
+using namespace cx;
+using namespace cx::test;
+
+namespace {
+
+// Keeps every record and sample of a run.
+struct Recorder final : SimObserver {
+  std::vector<ContactRecord> contacts;
+  std::vector<IntervalSample> samples;
+  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
+  void onInterval(const IntervalSample& s) override { samples.push_back(s); }
+};
+
+// FNV-1a over the bytes of each record's fields: a fingerprint of a run.
+struct Hasher final : SimObserver {
+  std::uint64_t h = 0xCBF29CE484222325ULL;
+  std::uint64_t n = 0;
+  template <typename T>
+  void mix(const T& x) {
+    const auto* p = reinterpret_cast<const unsigned char*>(&x);
+    for (std::size_t i = 0; i < sizeof(T); ++i) h = (h ^ p[i]) * 0x100000001B3ULL;
+  }
+  void onContact(const ContactRecord& r) override {
+    ++n;
+    mix(r.id), mix(r.channel), mix(r.interval), mix(r.day), mix(r.outcome), mix(r.waited);
+    mix(r.arrival_s), mix(r.wait_s), mix(r.handle_s);
+  }
+  void onInterval(const IntervalSample& s) override {
+    mix(s.slot), mix(s.duration_s), mix(s.busy_agent_s), mix(s.staffed_agent_s), mix(s.queue_contact_s);
+  }
+};
+
+Scenario twoChannelDay() {
+  Scenario s;
+  s.name = "two channels";
+  s.days = 3;
+  s.open_s = 8 * 3600;
+  s.interval_minutes = 60;
+  ChannelSpec phone;
+  phone.id = "phone";
+  phone.agents = {10, 14, 12};
+  phone.arrivals.per_hour = {100, 180, 120};
+  phone.arrivals.busyness_alpha = 40;
+  phone.handle_time = lognormal(240, 1.1);
+  phone.patience = exponential(300);
+  phone.balk_probability = 0.05;
+  ChannelSpec chat = phone;
+  chat.id = "chat";
+  chat.kind = ChannelKind::Chat;
+  chat.agents = {5, 6, 5};
+  chat.arrivals.per_hour = {40, 60, 50};
+  chat.arrivals.busyness_alpha = 0;
+  chat.handle_time = exponential(500);
+  chat.patience = exponential(200);
+  chat.service_level.threshold_s = 60;
+  s.channels = {phone, chat};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("engine: event calendar orders by time, then priority, then scheduling order") {
+  EventQueue q;
+  q.push(5.0, 3, 1, 100);
+  q.push(5.0, 1, 1, 101);
+  q.push(2.0, 3, 1, 102);
+  q.push(5.0, 1, 1, 103);
+  q.push(5.0, 0, 1, 104);
+  std::vector<std::uint32_t> order;
+  while (!q.empty()) order.push_back(q.pop().target);
+  CHECK(order == std::vector<std::uint32_t>{102, 104, 101, 103, 100});
+}
+
+TEST_CASE("engine: cancelled timers never fire and the calendar stays small") {
+  EventQueue q;
+  std::vector<TimerId> timers;
+  for (std::uint32_t i = 0; i < 10000; ++i) timers.push_back(q.pushTimer(1.0 + i, 2, 7, i));
+  for (std::uint32_t i = 0; i < 10000; ++i)
+    if (i % 10 != 0) q.cancel(timers[i]);
+  q.cancel(timers[1]);  // twice: no effect
+  CHECK(q.size() == 1000);
+  std::set<std::uint32_t> fired;
+  while (!q.empty()) fired.insert(q.pop().target);
+  CHECK(fired.size() == 1000);
+  for (std::uint32_t t : fired) CHECK(t % 10 == 0);
+  q.cancel(timers[0]);  // already fired: no effect
+  CHECK(q.empty());
+
+  // A steady stream of timers almost all cancelled: entries held stay bounded.
+  EventQueue steady;
+  double now = 0;
+  for (int i = 0; i < 200000; ++i) {
+    now += 1.0;
+    TimerId t = steady.pushTimer(now + 1000.0, 2, 1, 0);
+    steady.push(now + 0.5, 1, 2, 0);
+    steady.pop();
+    steady.cancel(t);
+  }
+  CHECK(steady.capacity() < 4096);
+  CHECK(steady.timerSlots() < 16);
+}
+
+TEST_CASE("engine: random streams depend on seed, replication and purpose only") {
+  Rng a(42, 3, "arrivals/phone"), b(42, 3, "arrivals/phone");
+  for (int i = 0; i < 1000; ++i) REQUIRE(a.next() == b.next());
+  std::set<std::uint64_t> firsts;
+  for (auto [seed, rep, purpose] : {std::tuple{42, 3, "arrivals/phone"}, {43, 3, "arrivals/phone"},
+                                    {42, 4, "arrivals/phone"}, {42, 3, "arrivals/chat"},
+                                    {42, 3, "handle/phone"}})
+    firsts.insert(Rng(seed, rep, purpose).next());
+  CHECK(firsts.size() == 5);
+  // Uniform draws are strictly inside (0, 1) and have the right mean and variance.
+  Rng u(1, 0, "u");
+  double sum = 0, sum2 = 0;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) {
+    const double x = u.uniform();
+    REQUIRE(x > 0.0);
+    REQUIRE(x < 1.0);
+    sum += x;
+    sum2 += x * x;
+  }
+  CHECK(std::fabs(sum / n - 0.5) < 4 * std::sqrt(1.0 / 12 / n));
+  CHECK(std::fabs(sum2 / n - 1.0 / 3) < 4 * std::sqrt(4.0 / 45 / n));
+}
+
+TEST_CASE("engine: samplers have the mean and coefficient of variation asked for") {
+  struct Case {
+    DistSpec spec;
+    double cv;
+  };
+  DistSpec gamma_small;
+  gamma_small.kind = DistSpec::Kind::Gamma;
+  gamma_small.mean_s = 50;
+  gamma_small.cv = 1.6;  // shape < 1
+  DistSpec gamma_large = gamma_small;
+  gamma_large.cv = 0.4;
+  DistSpec empirical;
+  empirical.kind = DistSpec::Kind::Empirical;
+  empirical.values_s = {10, 20, 20, 70};
+  empirical.mean_s = 30;
+  const double empirical_cv = std::sqrt((400.0 + 100 + 100 + 1600) / 4) / 30;
+  const std::vector<Case> cases = {{exponential(240), 1.0},   {lognormal(300, 1.1), 1.1},
+                                   {lognormal(60, 0.3), 0.3}, {gamma_small, 1.6},
+                                   {gamma_large, 0.4},        {deterministic(90), 0.0},
+                                   {empirical, empirical_cv}};
+  for (const Case& c : cases) {
+    Sampler s(c.spec);
+    Rng rng(7, 0, "sampler");
+    const int n = 400000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; ++i) {
+      const double x = s.sample(rng);
+      REQUIRE(x >= 0.0);
+      sum += x;
+      sum2 += x * x;
+    }
+    const double mean = sum / n;
+    const double sd = std::sqrt(std::max(0.0, sum2 / n - mean * mean));
+    INFO("kind " << toString(c.spec.kind) << ": mean " << mean << " cv " << sd / mean);
+    // Mean within 4 standard errors; CV within 3% (its sampling error here is below 1% for
+    // all but the heavy lognormal, whose sample CV converges slowly).
+    CHECK(std::fabs(mean - c.spec.mean_s) <= 4 * c.spec.mean_s * c.cv / std::sqrt(n) + 1e-9);
+    CHECK(std::fabs(sd / mean - c.cv) <= 0.03 * std::max(c.cv, 0.1));
+    CHECK(s.mean() == doctest::Approx(c.spec.mean_s));
+  }
+}
+
+TEST_CASE("engine: an agent over a dropped staffing level finishes the contact first") {
+  // Two agents for 10 minutes, then none; every contact takes 1000 s; the rest give up
+  // after 60 s. The two answered contacts must be finished, and the agents stay on duty
+  // (staffed) until they are.
+  Scenario s = singleQueue(0, deterministic(1000), 0, deterministic(60), 20.0 / 60, 0);
+  s.interval_minutes = 10;
+  s.channels[0].agents = {2, 0};
+  s.channels[0].arrivals.per_hour = {600, 0};
+  Recorder rec;
+  Simulation sim(s, 11, 0);
+  sim.run(rec);
+  std::vector<double> answered_at;
+  for (const auto& r : rec.contacts) {
+    if (r.outcome == Outcome::Answered) {
+      CHECK(r.handle_s == 1000.0);
+      CHECK(r.arrival_s + r.wait_s < 600.0);
+      answered_at.push_back(r.arrival_s + r.wait_s);
+    } else {
+      CHECK(std::string(toString(r.outcome)) == "abandoned");  // (doctest would pick up cx::toString)
+      CHECK(r.wait_s == doctest::Approx(60.0));
+    }
+  }
+  REQUIRE(answered_at.size() == 2);
+  CHECK(rec.contacts.size() > 50);
+  double staffed_second = 0, busy_second = 0;
+  for (const auto& smp : rec.samples)
+    if (smp.interval == 1) {
+      staffed_second += smp.staffed_agent_s;
+      busy_second += smp.busy_agent_s;
+      CHECK(smp.staffing == 0);
+    }
+  double expected = 0;  // busy time of the two finishing agents inside [600, 1200)
+  for (double t : answered_at) expected += std::min(t + 1000.0, 1200.0) - 600.0;
+  CHECK(staffed_second == doctest::Approx(expected));
+  CHECK(busy_second == doctest::Approx(expected));
+  // The run ends when the last of them finishes, or at the horizon (1200 s) if later.
+  const double last_end = *std::max_element(answered_at.begin(), answered_at.end()) + 1000.0;
+  CHECK(sim.stats().end_time_s == doctest::Approx(std::max(last_end, 1200.0)));
+}
+
+TEST_CASE("engine: only contacts arriving after the warm-up and before the horizon count") {
+  Scenario s = singleQueue(600, exponential(240), 45, exponential(120), 3.0, 1.5);
+  Recorder rec;
+  Simulation sim(s, 3, 0);
+  sim.run(rec);
+  REQUIRE(!rec.contacts.empty());
+  for (const auto& r : rec.contacts) {
+    REQUIRE(r.arrival_s >= 1.5 * 3600);
+    REQUIRE(r.arrival_s < 4.5 * 3600);
+  }
+  double covered = 0;
+  for (const auto& smp : rec.samples) {
+    REQUIRE(smp.start_s >= 1.5 * 3600 - 1e-9);
+    REQUIRE(smp.start_s + smp.duration_s <= 4.5 * 3600 + 1e-9);
+    covered += smp.duration_s;
+  }
+  CHECK(covered == doctest::Approx(3.0 * 3600));
+  // Offered count is Poisson(1800): within 4 sd.
+  CHECK(std::fabs(static_cast<double>(rec.contacts.size()) - 1800) < 4 * std::sqrt(1800.0));
+  CHECK(sim.stats().arrivals > rec.contacts.size());
+}
+
+TEST_CASE("engine: day form opens, closes and drains each day") {
+  Scenario s = twoChannelDay();
+  Recorder rec;
+  Simulation sim(s, 5, 0);
+  sim.run(rec);
+  std::set<std::uint32_t> days;
+  for (const auto& r : rec.contacts) {
+    const double tod = std::fmod(r.arrival_s, 86400.0);
+    REQUIRE(tod >= 8 * 3600);
+    REQUIRE(tod < 11 * 3600);
+    REQUIRE(r.interval == static_cast<std::uint32_t>((tod - 8 * 3600) / 3600));
+    REQUIRE(r.day == static_cast<std::uint32_t>(r.arrival_s / 86400));
+    days.insert(r.day);
+  }
+  CHECK(days == std::set<std::uint32_t>{0, 1, 2});
+  // Open-hours samples cover 3 hours a day per channel; the drains come on top.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, double> open_time;
+  for (const auto& smp : rec.samples)
+    if (!smp.after_close) open_time[{smp.channel, smp.day}] += smp.duration_s;
+  CHECK(open_time.size() == 6);
+  for (const auto& [key, t] : open_time) CHECK(t == doctest::Approx(3 * 3600.0));
+}
+
+TEST_CASE("engine: a fixed scenario and seed give a fixed fingerprint") {
+  Hasher h1, h2;
+  Simulation(twoChannelDay(), 2026, 0).run(h1);
+  Simulation(twoChannelDay(), 2026, 0).run(h2);
+  CHECK(h1.n > 1000);
+  CHECK(h1.h == h2.h);
+  // The fingerprint of this exact run. It changes when the model or its random-number use
+  // changes; update it deliberately, saying why, in the same commit.
+  CHECK(h1.h == 9364435107826243416ULL);
+  Hasher other;
+  Simulation(twoChannelDay(), 2027, 0).run(other);
+  CHECK(other.h != h1.h);
+}
+
+TEST_CASE("engine: results are identical with 1 and 2 threads") {
+  const Scenario s = twoChannelDay();
+  ExperimentOptions opt;
+  opt.seed = 9;
+  opt.replications = 6;
+  opt.threads = 1;
+  const ExperimentResult one = runExperiment(s, opt);
+  opt.threads = 2;
+  const ExperimentResult two = runExperiment(s, opt);
+  REQUIRE(one.reps.size() == 6);
+  REQUIRE(two.reps.size() == 6);
+  for (std::size_t r = 0; r < 6; ++r) {
+    for (std::size_t m = 0; m < kMetricCount; ++m) {
+      const double a = one.reps[r].overall[m], b = two.reps[r].overall[m];
+      REQUIRE((a == b || (std::isnan(a) && std::isnan(b))));
+    }
+    REQUIRE(one.reps[r].interval_channels.size() == two.reps[r].interval_channels.size());
+  }
+  for (std::size_t m = 0; m < kMetricCount; ++m) CHECK(one.overall[m].mean == two.overall[m].mean);
+}
+
+TEST_CASE("engine: memory follows contacts in the system, not contacts simulated") {
+  auto run = [](double hours) {
+    Scenario s = singleQueue(600, exponential(240), 45, exponential(120), hours, 1);
+    struct Null final : SimObserver {
+      void onContact(const ContactRecord&) override {}
+      void onInterval(const IntervalSample&) override {}
+    } null;
+    Simulation sim(s, 1, 0);
+    sim.run(null);
+    return sim.stats();
+  };
+  const EngineStats small = run(200);    // ~120 thousand arrivals
+  const EngineStats large = run(3000);   // ~1.8 million arrivals
+  CHECK(large.arrivals > 10 * small.arrivals);
+  // Peaks grow only with the extremes of the queue (slowly, like a log of the run length).
+  CHECK(large.contact_slots <= 2 * small.contact_slots + 16);
+  CHECK(large.event_capacity <= 2 * small.event_capacity + 16);
+  CHECK(large.contact_slots < 1000);
+}
