@@ -444,7 +444,7 @@ struct Simulation::Impl {
       const Event e = calendar.pop();
       now = e.time;
       ++stats.events;
-      switch (e.kind) {
+      switch (e.kind()) {
         case kArrival: onArrival(e.target, now); break;
         case kServiceEnd: onServiceEnd(e.target, now); break;
         case kAbandon: onAbandon(e.target, now); break;

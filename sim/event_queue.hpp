@@ -16,28 +16,34 @@ namespace cx {
 
 struct Event {
   double time;
-  std::uint64_t order;  // priority in the top 8 bits, scheduling sequence below
-  std::uint32_t kind;   // what happens (interpreted by the model)
-  std::uint32_t target; // whom it happens to (channel, contact slot, ...)
-  std::uint32_t timer;  // timer slot, or kNoTimer
-  std::uint32_t timer_gen;
+  // Priority in the top 4 bits, then the scheduling sequence (56 bits), then the event's
+  // kind (low 4 bits): comparing `order` compares priority, then sequence, which is unique.
+  std::uint64_t order;
+  std::uint32_t target;  // whom it happens to (channel, contact slot, ...)
+  std::uint32_t timer;   // timer slot, or kNoTimer
 
   static constexpr std::uint32_t kNoTimer = 0xFFFFFFFFu;
+  static constexpr std::uint64_t kSequenceMask = (std::uint64_t{1} << 56) - 1;
+  std::uint32_t kind() const { return static_cast<std::uint32_t>(order) & 0xFu; }
+  std::uint64_t sequence() const { return (order >> 4) & kSequenceMask; }
 };
 
 // A handle on a scheduled timer; cancelling a handle whose timer has fired or been
 // cancelled already does nothing.
 struct TimerId {
   std::uint32_t slot = Event::kNoTimer;
-  std::uint32_t gen = 0;
+  std::uint64_t sequence = 0;
 };
 
+// A 4-ary min-heap: shallower than a binary heap, and the four children of a node share a
+// cache line or two, which makes pops cheaper for the small calendars a contact centre has.
 class EventQueue {
  public:
-  static constexpr int kPriorityBits = 8;
+  static constexpr int kMaxPriority = 15;
+  static constexpr std::uint32_t kMaxKind = 15;
 
   void push(double time, int priority, std::uint32_t kind, std::uint32_t target) {
-    pushEvent({time, makeOrder(priority), kind, target, Event::kNoTimer, 0});
+    pushEvent({time, makeOrder(priority, kind), target, Event::kNoTimer});
   }
 
   TimerId pushTimer(double time, int priority, std::uint32_t kind, std::uint32_t target) {
@@ -46,16 +52,17 @@ class EventQueue {
       slot = free_timers_.back();
       free_timers_.pop_back();
     } else {
-      slot = static_cast<std::uint32_t>(timer_gen_.size());
-      timer_gen_.push_back(0);
+      slot = static_cast<std::uint32_t>(timer_seq_.size());
+      timer_seq_.push_back(kDead);
     }
-    const std::uint32_t gen = timer_gen_[slot];
-    pushEvent({time, makeOrder(priority), kind, target, slot, gen});
-    return {slot, gen};
+    const Event e{time, makeOrder(priority, kind), target, slot};
+    timer_seq_[slot] = e.sequence();
+    pushEvent(e);
+    return {slot, e.sequence()};
   }
 
   void cancel(TimerId id) {
-    if (id.slot == Event::kNoTimer || timer_gen_[id.slot] != id.gen) return;
+    if (id.slot == Event::kNoTimer || timer_seq_[id.slot] != id.sequence) return;
     releaseTimer(id.slot);
     ++cancelled_;
     if (cancelled_ > 256 && cancelled_ * 2 > heap_.size()) compact();
@@ -70,9 +77,8 @@ class EventQueue {
   Event pop() {
     skipCancelled();
     assert(!heap_.empty() && "pop() on an empty event queue");
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    Event e = heap_.back();
-    heap_.pop_back();
+    Event e = heap_.front();
+    removeTop();
     if (e.timer != Event::kNoTimer) releaseTimer(e.timer);
     return e;
   }
@@ -80,51 +86,81 @@ class EventQueue {
   std::size_t size() const { return heap_.size() - cancelled_; }
   // Entries held, live or cancelled: what memory use follows.
   std::size_t capacity() const { return heap_.capacity(); }
-  std::size_t timerSlots() const { return timer_gen_.size(); }
+  std::size_t timerSlots() const { return timer_seq_.size(); }
 
  private:
-  struct Later {
-    bool operator()(const Event& a, const Event& b) const {
-      return a.time > b.time || (a.time == b.time && a.order > b.order);
-    }
-  };
+  static constexpr std::uint64_t kDead = ~std::uint64_t{0};
+  static constexpr std::size_t kArity = 4;
 
-  std::uint64_t makeOrder(int priority) {
-    assert(priority >= 0 && priority < (1 << kPriorityBits));
-    return (static_cast<std::uint64_t>(priority) << (64 - kPriorityBits)) | sequence_++;
+  static bool before(const Event& a, const Event& b) {
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
+  }
+
+  std::uint64_t makeOrder(int priority, std::uint32_t kind) {
+    assert(priority >= 0 && priority <= kMaxPriority && kind <= kMaxKind);
+    assert(sequence_ <= Event::kSequenceMask);
+    return (static_cast<std::uint64_t>(priority) << 60) | (sequence_++ << 4) | kind;
   }
 
   void pushEvent(const Event& e) {
+    std::size_t i = heap_.size();
     heap_.push_back(e);
-    std::push_heap(heap_.begin(), heap_.end(), Later{});
+    while (i > 0) {  // sift the hole up
+      const std::size_t parent = (i - 1) / kArity;
+      if (!before(e, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
+  }
+
+  void removeTop() {
+    const Event last = heap_.back();
+    heap_.pop_back();
+    const std::size_t n = heap_.size();
+    if (n == 0) return;
+    std::size_t i = 0;
+    for (;;) {  // sift the hole down, then drop the last event into it
+      const std::size_t first = kArity * i + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      const std::size_t end = std::min(first + kArity, n);
+      for (std::size_t c = first + 1; c < end; ++c)
+        if (before(heap_[c], heap_[best])) best = c;
+      if (!before(heap_[best], last)) break;
+      heap_[i] = heap_[best];
+      i = best;
+    }
+    heap_[i] = last;
   }
 
   bool isCancelled(const Event& e) const {
-    return e.timer != Event::kNoTimer && timer_gen_[e.timer] != e.timer_gen;
+    return e.timer != Event::kNoTimer && timer_seq_[e.timer] != e.sequence();
   }
 
   void releaseTimer(std::uint32_t slot) {
-    ++timer_gen_[slot];
+    timer_seq_[slot] = kDead;
     free_timers_.push_back(slot);
   }
 
   void skipCancelled() {
     while (!heap_.empty() && isCancelled(heap_.front())) {
-      std::pop_heap(heap_.begin(), heap_.end(), Later{});
-      heap_.pop_back();
+      removeTop();
       --cancelled_;
     }
   }
 
   void compact() {
     std::erase_if(heap_, [this](const Event& e) { return isCancelled(e); });
-    std::make_heap(heap_.begin(), heap_.end(), Later{});
+    const std::vector<Event> live = std::move(heap_);
+    heap_.clear();
+    heap_.reserve(live.size());
+    for (const Event& e : live) pushEvent(e);
     cancelled_ = 0;
-    if (heap_.capacity() > 4 * heap_.size() + 1024) heap_.shrink_to_fit();
   }
 
   std::vector<Event> heap_;
-  std::vector<std::uint32_t> timer_gen_;
+  std::vector<std::uint64_t> timer_seq_;  // per timer slot: sequence of its live timer, or kDead
   std::vector<std::uint32_t> free_timers_;
   std::size_t cancelled_ = 0;
   std::uint64_t sequence_ = 0;
