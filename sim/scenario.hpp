@@ -25,10 +25,11 @@ struct SourceLoc {
 struct DistSpec {
   enum class Kind { Exponential, Lognormal, Gamma, Deterministic, Empirical };
   Kind kind = Kind::Exponential;
-  double mean_s = 0.0;          // all kinds (for empirical: the mean of `values_s`)
-  double cv = 1.0;              // lognormal and gamma: coefficient of variation (sd / mean)
-  std::vector<double> values_s; // empirical: the observed values, drawn uniformly
-  std::string source;           // empirical: the CSV file it came from, if any (for reports)
+  double mean_s = 0.0;           // all kinds (for empirical: the mean of `values_s`)
+  double cv = 1.0;               // lognormal and gamma: coefficient of variation (sd / mean);
+                                 // the loader fills the true CV for the other kinds too
+  std::vector<double> values_s;  // empirical: the observed values, drawn uniformly
+  std::string source;            // empirical: the CSV file it came from, if any (for reports)
 
   // Well-formed specs for code (tests, the studio's editor): every field filled consistently.
   // `cv` is the true CV of the distribution for every kind (1 for exponential, 0 for
@@ -63,7 +64,8 @@ struct ArrivalSpec {
   // The rate in interval `i` of the day (or cycle): a single value applies to every interval,
   // a list is indexed cyclically. Requires a non-empty `per_hour` (validateScenario checks).
   double perHourAt(int interval) const {
-    return per_hour[per_hour.size() == 1 ? 0 : static_cast<std::size_t>(interval) % per_hour.size()];
+    const std::size_t n = per_hour.size();
+    return per_hour[n == 1 ? 0 : static_cast<std::size_t>(interval) % n];
   }
 };
 
@@ -81,7 +83,8 @@ struct ChannelSpec {
 
   // Agents in interval `i`, with the same rule as ArrivalSpec::perHourAt.
   int agentsAt(int interval) const {
-    return agents[agents.size() == 1 ? 0 : static_cast<std::size_t>(interval) % agents.size()];
+    const std::size_t n = agents.size();
+    return agents[n == 1 ? 0 : static_cast<std::size_t>(interval) % n];
   }
 };
 
@@ -118,8 +121,8 @@ struct Scenario {
 struct Diagnostic {
   std::string file;
   SourceLoc loc;
-  std::string key;      // dotted path, e.g. "channels[0].handle_time.mean_s"
-  std::string message;  // what was expected (and what was found)
+  std::string key;             // dotted path, e.g. "channels[0].handle_time.mean_s"
+  std::string message;         // what was expected (and what was found)
   std::string format() const;  // "file:line:col: key: message"
 };
 

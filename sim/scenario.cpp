@@ -1,0 +1,345 @@
+// Scenario basics and the value rules shared by the loader and code-built scenarios.
+//
+// The loader (scenario_load.cpp) checks the shape of the file — keys, types, which form — and
+// fills a Scenario; validateScenario() then checks the values, and the loader attaches line and
+// column to its findings by key. So every value rule lives here, once.
+#include "sim/scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace cx {
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const char* toString(DistSpec::Kind kind) {
+  switch (kind) {
+    case DistSpec::Kind::Exponential:
+      return "exponential";
+    case DistSpec::Kind::Lognormal:
+      return "lognormal";
+    case DistSpec::Kind::Gamma:
+      return "gamma";
+    case DistSpec::Kind::Deterministic:
+      return "deterministic";
+    case DistSpec::Kind::Empirical:
+      return "empirical";
+  }
+  return "?";
+}
+
+std::optional<DistSpec::Kind> distKindFromString(std::string_view name) {
+  for (DistSpec::Kind kind :
+       {DistSpec::Kind::Exponential, DistSpec::Kind::Lognormal, DistSpec::Kind::Gamma,
+        DistSpec::Kind::Deterministic, DistSpec::Kind::Empirical}) {
+    if (name == toString(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+const char* toString(ChannelKind kind) {
+  switch (kind) {
+    case ChannelKind::Voice:
+      return "voice";
+    case ChannelKind::Chat:
+      return "chat";
+    case ChannelKind::Email:
+      return "email";
+    case ChannelKind::Messaging:
+      return "messaging";
+  }
+  return "?";
+}
+
+std::optional<ChannelKind> channelKindFromString(std::string_view name) {
+  for (ChannelKind kind :
+       {ChannelKind::Voice, ChannelKind::Chat, ChannelKind::Email, ChannelKind::Messaging}) {
+    if (name == toString(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DistSpec factories
+
+DistSpec DistSpec::exponential(double mean_s) {
+  DistSpec d;
+  d.kind = Kind::Exponential;
+  d.mean_s = mean_s;
+  d.cv = 1.0;
+  return d;
+}
+
+DistSpec DistSpec::lognormal(double mean_s, double cv) {
+  DistSpec d;
+  d.kind = Kind::Lognormal;
+  d.mean_s = mean_s;
+  d.cv = cv;
+  return d;
+}
+
+DistSpec DistSpec::gamma(double mean_s, double cv) {
+  DistSpec d = lognormal(mean_s, cv);
+  d.kind = Kind::Gamma;
+  return d;
+}
+
+DistSpec DistSpec::deterministic(double value_s) {
+  DistSpec d;
+  d.kind = Kind::Deterministic;
+  d.mean_s = value_s;
+  d.cv = 0.0;
+  return d;
+}
+
+DistSpec DistSpec::empirical(std::vector<double> values_s, std::string source) {
+  DistSpec d;
+  d.kind = Kind::Empirical;
+  d.values_s = std::move(values_s);
+  d.source = std::move(source);
+  if (!d.values_s.empty()) {
+    const double n = static_cast<double>(d.values_s.size());
+    d.mean_s = std::accumulate(d.values_s.begin(), d.values_s.end(), 0.0) / n;
+    double sum_sq = 0.0;
+    for (double v : d.values_s) sum_sq += (v - d.mean_s) * (v - d.mean_s);
+    d.cv = d.mean_s > 0.0 ? std::sqrt(sum_sq / n) / d.mean_s : 0.0;
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario
+
+int Scenario::intervalsPerDay() const {
+  std::size_t n = 1;
+  for (const ChannelSpec& ch : channels) {
+    n = std::max({n, ch.agents.size(), ch.arrivals.per_hour.size()});
+  }
+  return static_cast<int>(n);
+}
+
+std::string Diagnostic::format() const {
+  std::string where = file;
+  if (loc.line > 0) {
+    if (!where.empty()) where += ':';
+    where += std::to_string(loc.line);
+    if (loc.column > 0) where += ':' + std::to_string(loc.column);
+  }
+  std::string out;
+  if (!where.empty()) out = where + ": ";
+  if (!key.empty()) out += key + ": ";
+  return out + message;
+}
+
+namespace {
+
+std::string joinFormatted(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const Diagnostic& d : diagnostics) {
+    if (!out.empty()) out += '\n';
+    out += d.format();
+  }
+  return out.empty() ? "invalid scenario" : out;
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(joinFormatted(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+// ---------------------------------------------------------------------------------------------
+// Value rules
+
+namespace {
+
+constexpr double kMinutesPerDay = 24.0 * 60.0;
+constexpr int kMaxReplications = 100000;
+
+std::string num(double x) {
+  return fmt::format("{}", x);
+}
+
+class Rules {
+ public:
+  explicit Rules(const Scenario& s) : s_(s) {}
+
+  std::vector<Diagnostic> check() {
+    checkScenarioTable();
+    if (s_.channels.empty()) {
+      add("channels", "expected at least one [[channels]] table");
+    }
+    std::map<std::string, std::string> first_use;  // id -> key of its first channel
+    for (std::size_t i = 0; i < s_.channels.size(); ++i) {
+      const std::string key = "channels[" + std::to_string(i) + "]";
+      checkChannel(s_.channels[i], key);
+      const std::string& id = s_.channels[i].id;
+      if (id.empty()) continue;
+      auto [it, inserted] = first_use.emplace(id, key + ".id");
+      if (!inserted)
+        add(key + ".id", "duplicate channel id \"" + id + "\" (also " + it->second + ")");
+    }
+    checkIntervalLists();
+    return std::move(out_);
+  }
+
+ private:
+  void add(std::string key, std::string message) {
+    out_.push_back(Diagnostic{s_.source_path.string(), {}, std::move(key), std::move(message)});
+  }
+
+  // `ok` false: report "expected <what>, got <x>".
+  void require(bool ok, const std::string& key, const char* what, double x) {
+    if (!ok) add(key, std::string("expected ") + what + ", got " + num(x));
+  }
+  static bool positive(double x) { return std::isfinite(x) && x > 0.0; }
+  static bool nonNegative(double x) { return std::isfinite(x) && x >= 0.0; }
+
+  void checkScenarioTable() {
+    if (s_.name.empty()) add("scenario.name", "expected a non-empty name");
+    if (s_.days < 0) {
+      add("scenario.days", "expected a whole number of days >= 1, got " + std::to_string(s_.days));
+    } else if (s_.days == 0) {  // continuous form
+      require(positive(s_.horizon_hours), "scenario.horizon_hours", "a positive number of hours",
+              s_.horizon_hours);
+      require(nonNegative(s_.warmup_hours), "scenario.warmup_hours",
+              "a non-negative number of hours", s_.warmup_hours);
+      if (s_.open_s != 0.0) {
+        add("scenario.open", "only used with days (the day-structured form)");
+      }
+    } else {  // day form
+      if (s_.horizon_hours != 0.0) {
+        add("scenario.horizon_hours",
+            "horizon_hours (continuous form) and days (day-structured form) exclude each other: "
+            "give one of them");
+      }
+      if (s_.warmup_hours != 0.0) {
+        add("scenario.warmup_hours",
+            "only used with horizon_hours (in the day form each day starts empty)");
+      }
+      require(std::isfinite(s_.open_s) && s_.open_s >= 0.0 && s_.open_s < 86400.0, "scenario.open",
+              "an opening time between 0 and 86400 seconds after midnight", s_.open_s);
+    }
+    const double per_day = kMinutesPerDay / s_.interval_minutes;
+    if (!positive(s_.interval_minutes) || s_.interval_minutes > kMinutesPerDay ||
+        std::abs(per_day - std::round(per_day)) > 1e-9 * per_day) {
+      add("scenario.interval_minutes",
+          "expected a positive number of minutes that divides a day (e.g. 15, 30, 60), got " +
+              num(s_.interval_minutes));
+    }
+    if (s_.replications < 1 || s_.replications > kMaxReplications) {
+      add("scenario.replications", "expected an integer from 1 to " +
+                                       std::to_string(kMaxReplications) + ", got " +
+                                       std::to_string(s_.replications));
+    }
+  }
+
+  void checkChannel(const ChannelSpec& ch, const std::string& key) {
+    const bool id_ok = !ch.id.empty() && std::all_of(ch.id.begin(), ch.id.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!id_ok) {
+      add(key + ".id",
+          "expected a non-empty id of lowercase letters, digits and _, got \"" + ch.id + "\"");
+    }
+    if (ch.agents.empty()) add(key + ".agents", "expected at least one value");
+    for (std::size_t i = 0; i < ch.agents.size(); ++i) {
+      if (ch.agents[i] < 0) {
+        add(key + ".agents[" + std::to_string(i) + "]",
+            "expected a non-negative number of agents, got " + std::to_string(ch.agents[i]));
+      }
+    }
+    const std::string arrivals = key + ".arrivals";
+    if (ch.arrivals.per_hour.empty()) add(arrivals + ".per_hour", "expected at least one value");
+    for (std::size_t i = 0; i < ch.arrivals.per_hour.size(); ++i) {
+      require(nonNegative(ch.arrivals.per_hour[i]),
+              arrivals + ".per_hour[" + std::to_string(i) + "]", "a non-negative rate per hour",
+              ch.arrivals.per_hour[i]);
+    }
+    require(nonNegative(ch.arrivals.busyness_alpha), arrivals + ".busyness_alpha",
+            "a positive number (0 = no daily variation)", ch.arrivals.busyness_alpha);
+    checkDist(ch.handle_time, key + ".handle_time");
+    if (ch.patience) checkDist(*ch.patience, key + ".patience");
+    require(std::isfinite(ch.balk_probability) && ch.balk_probability >= 0.0 &&
+                ch.balk_probability <= 1.0,
+            key + ".balk_probability", "a probability from 0 to 1", ch.balk_probability);
+    require(positive(ch.service_level.threshold_s), key + ".service_level.threshold_s",
+            "a positive number of seconds", ch.service_level.threshold_s);
+    require(std::isfinite(ch.service_level.target) && ch.service_level.target > 0.0 &&
+                ch.service_level.target <= 1.0,
+            key + ".service_level.target", "a share greater than 0 and at most 1",
+            ch.service_level.target);
+  }
+
+  void checkDist(const DistSpec& d, const std::string& key) {
+    if (d.kind == DistSpec::Kind::Empirical) {
+      if (d.values_s.empty()) {
+        add(key + ".values_s", "expected at least one value");
+        return;
+      }
+      bool values_ok = true;
+      for (std::size_t i = 0; i < d.values_s.size(); ++i) {
+        if (!nonNegative(d.values_s[i])) {
+          values_ok = false;
+          add(key + ".values_s[" + std::to_string(i) + "]",
+              "expected a non-negative number of seconds, got " + num(d.values_s[i]));
+        }
+      }
+      if (!values_ok) return;
+      const double mean = DistSpec::empirical(d.values_s).mean_s;
+      if (!(mean > 0.0)) {
+        add(key + ".values_s", "expected values with a positive mean, got mean 0");
+      } else if (std::abs(d.mean_s - mean) > 1e-9 * mean) {
+        add(key + ".mean_s", "expected the mean of values_s (" + num(mean) + "), got " +
+                                 num(d.mean_s) + " (build it with DistSpec::empirical)");
+      }
+      return;
+    }
+    require(positive(d.mean_s), key + ".mean_s", "a positive number of seconds", d.mean_s);
+    if (d.kind == DistSpec::Kind::Lognormal || d.kind == DistSpec::Kind::Gamma) {
+      require(positive(d.cv), key + ".cv", "a positive coefficient of variation", d.cv);
+    }
+  }
+
+  // Per-interval lists: a single value is a constant; every longer list has one value per
+  // interval, so they must agree in length, and in the day form the intervals fit in a day.
+  void checkIntervalLists() {
+    std::string ref_key;
+    std::size_t ref_len = 0;
+    auto visit = [&](std::size_t len, const std::string& key) {
+      if (len <= 1) return;
+      if (ref_len == 0) {
+        ref_len = len;
+        ref_key = key;
+      } else if (len != ref_len) {
+        add(key, "expected one value per interval: " + std::to_string(len) + " values, but " +
+                     ref_key + " has " + std::to_string(ref_len));
+      }
+    };
+    for (std::size_t i = 0; i < s_.channels.size(); ++i) {
+      const std::string key = "channels[" + std::to_string(i) + "]";
+      visit(s_.channels[i].agents.size(), key + ".agents");
+      visit(s_.channels[i].arrivals.per_hour.size(), key + ".arrivals.per_hour");
+    }
+    if (s_.days > 0 && ref_len > 0 && positive(s_.interval_minutes) &&
+        static_cast<double>(ref_len) * s_.interval_minutes > kMinutesPerDay + 1e-9) {
+      add(ref_key, "expected at most one day of intervals: " + std::to_string(ref_len) + " × " +
+                       num(s_.interval_minutes) + " min is more than 24 h");
+    }
+  }
+
+  const Scenario& s_;
+  std::vector<Diagnostic> out_;
+};
+
+}  // namespace
+
+std::vector<Diagnostic> validateScenario(const Scenario& scenario) {
+  return Rules(scenario).check();
+}
+
+}  // namespace cx

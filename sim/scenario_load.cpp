@@ -1,0 +1,750 @@
+// Reading scenario files (TOML, DESIGN.md §5; reference in docs/SCENARIO_FORMAT.md).
+//
+// The loader checks the shape of the file — known keys, types, required keys, which of the two
+// time forms — and fills a Scenario. The value rules (ranges, list lengths, unique ids) live in
+// validateScenario() in scenario.cpp; the loader runs them on what it read and gives each
+// finding the line and column of the key it names. Every problem is collected before throwing.
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "sim/scenario.hpp"
+
+namespace cx {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMaxCsvProblems = 5;  // per CSV file: after that, one summary line
+
+SourceLoc locOf(const toml::source_region& region) {
+  return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+}
+SourceLoc locOf(const toml::node& node) {
+  return locOf(node.source());
+}
+
+// What a node is, for "expected X, got Y" messages.
+std::string describe(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "string \"" + std::string(node.as_string()->get()) + "\"";
+    case toml::node_type::integer:
+      return fmt::format("integer {}", node.as_integer()->get());
+    case toml::node_type::floating_point: {
+      std::string text = fmt::format("{}", node.as_floating_point()->get());
+      if (text.find_first_not_of("-0123456789") == std::string::npos) text += ".0";
+      return "float " + text;
+    }
+    case toml::node_type::boolean:
+      return node.as_boolean()->get() ? "boolean true" : "boolean false";
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::array:
+      return "array";
+    case toml::node_type::date:
+      return "date";
+    case toml::node_type::time:
+      return "time";
+    case toml::node_type::date_time:
+      return "date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+std::string trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::vector<std::string> splitCsvLine(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) {
+    field = trim(field);
+    if (field.size() >= 2 && field.front() == '"' && field.back() == '"') {
+      field = field.substr(1, field.size() - 2);
+    }
+    fields.push_back(field);
+  }
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
+}
+
+// "HH:MM" (or a TOML local time) -> seconds after midnight.
+std::optional<double> parseClock(std::string_view text) {
+  auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
+    return std::nullopt;
+  }
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 3600.0 + minutes * 60.0;
+}
+
+class Loader {
+ public:
+  Loader(std::string file, fs::path base_dir)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+
+  Scenario run(const toml::table& root) {
+    Scenario s;
+    checkKeys(root, "", {"scenario", "channels"});
+    locs_[""] = locOf(root);
+    if (const toml::node* node = field(root, "", "scenario")) {
+      if (const toml::table* t = asTable(*node, "scenario", "a table ([scenario])")) {
+        readScenarioTable(*t, s);
+      }
+    } else {
+      missing(root, "scenario", "a [scenario] table");
+    }
+    if (const toml::node* node = field(root, "", "channels")) {
+      readChannels(*node, s);
+    } else {
+      missing(root, "channels", "at least one [[channels]] table");
+    }
+    addValueRuleFindings(s);
+    std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
+    });
+    return s;
+  }
+
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+
+ private:
+  // --- reporting -------------------------------------------------------------------------------
+
+  void fail(SourceLoc loc, const std::string& key, std::string message) {
+    diagnostics_.push_back(Diagnostic{file_, loc, key, std::move(message)});
+    failed_.insert(key);
+  }
+  void expected(const toml::node& node, const std::string& key, std::string_view what) {
+    fail(locOf(node), key, "expected " + std::string(what) + ", got " + describe(node));
+  }
+  // A required key absent from `table`: reported at the table.
+  void missing(const toml::node& table, const std::string& key, std::string_view what) {
+    fail(locOf(table), key, "missing required key (expected " + std::string(what) + ")");
+  }
+
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+
+  // The value of `key` in `table` (nullptr if absent); remembers where it is.
+  const toml::node* field(const toml::table& table, const std::string& path, std::string_view key) {
+    const toml::node* node = table.get(key);
+    if (node) locs_[join(path, key)] = locOf(*node);
+    return node;
+  }
+
+  void checkKeys(const toml::table& table, const std::string& path,
+                 std::initializer_list<std::string_view> allowed) {
+    for (auto&& [key, value] : table) {
+      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+      std::string list;
+      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      fail(locOf(key.source()), join(path, key.str()),
+           "unknown key (expected one of: " + list + ")");
+    }
+  }
+
+  // --- typed reads: nullopt / nullptr after reporting --------------------------------------
+
+  const toml::table* asTable(const toml::node& node, const std::string& key,
+                             std::string_view what) {
+    if (const toml::table* t = node.as_table()) return t;
+    expected(node, key, what);
+    return nullptr;
+  }
+
+  std::optional<std::string> asString(const toml::node& node, const std::string& key) {
+    if (const auto* v = node.as_string()) return v->get();
+    expected(node, key, "a string");
+    return std::nullopt;
+  }
+
+  std::optional<double> asNumber(const toml::node& node, const std::string& key,
+                                 std::string_view what = "a number") {
+    if (const auto* v = node.as_floating_point()) return v->get();
+    if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
+    expected(node, key, what);
+    return std::nullopt;
+  }
+
+  std::optional<std::int64_t> asInteger(const toml::node& node, const std::string& key,
+                                        std::string_view what = "an integer") {
+    if (const auto* v = node.as_integer()) return v->get();
+    expected(node, key, what);
+    return std::nullopt;
+  }
+
+  std::optional<int> asInt(const toml::node& node, const std::string& key,
+                           std::string_view what = "an integer") {
+    const auto v = asInteger(node, key, what);
+    if (!v) return std::nullopt;
+    if (*v < INT_MIN || *v > INT_MAX) {
+      fail(locOf(node), key, fmt::format("expected a smaller integer, got {}", *v));
+      return std::nullopt;
+    }
+    return static_cast<int>(*v);
+  }
+
+  // A scalar or an array of scalars, read with `one`. On an element's error the whole list is
+  // marked failed (its length rules would only repeat the problem); the element keeps its place.
+  template <typename T, typename ReadOne>
+  std::optional<std::vector<T>> asList(const toml::node& node, const std::string& key,
+                                       std::string_view what, ReadOne one) {
+    std::vector<T> out;
+    if (const toml::array* array = node.as_array()) {
+      bool ok = true;
+      for (std::size_t i = 0; i < array->size(); ++i) {
+        const toml::node& element = *array->get(i);
+        const std::string element_key = key + "[" + std::to_string(i) + "]";
+        locs_[element_key] = locOf(element);
+        const std::optional<T> v = one(element, element_key);
+        ok = ok && v.has_value();
+        out.push_back(v.value_or(T{}));
+      }
+      if (!ok) failed_.insert(key);
+      return out;
+    }
+    if (node.is_table() || node.is_array_of_tables()) {
+      expected(node, key, what);
+      return std::nullopt;
+    }
+    const std::optional<T> v = one(node, key);
+    if (!v) return std::nullopt;
+    return std::vector<T>{*v};
+  }
+
+  // --- [scenario] --------------------------------------------------------------------------
+
+  void readScenarioTable(const toml::table& t, Scenario& s) {
+    const std::string path = "scenario";
+    checkKeys(t, path,
+              {"name", "horizon_hours", "warmup_hours", "days", "open", "interval_minutes", "seed",
+               "replications"});
+    if (const toml::node* n = field(t, path, "name")) {
+      if (auto v = asString(*n, "scenario.name")) s.name = *v;
+    } else {
+      missing(t, "scenario.name", "a string");
+    }
+
+    const toml::node* horizon = field(t, path, "horizon_hours");
+    const toml::node* days = field(t, path, "days");
+    const toml::node* open = field(t, path, "open");
+    if (horizon) {
+      if (auto v = asNumber(*horizon, "scenario.horizon_hours")) s.horizon_hours = *v;
+    }
+    if (const toml::node* n = field(t, path, "warmup_hours")) {
+      if (auto v = asNumber(*n, "scenario.warmup_hours")) s.warmup_hours = *v;
+    }
+    bool days_ok = true;
+    if (days) {
+      auto v = asInt(*days, "scenario.days");
+      if (v && *v < 1) {
+        fail(locOf(*days), "scenario.days",
+             fmt::format("expected a whole number of days >= 1, got {}", *v));
+      } else if (v) {
+        s.days = *v;
+      }
+      days_ok = v && *v >= 1;
+      if (!days_ok) {  // the form is unclear: its value rules would mislead
+        failed_.insert("scenario.horizon_hours");
+        failed_.insert("scenario.warmup_hours");
+        failed_.insert("scenario.open");
+      }
+    }
+    if (open) readOpen(*open, s);
+
+    if (days_ok) checkForm(t, horizon, days, open);
+
+    if (const toml::node* n = field(t, path, "interval_minutes")) {
+      if (auto v = asNumber(*n, "scenario.interval_minutes")) s.interval_minutes = *v;
+    }
+    if (const toml::node* n = field(t, path, "seed")) {
+      if (auto v = asInteger(*n, "scenario.seed", "a non-negative integer")) {
+        if (*v < 0) {
+          fail(locOf(*n), "scenario.seed",
+               fmt::format("expected a non-negative integer, got {}", *v));
+        } else {
+          s.seed = static_cast<std::uint64_t>(*v);
+        }
+      }
+    }
+    if (const toml::node* n = field(t, path, "replications")) {
+      if (auto v = asInt(*n, "scenario.replications")) s.replications = *v;
+    }
+  }
+
+  // Exactly one of the two time forms (DESIGN.md §5), given the keys present.
+  void checkForm(const toml::table& t, const toml::node* horizon, const toml::node* days,
+                 const toml::node* open) {
+    if (horizon && days) {
+      fail(locOf(*horizon), "scenario.horizon_hours",
+           "horizon_hours (continuous form) and days (day-structured form) exclude each other: "
+           "give one of them");
+    } else if (!horizon && !days) {
+      missing(t, "scenario.horizon_hours",
+              "horizon_hours for a continuous run, or days and open for a day-structured one");
+    } else if (days && !open) {
+      missing(t, "scenario.open", "open = \"HH:MM\", the opening time, with days");
+    } else if (open && !days) {
+      fail(locOf(*open), "scenario.open", "only used with days (the day-structured form)");
+    }
+  }
+
+  void readOpen(const toml::node& node, Scenario& s) {
+    if (const auto* text = node.as_string()) {
+      if (auto seconds = parseClock(text->get())) {
+        s.open_s = *seconds;
+      } else {
+        fail(locOf(node), "scenario.open",
+             "expected a time \"HH:MM\" from 00:00 to 23:59, got \"" + text->get() + "\"");
+      }
+    } else if (const auto* time = node.as_time()) {
+      const toml::time t = time->get();
+      s.open_s = t.hour * 3600.0 + t.minute * 60.0 + t.second;
+    } else {
+      expected(node, "scenario.open", "a time \"HH:MM\"");
+    }
+  }
+
+  // --- [[channels]] ------------------------------------------------------------------------
+
+  void readChannels(const toml::node& node, Scenario& s) {
+    const toml::array* array = node.as_array();
+    if (!array) {
+      expected(node, "channels", "an array of tables ([[channels]])");
+      return;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& element = *array->get(i);
+      const std::string key = "channels[" + std::to_string(i) + "]";
+      locs_[key] = locOf(element);
+      ChannelSpec& ch = s.channels.emplace_back();
+      ch.loc = locOf(element);
+      if (const toml::table* t = asTable(element, key, "a table ([[channels]])")) {
+        readChannel(*t, key, ch);
+      }
+    }
+  }
+
+  void readChannel(const toml::table& t, const std::string& key, ChannelSpec& ch) {
+    checkKeys(t, key,
+              {"id", "kind", "agents", "arrivals", "handle_time", "patience", "balk_probability",
+               "service_level"});
+    if (const toml::node* n = field(t, key, "id")) {
+      if (auto v = asString(*n, key + ".id")) ch.id = *v;
+    } else {
+      missing(t, key + ".id", "a string such as \"phone\"");
+    }
+
+    if (const toml::node* n = field(t, key, "kind")) {
+      if (auto v = asString(*n, key + ".kind")) {
+        if (auto kind = channelKindFromString(*v)) {
+          ch.kind = *kind;
+        } else {
+          fail(locOf(*n), key + ".kind",
+               "expected one of: voice, chat, email, messaging, got \"" + *v + "\"");
+        }
+      }
+    } else {
+      missing(t, key + ".kind", "one of: voice, chat, email, messaging");
+    }
+
+    if (const toml::node* n = field(t, key, "agents")) {
+      auto v = asList<int>(
+          *n, key + ".agents", "an integer or an array of integers",
+          [&](const toml::node& e, const std::string& k) { return asInt(e, k, "an integer"); });
+      if (v) ch.agents = std::move(*v);
+    } else {
+      missing(t, key + ".agents", "an integer or an array of integers, one per interval");
+    }
+
+    if (const toml::node* n = field(t, key, "arrivals")) {
+      if (const toml::table* a =
+              asTable(*n, key + ".arrivals", "a table such as { per_hour = 600 }")) {
+        readArrivals(*a, key + ".arrivals", ch.arrivals);
+      }
+    } else {
+      missing(t, key + ".arrivals", "a table such as { per_hour = 600 }");
+    }
+
+    if (const toml::node* n = field(t, key, "handle_time")) {
+      if (auto d = readDist(*n, key + ".handle_time")) ch.handle_time = std::move(*d);
+    } else {
+      missing(t, key + ".handle_time", "a distribution table");
+    }
+    if (const toml::node* n = field(t, key, "patience")) {
+      if (auto d = readDist(*n, key + ".patience")) ch.patience = std::move(*d);
+    }
+
+    if (const toml::node* n = field(t, key, "balk_probability")) {
+      if (auto v = asNumber(*n, key + ".balk_probability")) ch.balk_probability = *v;
+    }
+
+    if (const toml::node* n = field(t, key, "service_level")) {
+      const std::string path = key + ".service_level";
+      if (const toml::table* sl =
+              asTable(*n, path, "a table such as { threshold_s = 20, target = 0.8 }")) {
+        checkKeys(*sl, path, {"threshold_s", "target"});
+        if (const toml::node* v = field(*sl, path, "threshold_s")) {
+          if (auto x = asNumber(*v, path + ".threshold_s")) ch.service_level.threshold_s = *x;
+        }
+        if (const toml::node* v = field(*sl, path, "target")) {
+          if (auto x = asNumber(*v, path + ".target")) ch.service_level.target = *x;
+        }
+      }
+    }
+  }
+
+  void readArrivals(const toml::table& t, const std::string& path, ArrivalSpec& arrivals) {
+    checkKeys(t, path, {"per_hour", "busyness_alpha"});
+    if (const toml::node* n = field(t, path, "per_hour")) {
+      auto v =
+          asList<double>(*n, path + ".per_hour", "a number or an array of numbers",
+                         [&](const toml::node& e, const std::string& k) { return asNumber(e, k); });
+      if (v) arrivals.per_hour = std::move(*v);
+    } else {
+      missing(t, path + ".per_hour", "a number or an array of numbers (contacts per hour)");
+    }
+    if (const toml::node* n = field(t, path, "busyness_alpha")) {
+      if (auto v = asNumber(*n, path + ".busyness_alpha")) {
+        // 0 means "off" in the struct; in a file, leaving the key out says that.
+        if (!(*v > 0.0)) {
+          fail(locOf(*n), path + ".busyness_alpha",
+               fmt::format("expected a positive number (omit the key for no daily variation), "
+                           "got {}",
+                           *v));
+        } else {
+          arrivals.busyness_alpha = *v;
+        }
+      }
+    }
+  }
+
+  // --- distributions ------------------------------------------------------------------------
+
+  // Reads a distribution table; on any problem reports it, marks `key` failed (so the value
+  // rules do not also complain about the half-filled spec) and returns nullopt.
+  std::optional<DistSpec> readDist(const toml::node& node, const std::string& key) {
+    std::optional<DistSpec> d;
+    if (const toml::table* t = asTable(
+            node, key, "a distribution table such as { dist = \"exponential\", mean_s = 240 }")) {
+      d = readDistTable(*t, key);
+    }
+    if (!d) failed_.insert(key);
+    return d;
+  }
+
+  std::optional<DistSpec> readDistTable(const toml::table& t, const std::string& key) {
+    const toml::node* dist = field(t, key, "dist");
+    if (!dist) {
+      missing(t, key + ".dist", "one of: exponential, lognormal, gamma, deterministic, empirical");
+      return std::nullopt;
+    }
+    const auto name = asString(*dist, key + ".dist");
+    if (!name) return std::nullopt;
+    const auto kind = distKindFromString(*name);
+    if (!kind) {
+      fail(locOf(*dist), key + ".dist",
+           "expected one of: exponential, lognormal, gamma, deterministic, empirical, got \"" +
+               *name + "\"");
+      return std::nullopt;
+    }
+    // A required number in this table.
+    auto need = [&](std::string_view k, std::string_view what) -> std::optional<double> {
+      if (const toml::node* n = field(t, key, k)) return asNumber(*n, join(key, k));
+      missing(t, join(key, k), what);
+      return std::nullopt;
+    };
+
+    switch (*kind) {
+      case DistSpec::Kind::Exponential: {
+        checkKeys(t, key, {"dist", "mean_s"});
+        const auto mean = need("mean_s", "the mean in seconds");
+        if (!mean) return std::nullopt;
+        return DistSpec::exponential(*mean);
+      }
+      case DistSpec::Kind::Lognormal: {
+        checkKeys(t, key, {"dist", "mean_s", "cv"});
+        const auto mean = need("mean_s", "the mean in seconds");
+        const auto cv = need("cv", "the coefficient of variation (sd / mean)");
+        if (!mean || !cv) return std::nullopt;
+        return DistSpec::lognormal(*mean, *cv);
+      }
+      case DistSpec::Kind::Gamma:
+        return readGamma(t, key, need);
+      case DistSpec::Kind::Deterministic: {
+        checkKeys(t, key, {"dist", "value_s", "mean_s"});
+        const toml::node* value = field(t, key, "value_s");
+        const toml::node* mean = field(t, key, "mean_s");
+        if (value && mean) {
+          fail(locOf(*mean), key + ".mean_s", "give value_s or mean_s, not both");
+          return std::nullopt;
+        }
+        if (!value && !mean) {
+          missing(t, key + ".value_s", "the value in seconds (value_s or mean_s)");
+          return std::nullopt;
+        }
+        if (value) alias_[key + ".mean_s"] = key + ".value_s";
+        const auto v = asNumber(value ? *value : *mean, key + (value ? ".value_s" : ".mean_s"));
+        if (!v) return std::nullopt;
+        return DistSpec::deterministic(*v);
+      }
+      case DistSpec::Kind::Empirical:
+        return readEmpirical(t, key);
+    }
+    return std::nullopt;
+  }
+
+  template <typename Need>
+  std::optional<DistSpec> readGamma(const toml::table& t, const std::string& key, Need& need) {
+    checkKeys(t, key, {"dist", "mean_s", "cv", "shape", "scale_s"});
+    const bool moments = t.contains("mean_s") || t.contains("cv");
+    const bool shape_scale = t.contains("shape") || t.contains("scale_s");
+    if (moments && shape_scale) {
+      fail(locOf(t), key, "expected mean_s and cv, or shape and scale_s, not a mix");
+      return std::nullopt;
+    }
+    if (!shape_scale) {
+      const auto mean = need("mean_s", "the mean in seconds");
+      const auto cv = need("cv", "the coefficient of variation (sd / mean)");
+      if (!mean || !cv) return std::nullopt;
+      return DistSpec::gamma(*mean, *cv);
+    }
+    const auto shape = need("shape", "the shape k (with scale_s)");
+    const auto scale = need("scale_s", "the scale in seconds (with shape)");
+    bool ok = shape && scale;
+    if (shape && !(std::isfinite(*shape) && *shape > 0.0)) {
+      fail(locOf(*t.get("shape")), key + ".shape",
+           fmt::format("expected a positive number, got {}", *shape));
+      ok = false;
+    }
+    if (scale && !(std::isfinite(*scale) && *scale > 0.0)) {
+      fail(locOf(*t.get("scale_s")), key + ".scale_s",
+           fmt::format("expected a positive number of seconds, got {}", *scale));
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return DistSpec::gamma(*shape * *scale, 1.0 / std::sqrt(*shape));
+  }
+
+  std::optional<DistSpec> readEmpirical(const toml::table& t, const std::string& key) {
+    checkKeys(t, key, {"dist", "values_s", "file", "column"});
+    const toml::node* values = field(t, key, "values_s");
+    const toml::node* file = field(t, key, "file");
+    const toml::node* column = field(t, key, "column");
+    std::optional<std::string> column_name;
+    if (column) {
+      column_name = asString(*column, key + ".column");
+      if (!column_name) return std::nullopt;
+      if (!file) {
+        fail(locOf(*column), key + ".column", "only used with file");
+        return std::nullopt;
+      }
+    }
+    if (values && file) {
+      fail(locOf(*file), key + ".file", "give values_s or file, not both");
+      return std::nullopt;
+    }
+    if (values) {
+      if (!values->is_array()) {
+        expected(*values, key + ".values_s", "an array of numbers");
+        return std::nullopt;
+      }
+      auto v =
+          asList<double>(*values, key + ".values_s", "an array of numbers",
+                         [&](const toml::node& e, const std::string& k) { return asNumber(e, k); });
+      if (!v || failed_.count(key + ".values_s")) return std::nullopt;
+      return DistSpec::empirical(std::move(*v));
+    }
+    if (!file) {
+      missing(t, key + ".values_s", "values_s = [...] or file = \"path.csv\"");
+      return std::nullopt;
+    }
+    const auto relative = asString(*file, key + ".file");
+    if (!relative) return std::nullopt;
+    alias_[key + ".values_s"] = key + ".file";
+    return readCsv(*file, column, key, *relative, column_name);
+  }
+
+  // One column of a CSV file: a header line, `#` comment lines, numbers >= 0.
+  std::optional<DistSpec> readCsv(const toml::node& file_node, const toml::node* column_node,
+                                  const std::string& key, const std::string& relative,
+                                  const std::optional<std::string>& column) {
+    const std::string file_key = key + ".file";
+    const fs::path path = (base_dir_ / fs::path(relative)).lexically_normal();
+    std::error_code ec;
+    std::ifstream in;
+    if (fs::is_regular_file(path, ec)) in.open(path);
+    if (!in.is_open()) {
+      fail(locOf(file_node), file_key,
+           "cannot read \"" + relative + "\" (looked for " + path.string() + ")");
+      return std::nullopt;
+    }
+    std::vector<double> values;
+    std::optional<std::size_t> index;  // set once the header is read
+    std::vector<std::string> header;
+    int problems = 0;
+    std::string line;
+    for (int line_no = 1; std::getline(in, line); ++line_no) {
+      const std::string text = trim(line);
+      if (text.empty() || text.front() == '#') continue;
+      if (!index) {
+        header = splitCsvLine(text);
+        const auto it = column ? std::find(header.begin(), header.end(), *column) : header.begin();
+        if (it == header.end()) {
+          std::string names;
+          for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
+          fail(locOf(*column_node), key + ".column",
+               "no column \"" + *column + "\" in " + relative + " (columns: " + names + ")");
+          return std::nullopt;
+        }
+        index = static_cast<std::size_t>(it - header.begin());
+        continue;
+      }
+      const std::vector<std::string> fields = splitCsvLine(text);
+      const std::string field_text = *index < fields.size() ? fields[*index] : std::string();
+      double v = 0.0;
+      const char* end = field_text.data() + field_text.size();
+      const auto [ptr, err] = std::from_chars(field_text.data(), end, v);
+      if (err == std::errc() && ptr == end && std::isfinite(v) && v >= 0.0) {
+        values.push_back(v);
+        continue;
+      }
+      if (++problems <= kMaxCsvProblems) {
+        fail(locOf(file_node), file_key,
+             fmt::format("{} line {}: expected a non-negative number of seconds in column \"{}\", "
+                         "got \"{}\"",
+                         relative, line_no, header[*index], field_text));
+      }
+    }
+    if (problems > kMaxCsvProblems) {
+      fail(locOf(file_node), file_key,
+           fmt::format("{}: {} more bad lines", relative, problems - kMaxCsvProblems));
+    }
+    if (problems > 0) return std::nullopt;
+    if (values.empty()) {
+      fail(locOf(file_node), file_key, "expected at least one value in " + relative + ", got none");
+      return std::nullopt;
+    }
+    return DistSpec::empirical(std::move(values), path.string());
+  }
+
+  // --- value rules -------------------------------------------------------------------------
+
+  bool suppressed(const std::string& key) const {
+    for (const std::string& f : failed_) {
+      if (key.size() < f.size() || key.compare(0, f.size(), f) != 0) continue;
+      if (key.size() == f.size() || key[f.size()] == '.' || key[f.size()] == '[') return true;
+    }
+    return false;
+  }
+
+  // The key as written in the file (a deterministic's value_s is stored as mean_s, ...).
+  std::string fileKey(const std::string& key) const {
+    for (const auto& [from, to] : alias_) {
+      if (key.compare(0, from.size(), from) == 0 &&
+          (key.size() == from.size() || key[from.size()] == '[')) {
+        return to + key.substr(from.size());
+      }
+    }
+    return key;
+  }
+
+  // Where a key is, or else its nearest enclosing key that was in the file.
+  SourceLoc locate(std::string key) const {
+    while (true) {
+      if (auto it = locs_.find(key); it != locs_.end()) return it->second;
+      const auto cut = key.find_last_of(".[");
+      if (cut == std::string::npos) break;
+      key.resize(cut);
+    }
+    auto it = locs_.find("");
+    return it != locs_.end() ? it->second : SourceLoc{};
+  }
+
+  void addValueRuleFindings(const Scenario& s) {
+    for (Diagnostic& d : validateScenario(s)) {
+      if (suppressed(d.key)) continue;
+      d.key = fileKey(d.key);
+      d.file = file_;
+      d.loc = locate(d.key);
+      diagnostics_.push_back(std::move(d));
+    }
+  }
+
+  std::string file_;
+  fs::path base_dir_;
+  std::vector<Diagnostic> diagnostics_;
+  std::set<std::string> failed_;              // keys already reported (and all below them)
+  std::map<std::string, SourceLoc> locs_;     // key -> where its value is
+  std::map<std::string, std::string> alias_;  // struct key -> file key
+};
+
+Diagnostic syntaxError(const std::string& file, const toml::parse_error& error) {
+  return Diagnostic{file, locOf(error.source()), "",
+                    "TOML syntax error: " + std::string(error.description())};
+}
+
+}  // namespace
+
+Scenario parseScenario(std::string_view toml_text, const std::string& name_for_errors,
+                       const std::filesystem::path& base_dir) {
+  toml::table root;
+#if TOML_EXCEPTIONS
+  try {
+    root = toml::parse(toml_text, std::string_view(name_for_errors));
+  } catch (const toml::parse_error& error) {
+    throw ScenarioError({syntaxError(name_for_errors, error)});
+  }
+#else
+  toml::parse_result result = toml::parse(toml_text, std::string_view(name_for_errors));
+  if (!result) throw ScenarioError({syntaxError(name_for_errors, result.error())});
+  root = std::move(result).table();
+#endif
+  Loader loader(name_for_errors, base_dir);
+  Scenario scenario = loader.run(root);
+  if (!loader.diagnostics().empty()) throw ScenarioError(std::move(loader.diagnostics()));
+  return scenario;
+}
+
+Scenario loadScenario(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  auto cannot = [&](const std::string& why) {
+    return ScenarioError({Diagnostic{name, {}, "", "cannot read scenario file: " + why}});
+  };
+  std::error_code ec;
+  const fs::file_status status = fs::status(file, ec);
+  if (!fs::exists(status)) throw cannot("no such file");
+  if (fs::is_directory(status)) throw cannot("it is a folder");
+  std::ifstream in(file, std::ios::binary);
+  if (!in.is_open()) throw cannot("the file could not be opened");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw cannot("a read error occurred");
+  Scenario scenario = parseScenario(text.str(), name, file.parent_path());
+  scenario.source_path = file;
+  return scenario;
+}
+
+}  // namespace cx
