@@ -115,7 +115,8 @@ MetricValues Tally::values() const {
 Monitor::Monitor(const Scenario& scenario)
     : channels_(scenario.channels.size()),
       intervals_(static_cast<std::size_t>(scenario.intervalsPerDay())),
-      cells_(channels_ * intervals_) {
+      cells_(channels_ * intervals_),
+      after_close_(channels_) {
   for (const auto& ch : scenario.channels) threshold_s_.push_back(ch.service_level.threshold_s);
 }
 
@@ -124,7 +125,8 @@ void Monitor::onContact(const ContactRecord& r) {
 }
 
 void Monitor::onInterval(const IntervalSample& s) {
-  cells_[s.interval * channels_ + s.channel].add(s);
+  if (s.after_close) after_close_[s.channel].add(s);
+  else cells_[s.interval * channels_ + s.channel].add(s);
 }
 
 ReplicationMetrics Monitor::metrics() const {
@@ -142,7 +144,9 @@ ReplicationMetrics Monitor::metrics() const {
     }
     m.intervals.push_back(interval_all.values());
   }
-  for (const Tally& t : per_channel) {
+  for (std::size_t c = 0; c < channels_; ++c) {
+    Tally& t = per_channel[c];
+    t += after_close_[c];
     m.channels.push_back(t.values());
     all.addParallel(t);
   }

@@ -86,6 +86,10 @@ class Monitor final : public SimObserver {
   std::size_t channels_ = 0, intervals_ = 0;
   std::vector<double> threshold_s_;
   std::vector<Tally> cells_;  // [interval][channel]
+  // Day form: agent and queue time after closing, while the last agents clear the queue.
+  // It belongs to the channel's totals but to no interval, so each interval's figures
+  // describe its own opening time.
+  std::vector<Tally> after_close_;  // [channel]
 };
 
 }  // namespace cx

@@ -35,7 +35,7 @@ struct IntervalSample {
   std::uint32_t interval = 0;  // report interval, as in ContactRecord
   std::uint32_t day = 0;
   std::uint64_t slot = 0;      // absolute interval number since time 0
-  bool after_close = false;    // day form: the drain after closing, added to the last interval
+  bool after_close = false;    // day form: the drain after closing (interval = the last one)
   double start_s = 0.0;
   double duration_s = 0.0;
   double busy_agent_s = 0.0;     // ∫ agents handling a contact
