@@ -84,13 +84,6 @@ struct ChannelState {
   }
 };
 
-// Expands a per-interval list (1 value = constant) to `n` values.
-template <typename T>
-std::vector<T> expand(const std::vector<T>& values, int n) {
-  if (values.size() == 1) return std::vector<T>(static_cast<std::size_t>(n), values[0]);
-  return values;
-}
-
 }  // namespace
 
 struct Simulation::Impl {
@@ -128,8 +121,10 @@ struct Simulation::Impl {
     channels.reserve(sc.channels.size());
     for (const ChannelSpec& spec : sc.channels) {
       ChannelState& ch = channels.emplace_back(spec, seed, rep);
-      for (double r : expand(spec.arrivals.per_hour, intervals)) ch.rate_per_s.push_back(r / 3600.0);
-      ch.staffing = expand(spec.agents, intervals);
+      for (int k = 0; k < intervals; ++k) {
+        ch.rate_per_s.push_back(spec.arrivals.perHourAt(k) / 3600.0);
+        ch.staffing.push_back(spec.agentsAt(k));
+      }
       ch.busyness.assign(static_cast<std::size_t>(n_days), 1.0);
       if (spec.arrivals.busyness_alpha > 0.0) {
         Rng busy_rng(seed, rep, "busyness/" + spec.id);

@@ -171,3 +171,32 @@ TEST_CASE("cli: every shipped scenario validates and runs") {
     CHECK(j["overall"]["offered"]["mean"].get<double>() > 0);
   }
 }
+
+TEST_CASE("cli: every broken scenario exits with code 2 and prints its expected errors") {
+  // The same table test_scenario.cpp checks through the library, now through the binary:
+  // each "# expect: L:C: key: message" line must appear in stderr after "FILE:".
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(sourcePath("tests/bad_scenarios"))) {
+    if (e.path().extension() != ".toml") continue;
+    ++files;
+    const std::string rel = fs::relative(e.path(), CX_SOURCE_DIR).string();
+    INFO(rel);
+    const Result r = cxsim("run " + rel);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    std::ifstream in(e.path());
+    std::string line;
+    int expectations = 0;
+    while (std::getline(in, line) && line.rfind("#", 0) == 0) {
+      const std::string tag = "# expect: ";
+      if (line.rfind(tag, 0) != 0) continue;
+      ++expectations;
+      const std::string expect = line.substr(tag.size());
+      // Location and key must match exactly; the message may be followed by more detail.
+      CHECK_MESSAGE(r.err.find("error: " + rel + ":" + expect) != std::string::npos,
+                    "missing: " << expect << "\nstderr:\n" << r.err);
+    }
+    CHECK(expectations >= 1);
+  }
+  CHECK(files >= 15);
+}
