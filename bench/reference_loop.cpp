@@ -22,7 +22,9 @@ struct Ev {
   std::uint32_t id;
 };
 struct Later {
-  bool operator()(const Ev& a, const Ev& b) const { return a.t > b.t || (a.t == b.t && a.seq > b.seq); }
+  bool operator()(const Ev& a, const Ev& b) const {
+    return a.t > b.t || (a.t == b.t && a.seq > b.seq);
+  }
 };
 
 }  // namespace
@@ -73,9 +75,11 @@ int main(int argc, char** argv) {
       ++abandoned;
     }
   }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("reference loop  %llu arrivals, %llu events in %.3f s\n",
-              static_cast<unsigned long long>(arrivals), static_cast<unsigned long long>(processed), wall);
+              static_cast<unsigned long long>(arrivals), static_cast<unsigned long long>(processed),
+              wall);
   std::printf("arrivals/s      %.3g million\nevents/s        %.3g million\n", arrivals / wall / 1e6,
               processed / wall / 1e6);
   std::printf("check           P(wait) %.4f, P(abandon) %.4f\n", double(waited) / arrivals,

@@ -38,8 +38,8 @@ Command addBenchCommand(CLI::App& app) {
     phone.id = "phone";
     phone.agents = {45};
     phone.arrivals.per_hour = {600};
-    phone.handle_time = {DistSpec::Kind::Exponential, 240, 1, {}, {}};
-    phone.patience = DistSpec{DistSpec::Kind::Exponential, 120, 1, {}, {}};
+    phone.handle_time = DistSpec::exponential(240);
+    phone.patience = DistSpec::exponential(120);
     s.channels.push_back(phone);
 
     const double rss_before = peakRssMiB();
@@ -47,7 +47,8 @@ Command addBenchCommand(CLI::App& app) {
     Simulation sim(s, *seed, 0);
     const auto start = std::chrono::steady_clock::now();
     sim.run(monitor);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const EngineStats& st = sim.stats();
     const auto m = monitor.metrics();
     const auto exact = analytic::erlangA(600.0 / 3600, 240, 45, 120, 20);

@@ -15,7 +15,9 @@ namespace cx::cli {
 
 namespace {
 std::atomic<bool> g_interrupted{false};
-extern "C" void onInterrupt(int) { g_interrupted.store(true); }
+extern "C" void onInterrupt(int) {
+  g_interrupted.store(true);
+}
 }  // namespace
 
 Command addRunCommand(CLI::App& app) {
@@ -33,8 +35,10 @@ Command addRunCommand(CLI::App& app) {
   cmd->add_option("--reps", o->reps, "Replications (default: the scenario's, else 10)")
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--seed", o->seed, "Random seed (default: the scenario's, else 1)");
-  cmd->add_option("--threads", o->threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
-  cmd->add_option("--json", o->json, "Write results as JSON to PATH ('-' = stdout, nothing else printed)");
+  cmd->add_option("--threads", o->threads, "Worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--json", o->json,
+                  "Write results as JSON to PATH ('-' = stdout, nothing else printed)");
   cmd->add_option("--csv", o->csv, "Write summary.csv and intervals.csv into DIR");
   cmd->add_flag("--quiet,-q", o->quiet, "Print no report and no progress");
 
@@ -50,14 +54,16 @@ Command addRunCommand(CLI::App& app) {
     const bool show_progress = !o->quiet && stderrIsTerminal();
     if (show_progress) {
       opt.progress = [](int done, int total) {
-        std::cerr << fmt::format("\rreplication {}/{}", done, total) << (done == total ? "\r\033[K" : "")
-                  << std::flush;
+        std::cerr << fmt::format("\rreplication {}/{}", done, total)
+                  << (done == total ? "\r\033[K" : "") << std::flush;
       };
     }
     std::signal(SIGINT, onInterrupt);
     const ExperimentResult result = runExperiment(*scenario, opt);
     std::signal(SIGINT, SIG_DFL);
-    if (result.cancelled) std::cerr << "\ninterrupted: reporting " << result.replications << " completed replications\n";
+    if (result.cancelled)
+      std::cerr << "\ninterrupted: reporting " << result.replications
+                << " completed replications\n";
 
     if (!o->json.empty()) writeOutput(o->json, resultToJson(*scenario, result).dump(2) + "\n");
     if (!o->csv.empty()) writeCsv(*scenario, result, o->csv);

@@ -27,6 +27,8 @@ void writeOutput(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-bool stderrIsTerminal() { return isatty(STDERR_FILENO) != 0; }
+bool stderrIsTerminal() {
+  return isatty(STDERR_FILENO) != 0;
+}
 
 }  // namespace cx::cli

@@ -21,20 +21,14 @@ std::string thousands(double x) {
   return n < 0 ? "-" + out : out;
 }
 
-std::string value(const MetricInfo& info, double x) {
-  if (!std::isfinite(x)) return "–";
+// A metric's value for people; `with_unit` adds " s" to seconds (left off after "±").
+std::string value(const MetricInfo& info, double x, bool with_unit = true) {
+  if (!std::isfinite(x)) return with_unit ? "–" : "";
   if (info.is_count) return thousands(x);
-  if (std::string_view(info.unit) == "%") return fmt::format("{:.1f}%", 100.0 * x);
-  if (std::string_view(info.unit) == "s") return fmt::format("{:.1f} s", x);
+  const std::string_view unit = info.unit;
+  if (unit == "%") return fmt::format("{:.1f}%", 100.0 * x);
+  if (unit == "s") return fmt::format("{:.1f}", x) + (with_unit ? " s" : "");
   return fmt::format("{:.2f}", x);
-}
-
-std::string halfWidth(const MetricInfo& info, double h) {
-  if (!std::isfinite(h)) return "";
-  if (info.is_count) return thousands(h);
-  if (std::string_view(info.unit) == "%") return fmt::format("{:.1f}%", 100.0 * h);
-  if (std::string_view(info.unit) == "s") return fmt::format("{:.1f}", h);
-  return fmt::format("{:.2f}", h);
 }
 
 // Pads to a width counted in characters, not bytes ("±" and "–" are two or three bytes).
@@ -48,22 +42,23 @@ std::string pad(const std::string& s, std::size_t width, bool right = false) {
 
 std::string describeTime(const Scenario& s) {
   if (s.dayStructured())
-    return fmt::format("{} day{} from {}, {} interval{} of {:g} min", s.days, s.days == 1 ? "" : "s",
-                       intervalLabel(s, 0), s.intervalsPerDay(), s.intervalsPerDay() == 1 ? "" : "s",
-                       s.interval_minutes);
+    return fmt::format("{} day{} from {}, {} interval{} of {:g} min", s.days,
+                       s.days == 1 ? "" : "s", intervalLabel(s, 0), s.intervalsPerDay(),
+                       s.intervalsPerDay() == 1 ? "" : "s", s.interval_minutes);
   return fmt::format("{:g} h measured after {:g} h warm-up", s.horizon_hours, s.warmup_hours);
 }
 
 }  // namespace
 
 std::string formatEstimate(const MetricInfo& info, const Estimate& e) {
-  const std::string h = halfWidth(info, e.ci95);
+  const std::string h = value(info, e.ci95, false);
   return h.empty() ? value(info, e.mean) : value(info, e.mean) + " ± " + h;
 }
 
 std::string textReport(const Scenario& s, const ExperimentResult& r) {
   std::string out;
-  out += fmt::format("{}{}\n", s.name, s.source_path.empty() ? "" : "  (" + s.source_path.string() + ")");
+  out += fmt::format("{}{}\n", s.name,
+                     s.source_path.empty() ? "" : "  (" + s.source_path.string() + ")");
   out += fmt::format("{} · {} replication{} · seed {} · {} thread{} · {:.2f} s\n", describeTime(s),
                      r.replications, r.replications == 1 ? "" : "s", r.seed, r.threads,
                      r.threads == 1 ? "" : "s", r.wall_s);
@@ -89,16 +84,18 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
   for (std::size_t c = 0; c < s.channels.size(); ++c) {
     const auto& sl = s.channels[c].service_level;
     const double got = r.channels[c][static_cast<std::size_t>(Metric::ServiceLevel)].mean;
-    out += fmt::format("{}{} {:.0f}% in {:g} s ({})", c ? "; " : "", s.channels[c].id, 100 * sl.target,
-                       sl.threshold_s,
-                       !std::isfinite(got) ? "no contacts" : got >= sl.target ? "met" : "missed");
+    out += fmt::format("{}{} {:.0f}% in {:g} s ({})", c ? "; " : "", s.channels[c].id,
+                       100 * sl.target, sl.threshold_s,
+                       !std::isfinite(got) ? "no contacts"
+                       : got >= sl.target  ? "met"
+                                           : "missed");
   }
   out += "\n";
 
   // Per-interval tables, one per channel, when there is more than one interval.
   if (r.intervals.size() > 1) {
-    const Metric cols[] = {Metric::Offered,     Metric::AgentsMean, Metric::ServiceLevel,
-                           Metric::AsaS,        Metric::AbandonRate, Metric::Occupancy};
+    const Metric cols[] = {Metric::Offered, Metric::AgentsMean,  Metric::ServiceLevel,
+                           Metric::AsaS,    Metric::AbandonRate, Metric::Occupancy};
     const char* heads[] = {"offered", "agents", "service level", "ASA", "abandon", "occupancy"};
     const std::size_t widths[] = {9, 8, 15, 10, 9, 11};
     for (std::size_t c = 0; c < s.channels.size(); ++c) {
@@ -113,10 +110,13 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
         for (std::size_t j = 0; j < std::size(cols); ++j) {
           const MetricInfo& m = metricInfo(cols[j]);
           const double x = r.interval_channels[k][c][static_cast<std::size_t>(cols[j])].mean;
-          std::string cell = cols[j] == Metric::AgentsMean && std::isfinite(x) ? fmt::format("{:.1f}", x)
-                                                                               : value(m, x);
-          if (cols[j] == Metric::ServiceLevel && std::isfinite(x) && x < sl.target) cell += "*";
-          else if (cols[j] == Metric::ServiceLevel) cell += " ";
+          std::string cell = cols[j] == Metric::AgentsMean && std::isfinite(x)
+                                 ? fmt::format("{:.1f}", x)
+                                 : value(m, x);
+          if (cols[j] == Metric::ServiceLevel && std::isfinite(x) && x < sl.target)
+            cell += "*";
+          else if (cols[j] == Metric::ServiceLevel)
+            cell += " ";
           out += pad(cell, widths[j], true);
         }
         out += "\n";

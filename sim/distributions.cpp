@@ -27,7 +27,8 @@ Sampler::Sampler(const DistSpec& spec) : kind_(spec.kind), mean_(spec.mean_s) {
       a_ = spec.mean_s;
       break;
     case DistSpec::Kind::Empirical:
-      if (spec.values_s.empty()) throw std::invalid_argument("empirical distribution with no values");
+      if (spec.values_s.empty())
+        throw std::invalid_argument("empirical distribution with no values");
       values_ = std::make_shared<const std::vector<double>>(spec.values_s);
       mean_ = std::accumulate(spec.values_s.begin(), spec.values_s.end(), 0.0) /
               static_cast<double>(spec.values_s.size());

@@ -21,7 +21,15 @@ constexpr std::uint32_t kNil = 0xFFFFFFFFu;
 // Event kinds and their priorities at equal times: clock events (staffing, window edges)
 // first, then releases (service end) before abandonment before new arrivals — so an agent
 // freed at the instant a caller's patience runs out answers that caller.
-enum EventKind : std::uint32_t { kSlot, kClose, kWarmupEnd, kHorizonEnd, kServiceEnd, kAbandon, kArrival };
+enum EventKind : std::uint32_t {
+  kSlot,
+  kClose,
+  kWarmupEnd,
+  kHorizonEnd,
+  kServiceEnd,
+  kAbandon,
+  kArrival
+};
 constexpr int kPrioClock = 0, kPrioRelease = 1, kPrioAbandon = 2, kPrioArrival = 3;
 
 struct Contact {
@@ -44,19 +52,19 @@ struct ChannelState {
   Sampler patience;
   bool has_patience = false;
   double balk_probability = 0.0;
-  std::vector<double> rate_per_s;   // per interval of the day / cycle
-  std::vector<int> staffing;        // per interval of the day / cycle
-  std::vector<double> busyness;     // per day (1.0 when off)
+  std::vector<double> rate_per_s;  // per interval of the day / cycle
+  std::vector<int> staffing;       // per interval of the day / cycle
+  std::vector<double> busyness;    // per day (1.0 when off)
   Rng arrival_rng, handle_rng, patience_rng, balk_rng;
 
-  int target = 0;    // agents scheduled now
-  int present = 0;   // agents on duty, including those finishing a contact over target
+  int target = 0;   // agents scheduled now
+  int present = 0;  // agents on duty, including those finishing a contact over target
   int busy = 0;
   std::uint32_t head = kNil, tail = kNil;
   std::uint32_t queue_len = 0;
-  bool closing = false;       // day form: after closing time, draining the queue
-  double arrival_end = 0.0;   // no arrivals at or after this time (current day / horizon)
-  double open_time = 0.0;     // day form: opening time of the current day
+  bool closing = false;      // day form: after closing time, draining the queue
+  double arrival_end = 0.0;  // no arrivals at or after this time (current day / horizon)
+  double open_time = 0.0;    // day form: opening time of the current day
 
   // The current stretch of an interval sample.
   bool stretch_active = false;
@@ -96,10 +104,10 @@ struct Simulation::Impl {
   SimObserver* observer = nullptr;
 
   bool day_form = false;
-  int intervals = 1;          // K: intervals per day / cycle
+  int intervals = 1;  // K: intervals per day / cycle
   double interval_s = 3600.0;
-  double warmup_end = 0.0;    // continuous: start of the measured window
-  double horizon_end = 0.0;   // continuous: end of the measured window and of arrivals
+  double warmup_end = 0.0;   // continuous: start of the measured window
+  double horizon_end = 0.0;  // continuous: end of the measured window and of arrivals
   bool measuring = false;
   std::uint64_t next_contact_id = 0;
   std::size_t in_system = 0;
@@ -159,18 +167,24 @@ struct Simulation::Impl {
     Contact& c = contacts[slot];
     c.prev = ch.tail;
     c.next = kNil;
-    if (ch.tail != kNil) contacts[ch.tail].next = slot;
-    else ch.head = slot;
+    if (ch.tail != kNil)
+      contacts[ch.tail].next = slot;
+    else
+      ch.head = slot;
     ch.tail = slot;
     ++ch.queue_len;
   }
 
   void unlink(ChannelState& ch, std::uint32_t slot) {
     Contact& c = contacts[slot];
-    if (c.prev != kNil) contacts[c.prev].next = c.next;
-    else ch.head = c.next;
-    if (c.next != kNil) contacts[c.next].prev = c.prev;
-    else ch.tail = c.prev;
+    if (c.prev != kNil)
+      contacts[c.prev].next = c.next;
+    else
+      ch.head = c.next;
+    if (c.next != kNil)
+      contacts[c.next].prev = c.prev;
+    else
+      ch.tail = c.prev;
     --ch.queue_len;
   }
 
@@ -339,7 +353,8 @@ struct Simulation::Impl {
       return;
     }
     enqueue(ch, slot);
-    if (ch.has_patience) ct.abandon = calendar.pushTimer(now + ct.patience, kPrioAbandon, kAbandon, slot);
+    if (ch.has_patience)
+      ct.abandon = calendar.pushTimer(now + ct.patience, kPrioAbandon, kAbandon, slot);
   }
 
   void onServiceEnd(std::uint32_t slot, double now) {
@@ -417,8 +432,8 @@ struct Simulation::Impl {
       checkDrain(c, now);
     }
     if (static_cast<int>(day) + 1 < scenario.days)
-      calendar.push(slotStart(static_cast<std::uint64_t>(day + 1) * intervals), kPrioClock,
-                    kSlot, static_cast<std::uint32_t>((day + 1) * intervals));
+      calendar.push(slotStart(static_cast<std::uint64_t>(day + 1) * intervals), kPrioClock, kSlot,
+                    static_cast<std::uint32_t>((day + 1) * intervals));
   }
 
   void run(SimObserver& obs) {
@@ -440,11 +455,21 @@ struct Simulation::Impl {
       now = e.time;
       ++stats.events;
       switch (e.kind()) {
-        case kArrival: onArrival(e.target, now); break;
-        case kServiceEnd: onServiceEnd(e.target, now); break;
-        case kAbandon: onAbandon(e.target, now); break;
-        case kSlot: onSlot(e.target, now); break;
-        case kClose: onClose(e.target, now); break;
+        case kArrival:
+          onArrival(e.target, now);
+          break;
+        case kServiceEnd:
+          onServiceEnd(e.target, now);
+          break;
+        case kAbandon:
+          onAbandon(e.target, now);
+          break;
+        case kSlot:
+          onSlot(e.target, now);
+          break;
+        case kClose:
+          onClose(e.target, now);
+          break;
         case kWarmupEnd:
           flushAll(now);  // discards the warm-up stretch
           measuring = true;
@@ -455,7 +480,8 @@ struct Simulation::Impl {
           measuring = false;
           for (auto& ch : channels) ch.stretch_active = false;
           break;
-        default: assert(false && "unknown event kind");
+        default:
+          assert(false && "unknown event kind");
       }
     }
     // Anyone still waiting now had no agent and no patience: they leave unanswered.
@@ -478,7 +504,11 @@ struct Simulation::Impl {
 Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, std::uint32_t replication)
     : impl_(std::make_unique<Impl>(scenario, seed, replication)) {}
 Simulation::~Simulation() = default;
-void Simulation::run(SimObserver& observer) { impl_->run(observer); }
-const EngineStats& Simulation::stats() const { return impl_->stats; }
+void Simulation::run(SimObserver& observer) {
+  impl_->run(observer);
+}
+const EngineStats& Simulation::stats() const {
+  return impl_->stats;
+}
 
 }  // namespace cx

@@ -15,12 +15,12 @@
 namespace cx {
 
 struct EngineStats {
-  std::uint64_t events = 0;             // events processed (cancelled timers excluded)
-  std::uint64_t arrivals = 0;           // contacts that arrived, measured or not
-  std::size_t peak_in_system = 0;       // most contacts in the system at once
-  std::size_t contact_slots = 0;        // contact records held (memory follows this)
-  std::size_t event_capacity = 0;       // event calendar entries allocated
-  double end_time_s = 0.0;              // simulation clock when the calendar ran dry
+  std::uint64_t events = 0;        // events processed (cancelled timers excluded)
+  std::uint64_t arrivals = 0;      // contacts that arrived, measured or not
+  std::size_t peak_in_system = 0;  // most contacts in the system at once
+  std::size_t contact_slots = 0;   // contact records held (memory follows this)
+  std::size_t event_capacity = 0;  // event calendar entries allocated
+  double end_time_s = 0.0;         // simulation clock when the calendar ran dry
 };
 
 class Simulation {

@@ -29,8 +29,9 @@ MetricEstimates summarise(const std::vector<const MetricValues*>& values) {
 ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const int total = std::max(options.replications, 0);
-  int threads = options.threads > 0 ? options.threads
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = options.threads > 0
+                    ? options.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::max(1, std::min(threads, total));
 
   std::vector<ReplicationMetrics> reps(static_cast<std::size_t>(total));
@@ -89,7 +90,8 @@ ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions
     for (const auto& rep : result.reps) column.push_back(&pick(rep));
     return summarise(column);
   };
-  result.overall = collect([](const ReplicationMetrics& m) -> const MetricValues& { return m.overall; });
+  result.overall =
+      collect([](const ReplicationMetrics& m) -> const MetricValues& { return m.overall; });
   const std::size_t n_channels = scenario.channels.size();
   const auto n_intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
   for (std::size_t c = 0; c < n_channels; ++c)
@@ -97,11 +99,13 @@ ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions
         collect([c](const ReplicationMetrics& m) -> const MetricValues& { return m.channels[c]; }));
   result.interval_channels.resize(n_intervals);
   for (std::size_t k = 0; k < n_intervals; ++k) {
-    result.intervals.push_back(
-        collect([k](const ReplicationMetrics& m) -> const MetricValues& { return m.intervals[k]; }));
+    result.intervals.push_back(collect(
+        [k](const ReplicationMetrics& m) -> const MetricValues& { return m.intervals[k]; }));
     for (std::size_t c = 0; c < n_channels; ++c)
-      result.interval_channels[k].push_back(collect(
-          [k, c](const ReplicationMetrics& m) -> const MetricValues& { return m.interval_channels[k][c]; }));
+      result.interval_channels[k].push_back(
+          collect([k, c](const ReplicationMetrics& m) -> const MetricValues& {
+            return m.interval_channels[k][c];
+          }));
   }
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

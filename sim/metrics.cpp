@@ -8,7 +8,9 @@ namespace cx {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
+double ratio(double num, double den) {
+  return den > 0 ? num / den : kNaN;
+}
 
 const std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::Offered, "offered", "offered", "", Better::Neither, true},
@@ -28,8 +30,12 @@ const std::array<MetricInfo, kMetricCount> kMetrics = {{
 }};
 }  // namespace
 
-const MetricInfo& metricInfo(Metric metric) { return kMetrics[static_cast<std::size_t>(metric)]; }
-const std::array<MetricInfo, kMetricCount>& allMetrics() { return kMetrics; }
+const MetricInfo& metricInfo(Metric metric) {
+  return kMetrics[static_cast<std::size_t>(metric)];
+}
+const std::array<MetricInfo, kMetricCount>& allMetrics() {
+  return kMetrics;
+}
 
 bool metricByName(std::string_view name, Metric& out) {
   for (const auto& m : kMetrics)
@@ -125,8 +131,10 @@ void Monitor::onContact(const ContactRecord& r) {
 }
 
 void Monitor::onInterval(const IntervalSample& s) {
-  if (s.after_close) after_close_[s.channel].add(s);
-  else cells_[s.interval * channels_ + s.channel].add(s);
+  if (s.after_close)
+    after_close_[s.channel].add(s);
+  else
+    cells_[s.interval * channels_ + s.channel].add(s);
 }
 
 ReplicationMetrics Monitor::metrics() const {
@@ -159,9 +167,12 @@ ReplicationMetrics Monitor::metrics() const {
 namespace cx {
 const char* toString(Outcome outcome) {
   switch (outcome) {
-    case Outcome::Answered: return "answered";
-    case Outcome::Abandoned: return "abandoned";
-    case Outcome::Balked: return "balked";
+    case Outcome::Answered:
+      return "answered";
+    case Outcome::Abandoned:
+      return "abandoned";
+    case Outcome::Balked:
+      return "balked";
   }
   return "?";
 }

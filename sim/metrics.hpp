@@ -40,7 +40,7 @@ struct MetricInfo {
   const char* label;  // for people: "service level"
   const char* unit;   // "s", "%", "" ...
   Better better;
-  bool is_count;      // a total over the measured window (not a rate or mean)
+  bool is_count;  // a total over the measured window (not a rate or mean)
 };
 const MetricInfo& metricInfo(Metric metric);
 const std::array<MetricInfo, kMetricCount>& allMetrics();
@@ -66,9 +66,9 @@ struct Tally {
 // Metric values of one replication.
 struct ReplicationMetrics {
   MetricValues overall{};
-  std::vector<MetricValues> channels;                         // [channel]
-  std::vector<MetricValues> intervals;                        // [interval], all channels
-  std::vector<std::vector<MetricValues>> interval_channels;   // [interval][channel]
+  std::vector<MetricValues> channels;                        // [channel]
+  std::vector<MetricValues> intervals;                       // [interval], all channels
+  std::vector<std::vector<MetricValues>> interval_channels;  // [interval][channel]
 };
 
 class Monitor final : public SimObserver {

@@ -22,10 +22,10 @@ struct ContactRecord {
   std::uint32_t interval = 0;  // report interval of the arrival (time of day / cycle position)
   std::uint32_t day = 0;       // day (day form) or 24-hour period (continuous form) of arrival
   Outcome outcome = Outcome::Answered;
-  bool waited = false;         // found no free agent on arrival
-  double arrival_s = 0.0;      // simulation time of arrival
-  double wait_s = 0.0;         // time in queue until answered or gone (0 for balked)
-  double handle_s = 0.0;       // service time (answered only)
+  bool waited = false;     // found no free agent on arrival
+  double arrival_s = 0.0;  // simulation time of arrival
+  double wait_s = 0.0;     // time in queue until answered or gone (0 for balked)
+  double handle_s = 0.0;   // service time (answered only)
 };
 
 // Time-weighted state of one channel over a stretch of one interval (inside the measured
@@ -34,8 +34,8 @@ struct IntervalSample {
   std::uint32_t channel = 0;
   std::uint32_t interval = 0;  // report interval, as in ContactRecord
   std::uint32_t day = 0;
-  std::uint64_t slot = 0;      // absolute interval number since time 0
-  bool after_close = false;    // day form: the drain after closing (interval = the last one)
+  std::uint64_t slot = 0;    // absolute interval number since time 0
+  bool after_close = false;  // day form: the drain after closing (interval = the last one)
   double start_s = 0.0;
   double duration_s = 0.0;
   double busy_agent_s = 0.0;     // ∫ agents handling a contact

@@ -73,7 +73,9 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
   return j;
 }
 
-std::string csvField(double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string(); }
+std::string csvField(double x) {
+  return std::isfinite(x) ? fmt::format("{}", x) : std::string();
+}
 
 std::string csvHeader() {
   std::string h;
@@ -159,7 +161,8 @@ void writeCsv(const Scenario& scenario, const ExperimentResult& result,
                 << csvValues(result.interval_channels[k][c]) << "\n";
     intervals << k << "," << label << ",all" << csvValues(result.intervals[k]) << "\n";
   }
-  if (!summary || !intervals) throw std::runtime_error(fmt::format("error writing CSV files in {}", dir.string()));
+  if (!summary || !intervals)
+    throw std::runtime_error(fmt::format("error writing CSV files in {}", dir.string()));
 }
 
 }  // namespace cx

@@ -40,7 +40,8 @@ double incompleteBeta(double a, double b, double x) {
   if (x >= 1.0) return 1.0;
   const double log_front =
       std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
-  if (x < (a + 1.0) / (a + b + 2.0)) return std::exp(log_front) * betaContinuedFraction(a, b, x) / a;
+  if (x < (a + 1.0) / (a + b + 2.0))
+    return std::exp(log_front) * betaContinuedFraction(a, b, x) / a;
   return 1.0 - std::exp(log_front) * betaContinuedFraction(b, a, 1.0 - x) / b;
 }
 

@@ -99,17 +99,17 @@ TEST_CASE("cli: run prints a readable report and writes CSV tables") {
   auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
   const cx::Scenario s = cx::loadScenario(sourcePath("scenarios/default.toml"));
   CHECK(lines(summary) == 1 + 1 + static_cast<long>(s.channels.size()));
-  CHECK(lines(intervals) ==
-        1 + static_cast<long>(s.intervalsPerDay() * (s.channels.size() + 1)));
+  CHECK(lines(intervals) == 1 + static_cast<long>(s.intervalsPerDay() * (s.channels.size() + 1)));
   fs::remove_all(dir);
 }
 
 TEST_CASE("cli: bad input exits with code 2 and says where") {
   SUBCASE("broken scenario file") {
     const fs::path bad = fs::temp_directory_path() / "cxsim_bad_scenario.toml";
-    std::ofstream(bad) << "[scenario]\nname = \"x\"\nhorizon_hours = -3\n\n[[channels]]\nid = \"p\"\n"
-                          "kind = \"voice\"\nagents = 3\narrivals = { per_hour = 10 }\n"
-                          "handle_time = { dist = \"exponential\", mean_s = 100 }\n";
+    std::ofstream(bad)
+        << "[scenario]\nname = \"x\"\nhorizon_hours = -3\n\n[[channels]]\nid = \"p\"\n"
+           "kind = \"voice\"\nagents = 3\narrivals = { per_hour = 10 }\n"
+           "handle_time = { dist = \"exponential\", mean_s = 100 }\n";
     const Result r = cxsim("run '" + bad.string() + "'");
     CHECK(r.code == 2);
     CHECK(r.err.find("cxsim_bad_scenario.toml:3:") != std::string::npos);
@@ -194,7 +194,8 @@ TEST_CASE("cli: every broken scenario exits with code 2 and prints its expected 
       const std::string expect = line.substr(tag.size());
       // Location and key must match exactly; the message may be followed by more detail.
       CHECK_MESSAGE(r.err.find("error: " + rel + ":" + expect) != std::string::npos,
-                    "missing: " << expect << "\nstderr:\n" << r.err);
+                    "missing: " << expect << "\nstderr:\n"
+                                << r.err);
     }
     CHECK(expectations >= 1);
   }

@@ -43,7 +43,8 @@ struct Hasher final : SimObserver {
     mix(r.arrival_s), mix(r.wait_s), mix(r.handle_s);
   }
   void onInterval(const IntervalSample& s) override {
-    mix(s.slot), mix(s.duration_s), mix(s.busy_agent_s), mix(s.staffed_agent_s), mix(s.queue_contact_s);
+    mix(s.slot), mix(s.duration_s), mix(s.busy_agent_s), mix(s.staffed_agent_s),
+        mix(s.queue_contact_s);
   }
 };
 
@@ -58,8 +59,8 @@ Scenario twoChannelDay() {
   phone.agents = {10, 14, 12};
   phone.arrivals.per_hour = {100, 180, 120};
   phone.arrivals.busyness_alpha = 40;
-  phone.handle_time = lognormal(240, 1.1);
-  phone.patience = exponential(300);
+  phone.handle_time = DistSpec::lognormal(240, 1.1);
+  phone.patience = DistSpec::exponential(300);
   phone.balk_probability = 0.05;
   ChannelSpec chat = phone;
   chat.id = "chat";
@@ -67,8 +68,8 @@ Scenario twoChannelDay() {
   chat.agents = {5, 6, 5};
   chat.arrivals.per_hour = {40, 60, 50};
   chat.arrivals.busyness_alpha = 0;
-  chat.handle_time = exponential(500);
-  chat.patience = exponential(200);
+  chat.handle_time = DistSpec::exponential(500);
+  chat.patience = DistSpec::exponential(200);
   chat.service_level.threshold_s = 60;
   s.channels = {phone, chat};
   return s;
@@ -121,8 +122,10 @@ TEST_CASE("engine: random streams depend on seed, replication and purpose only")
   Rng a(42, 3, "arrivals/phone"), b(42, 3, "arrivals/phone");
   for (int i = 0; i < 1000; ++i) REQUIRE(a.next() == b.next());
   std::set<std::uint64_t> firsts;
-  for (auto [seed, rep, purpose] : {std::tuple{42, 3, "arrivals/phone"}, {43, 3, "arrivals/phone"},
-                                    {42, 4, "arrivals/phone"}, {42, 3, "arrivals/chat"},
+  for (auto [seed, rep, purpose] : {std::tuple{42, 3, "arrivals/phone"},
+                                    {43, 3, "arrivals/phone"},
+                                    {42, 4, "arrivals/phone"},
+                                    {42, 3, "arrivals/chat"},
                                     {42, 3, "handle/phone"}})
     firsts.insert(Rng(seed, rep, purpose).next());
   CHECK(firsts.size() == 5);
@@ -157,9 +160,12 @@ TEST_CASE("engine: samplers have the mean and coefficient of variation asked for
   empirical.values_s = {10, 20, 20, 70};
   empirical.mean_s = 30;
   const double empirical_cv = std::sqrt((400.0 + 100 + 100 + 1600) / 4) / 30;
-  const std::vector<Case> cases = {{exponential(240), 1.0},   {lognormal(300, 1.1), 1.1},
-                                   {lognormal(60, 0.3), 0.3}, {gamma_small, 1.6},
-                                   {gamma_large, 0.4},        {deterministic(90), 0.0},
+  const std::vector<Case> cases = {{DistSpec::exponential(240), 1.0},
+                                   {DistSpec::lognormal(300, 1.1), 1.1},
+                                   {DistSpec::lognormal(60, 0.3), 0.3},
+                                   {gamma_small, 1.6},
+                                   {gamma_large, 0.4},
+                                   {DistSpec::deterministic(90), 0.0},
                                    {empirical, empirical_cv}};
   for (const Case& c : cases) {
     Sampler s(c.spec);
@@ -187,7 +193,8 @@ TEST_CASE("engine: an agent over a dropped staffing level finishes the contact f
   // Two agents for 10 minutes, then none; every contact takes 1000 s; the rest give up
   // after 60 s. The two answered contacts must be finished, and the agents stay on duty
   // (staffed) until they are.
-  Scenario s = singleQueue(0, deterministic(1000), 0, deterministic(60), 20.0 / 60, 0);
+  Scenario s =
+      singleQueue(0, DistSpec::deterministic(1000), 0, DistSpec::deterministic(60), 20.0 / 60, 0);
   s.interval_minutes = 10;
   s.channels[0].agents = {2, 0};
   s.channels[0].arrivals.per_hour = {600, 0};
@@ -201,7 +208,8 @@ TEST_CASE("engine: an agent over a dropped staffing level finishes the contact f
       CHECK(r.arrival_s + r.wait_s < 600.0);
       answered_at.push_back(r.arrival_s + r.wait_s);
     } else {
-      CHECK(std::string(toString(r.outcome)) == "abandoned");  // (doctest would pick up cx::toString)
+      CHECK(std::string(toString(r.outcome)) ==
+            "abandoned");  // (doctest would pick up cx::toString)
       CHECK(r.wait_s == doctest::Approx(60.0));
     }
   }
@@ -224,7 +232,8 @@ TEST_CASE("engine: an agent over a dropped staffing level finishes the contact f
 }
 
 TEST_CASE("engine: only contacts arriving after the warm-up and before the horizon count") {
-  Scenario s = singleQueue(600, exponential(240), 45, exponential(120), 3.0, 1.5);
+  Scenario s =
+      singleQueue(600, DistSpec::exponential(240), 45, DistSpec::exponential(120), 3.0, 1.5);
   Recorder rec;
   Simulation sim(s, 3, 0);
   sim.run(rec);
@@ -305,7 +314,8 @@ TEST_CASE("engine: results are identical with 1 and 2 threads") {
 
 TEST_CASE("engine: memory follows contacts in the system, not contacts simulated") {
   auto run = [](double hours) {
-    Scenario s = singleQueue(600, exponential(240), 45, exponential(120), hours, 1);
+    Scenario s =
+        singleQueue(600, DistSpec::exponential(240), 45, DistSpec::exponential(120), hours, 1);
     struct Null final : SimObserver {
       void onContact(const ContactRecord&) override {}
       void onInterval(const IntervalSample&) override {}
@@ -314,8 +324,8 @@ TEST_CASE("engine: memory follows contacts in the system, not contacts simulated
     sim.run(null);
     return sim.stats();
   };
-  const EngineStats small = run(200);    // ~120 thousand arrivals
-  const EngineStats large = run(3000);   // ~1.8 million arrivals
+  const EngineStats small = run(200);   // ~120 thousand arrivals
+  const EngineStats large = run(3000);  // ~1.8 million arrivals
   CHECK(large.arrivals > 10 * small.arrivals);
   // Peaks grow only with the extremes of the queue (slowly, like a log of the run length).
   CHECK(large.contact_slots <= 2 * small.contact_slots + 16);

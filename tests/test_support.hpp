@@ -13,28 +13,6 @@
 
 namespace cx::test {
 
-inline DistSpec exponential(double mean_s) {
-  DistSpec d;
-  d.kind = DistSpec::Kind::Exponential;
-  d.mean_s = mean_s;
-  return d;
-}
-
-inline DistSpec lognormal(double mean_s, double cv) {
-  DistSpec d;
-  d.kind = DistSpec::Kind::Lognormal;
-  d.mean_s = mean_s;
-  d.cv = cv;
-  return d;
-}
-
-inline DistSpec deterministic(double value_s) {
-  DistSpec d;
-  d.kind = DistSpec::Kind::Deterministic;
-  d.mean_s = value_s;
-  return d;
-}
-
 // A single-channel continuous scenario: the plain Erlang queue of DESIGN.md §5.
 inline Scenario singleQueue(double per_hour, DistSpec handle, int agents,
                             std::optional<DistSpec> patience, double horizon_hours,
@@ -53,8 +31,12 @@ inline Scenario singleQueue(double per_hour, DistSpec handle, int agents,
   return s;
 }
 
-inline double value(const MetricEstimates& e, Metric m) { return e[static_cast<std::size_t>(m)].mean; }
-inline const Estimate& est(const MetricEstimates& e, Metric m) { return e[static_cast<std::size_t>(m)]; }
+inline double value(const MetricEstimates& e, Metric m) {
+  return e[static_cast<std::size_t>(m)].mean;
+}
+inline const Estimate& est(const MetricEstimates& e, Metric m) {
+  return e[static_cast<std::size_t>(m)];
+}
 
 // Standard error behind a 95% half-width over n replications.
 inline double standardError(const Estimate& e) {
@@ -67,7 +49,8 @@ inline double standardError(const Estimate& e) {
 // model to be caught.
 inline void checkAgainst(const Estimate& e, double exact, double max_ci, const char* what,
                          double k = 4.0) {
-  INFO(what << ": simulated " << e.mean << " ± " << e.ci95 << " (n=" << e.n << "), exact " << exact);
+  INFO(what << ": simulated " << e.mean << " ± " << e.ci95 << " (n=" << e.n << "), exact "
+            << exact);
   CHECK(e.n >= 2);
   CHECK(e.ci95 <= max_ci);
   CHECK(std::fabs(e.mean - exact) <= k * standardError(e));

@@ -33,7 +33,9 @@ Estimate perReplication(const ExperimentResult& r, F f) {
   return estimate(v);
 }
 
-double at(const MetricValues& v, Metric m) { return v[static_cast<std::size_t>(m)]; }
+double at(const MetricValues& v, Metric m) {
+  return v[static_cast<std::size_t>(m)];
+}
 
 }  // namespace
 
@@ -41,7 +43,7 @@ TEST_CASE("validation: Erlang C, 100 calls per 30 min, AHT 180 s, 14 agents") {
   // CALIBRATION.md: P(wait) 0.174, SL(20 s) 0.888, occupancy 0.714, ASA 7.84 s.
   const auto exact = analytic::erlangC(200.0 / 3600, 180, 14, 20);
   CHECK(exact.p_wait == doctest::Approx(0.174).epsilon(0.003));
-  const Scenario s = singleQueue(200, exponential(180), 14, std::nullopt, 2000);
+  const Scenario s = singleQueue(200, DistSpec::exponential(180), 14, std::nullopt, 2000);
   const ExperimentResult r = simulate(s, 20);
   checkAgainst(est(r.overall, Metric::PWait), exact.p_wait, 0.005, "P(wait)");
   checkAgainst(est(r.overall, Metric::ServiceLevel), exact.service_level, 0.003, "SL(20 s)");
@@ -53,7 +55,8 @@ TEST_CASE("validation: Erlang C, 100 calls per 30 min, AHT 180 s, 14 agents") {
 TEST_CASE("validation: Erlang A, same centre with mean patience 5 minutes") {
   // CALIBRATION.md: P(wait) 0.14526, P(abandon) 0.013984, occupancy 0.704297,
   // mean wait of all arrivals 4.195 s, P(answered within 20 s) 0.916792.
-  const Scenario s = singleQueue(200, exponential(180), 14, exponential(300), 2000);
+  const Scenario s =
+      singleQueue(200, DistSpec::exponential(180), 14, DistSpec::exponential(300), 2000);
   const ExperimentResult r = simulate(s, 20);
   checkAgainst(est(r.overall, Metric::PWait), 0.14526, 0.005, "P(wait)");
   checkAgainst(est(r.overall, Metric::AbandonRate), 0.013984, 0.001, "P(abandon)");
@@ -64,7 +67,8 @@ TEST_CASE("validation: Erlang A, same centre with mean patience 5 minutes") {
 
 TEST_CASE("validation: Erlang A with patience equal to handle time is M/M/infinity") {
   // With θ = μ the number in system is Poisson(R): P(wait) = P(Poisson(100) >= 110) = 0.17056.
-  const Scenario s = singleQueue(3600, exponential(100), 110, exponential(100), 120, 1);
+  const Scenario s =
+      singleQueue(3600, DistSpec::exponential(100), 110, DistSpec::exponential(100), 120, 1);
   const ExperimentResult r = simulate(s, 12);
   checkAgainst(est(r.overall, Metric::PWait), 0.17056, 0.006, "P(wait)");
 }
@@ -74,7 +78,7 @@ TEST_CASE("validation: Erlang C at 100 erlangs, 110 agents") {
   // analytically in test_analytic.cpp).
   const auto exact = analytic::erlangC(1.0, 100, 110, 20);
   CHECK(exact.p_wait == doctest::Approx(0.237).epsilon(0.003));
-  const Scenario s = singleQueue(3600, exponential(100), 110, std::nullopt, 150, 2);
+  const Scenario s = singleQueue(3600, DistSpec::exponential(100), 110, std::nullopt, 150, 2);
   const ExperimentResult r = simulate(s, 12);
   checkAgainst(est(r.overall, Metric::PWait), exact.p_wait, 0.012, "P(wait)");
 }
@@ -82,7 +86,8 @@ TEST_CASE("validation: Erlang C at 100 erlangs, 110 agents") {
 TEST_CASE("validation: M/G/1 with lognormal service, CV 1.5, load 0.8 (Pollaczek-Khinchine)") {
   // Wq = rho / (1 - rho) * (1 + cv^2) / 2 * E[S] = 6.5 E[S].
   const double es = 60;
-  const Scenario s = singleQueue(0.8 * 3600 / es, lognormal(es, 1.5), 1, std::nullopt, 20000, 50);
+  const Scenario s =
+      singleQueue(0.8 * 3600 / es, DistSpec::lognormal(es, 1.5), 1, std::nullopt, 20000, 50);
   const ExperimentResult r = simulate(s, 12);
   checkAgainst(est(r.overall, Metric::WaitAllS), 6.5 * es, 0.05 * 6.5 * es, "Wq");
   checkAgainst(est(r.overall, Metric::Occupancy), 0.8, 0.01, "utilisation");
@@ -95,7 +100,8 @@ TEST_CASE("validation: infinite servers with a sinusoidal arrival rate") {
   constexpr int kPerPeriod = 100;
   constexpr double kTwoPi = 2 * std::numbers::pi;
   const double h = kTwoPi / kPerPeriod;  // interval length in hours
-  Scenario s = singleQueue(0, exponential(3600), 400, std::nullopt, 20 * kTwoPi, 2 * kTwoPi);
+  Scenario s =
+      singleQueue(0, DistSpec::exponential(3600), 400, std::nullopt, 20 * kTwoPi, 2 * kTwoPi);
   s.interval_minutes = h * 60;
   s.channels[0].arrivals.per_hour.clear();
   for (int k = 0; k < kPerPeriod; ++k) {
@@ -125,7 +131,8 @@ TEST_CASE("validation: infinite servers with a sinusoidal arrival rate") {
     checkAgainst(busy, exact[k], 2.5, "mean busy agents in the interval");
     // The closed form of CALIBRATION.md, averaged over the interval.
     const double a = k * h, b = a + h;
-    const double formula = 100 + 10 * ((std::cos(a) - std::cos(b)) - (std::sin(b) - std::sin(a))) / h;
+    const double formula =
+        100 + 10 * ((std::cos(a) - std::cos(b)) - (std::sin(b) - std::sin(a))) / h;
     worst_formula = std::max(worst_formula, std::fabs(exact[k] - formula));
   }
   CHECK(worst_formula < 0.05);  // the piecewise input is a faithful stand-in for λ(t)
@@ -133,7 +140,8 @@ TEST_CASE("validation: infinite servers with a sinusoidal arrival rate") {
 
 TEST_CASE("validation: Little's law and P(abandon) = θ·E[queue]/λ on an Erlang A run") {
   const double per_hour = 600, patience = 120;
-  const Scenario s = singleQueue(per_hour, exponential(240), 45, exponential(patience), 1000);
+  const Scenario s =
+      singleQueue(per_hour, DistSpec::exponential(240), 45, DistSpec::exponential(patience), 1000);
   const ExperimentResult r = simulate(s, 12);
   const double hours = 1000;
   // Little: E[queue] = λ_measured · E[wait of all arrivals], per replication (edge effects only).
@@ -171,13 +179,12 @@ TEST_CASE("validation: balking when all agents are busy matches the birth-death 
   double total = 0, busy = 0;
   for (double x : p) total += x;
   for (std::size_t k = n; k < p.size(); ++k) busy += p[k] / total;  // PASTA: all busy on arrival
-  Scenario s = singleQueue(200, exponential(180), n, std::nullopt, 2000);
+  Scenario s = singleQueue(200, DistSpec::exponential(180), n, std::nullopt, 2000);
   s.channels[0].balk_probability = b;
   const ExperimentResult r = simulate(s, 16);
   checkAgainst(est(r.overall, Metric::PWait), busy, 0.006, "P(all busy)");
-  const Estimate balk_share = perReplication(r, [](const MetricValues& v) {
-    return at(v, Metric::Balked) / at(v, Metric::Offered);
-  });
+  const Estimate balk_share = perReplication(
+      r, [](const MetricValues& v) { return at(v, Metric::Balked) / at(v, Metric::Offered); });
   checkAgainst(balk_share, b * busy, 0.003, "P(balk)");
 }
 
@@ -193,8 +200,8 @@ TEST_CASE("validation: the daily busyness factor over-disperses daily volumes") 
   c.agents = {20, 20};
   c.arrivals.per_hour = {500, 500};
   c.arrivals.busyness_alpha = 20;
-  c.handle_time = exponential(60);
-  c.patience = exponential(60);
+  c.handle_time = DistSpec::exponential(60);
+  c.patience = DistSpec::exponential(60);
   s.channels.push_back(c);
   struct DayCounter final : SimObserver {
     std::vector<double> per_day = std::vector<double>(400, 0.0);
