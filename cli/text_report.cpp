@@ -80,6 +80,23 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
       out += pad(formatEstimate(m, r.channels[c][i]), kColumn, true);
     out += "\n";
   }
+  if (!s.agent_groups.empty()) {
+    out += "\nAgent groups (skills in priority order)\n";
+    const Metric cols[] = {Metric::AgentsMean, Metric::Answered, Metric::AhtS, Metric::Occupancy};
+    out += pad("", kLabel);
+    for (Metric m : cols) out += pad(metricInfo(m).label, kColumn, true);
+    out += "\n";
+    for (std::size_t g = 0; g < s.agent_groups.size(); ++g) {
+      std::string skills;
+      for (const std::string& id : s.agent_groups[g].channels)
+        skills += (skills.empty() ? "" : ">") + id;
+      out += pad(s.agent_groups[g].id + " (" + skills + ")", kLabel);
+      for (Metric m : cols)
+        out += pad(formatEstimate(metricInfo(m), r.groups[g][static_cast<std::size_t>(m)]), kColumn,
+                   true);
+      out += "\n";
+    }
+  }
   out += "\nService-level targets: ";
   for (std::size_t c = 0; c < s.channels.size(); ++c) {
     const auto& sl = s.channels[c].service_level;

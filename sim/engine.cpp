@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <deque>
 #include <limits>
 #include <string>
 #include <vector>
@@ -35,16 +36,27 @@ constexpr int kPrioClock = 0, kPrioRelease = 1, kPrioAbandon = 2, kPrioArrival =
 struct Contact {
   double arrival = 0.0;
   double answered = 0.0;
-  double handle = 0.0;
+  double handle = 0.0;  // drawn on arrival; scaled by the serving group's proficiency
   double patience = 0.0;
   std::uint64_t id = 0;
   std::uint32_t prev = kNil, next = kNil;  // FCFS queue links
   std::uint32_t channel = 0;
+  std::uint32_t group = 0;  // the group of the agent serving it
   std::uint32_t interval = 0;
   std::uint32_t day = 0;
   TimerId abandon;
   bool measured = false;
   bool waited = false;
+};
+
+// Where the current interval-sample stretch of a channel or group began.
+struct Stretch {
+  bool active = false;
+  double last_t = 0.0;
+  double start_s = 0.0;
+  std::uint64_t slot = 0;
+  std::uint32_t interval = 0, day = 0;
+  bool after_close = false;
 };
 
 struct ChannelState {
@@ -53,24 +65,18 @@ struct ChannelState {
   bool has_patience = false;
   double balk_probability = 0.0;
   std::vector<double> rate_per_s;  // per interval of the day / cycle
-  std::vector<int> staffing;       // per interval of the day / cycle
   std::vector<double> busyness;    // per day (1.0 when off)
   Rng arrival_rng, handle_rng, patience_rng, balk_rng;
+  std::vector<std::uint32_t> groups;  // the groups that serve this channel
 
-  int target = 0;   // agents scheduled now
-  int present = 0;  // agents on duty, including those finishing a contact over target
-  int busy = 0;
+  int busy = 0;  // agents handling a contact of this channel
   std::uint32_t head = kNil, tail = kNil;
   std::uint32_t queue_len = 0;
-  bool closing = false;      // day form: after closing time, draining the queue
   double arrival_end = 0.0;  // no arrivals at or after this time (current day / horizon)
   double open_time = 0.0;    // day form: opening time of the current day
 
-  // The current stretch of an interval sample.
-  bool stretch_active = false;
-  double last_t = 0.0;
-  double busy_int = 0.0, staffed_int = 0.0, queue_int = 0.0;
-  IntervalSample stretch;
+  Stretch stretch;
+  double busy_int = 0.0, queue_int = 0.0;
 
   ChannelState(const ChannelSpec& spec, std::uint64_t seed, std::uint32_t rep)
       : handle(spec.handle_time),
@@ -84,11 +90,31 @@ struct ChannelState {
   }
 
   void advance(double now) {
-    const double dt = now - last_t;
+    const double dt = now - stretch.last_t;
+    busy_int += busy * dt;
+    queue_int += queue_len * dt;
+    stretch.last_t = now;
+  }
+};
+
+struct GroupState {
+  std::vector<std::uint32_t> skills;  // channel indices, highest priority first
+  std::vector<int> staffing;          // per interval of the day / cycle
+  double proficiency = 1.0;
+
+  int target = 0;   // agents scheduled now
+  int present = 0;  // agents on duty, including those finishing a contact over target
+  int busy = 0;
+  std::deque<double> idle;  // when each idle agent became idle, longest idle first
+
+  Stretch stretch;
+  double busy_int = 0.0, staffed_int = 0.0;
+
+  void advance(double now) {
+    const double dt = now - stretch.last_t;
     busy_int += busy * dt;
     staffed_int += present * dt;
-    queue_int += queue_len * dt;
-    last_t = now;
+    stretch.last_t = now;
   }
 };
 
@@ -97,6 +123,7 @@ struct ChannelState {
 struct Simulation::Impl {
   Scenario scenario;
   std::vector<ChannelState> channels;
+  std::vector<GroupState> groups;
   std::vector<Contact> contacts;
   std::vector<std::uint32_t> free_contacts;
   EventQueue calendar;
@@ -109,13 +136,12 @@ struct Simulation::Impl {
   double warmup_end = 0.0;   // continuous: start of the measured window
   double horizon_end = 0.0;  // continuous: end of the measured window and of arrivals
   bool measuring = false;
+  bool closing = false;  // day form: after closing time, while the queues drain
   std::uint64_t next_contact_id = 0;
   std::size_t in_system = 0;
 
   // The interval the clock is in (for new stretches and contact records).
-  std::uint64_t cur_slot = 0;
-  std::uint32_t cur_interval = 0, cur_day = 0;
-  bool cur_after_close = false;
+  Stretch now_stretch;
 
   Impl(const Scenario& sc, std::uint64_t seed, std::uint32_t rep) : scenario(sc) {
     day_form = sc.dayStructured();
@@ -129,16 +155,26 @@ struct Simulation::Impl {
     channels.reserve(sc.channels.size());
     for (const ChannelSpec& spec : sc.channels) {
       ChannelState& ch = channels.emplace_back(spec, seed, rep);
-      for (int k = 0; k < intervals; ++k) {
+      for (int k = 0; k < intervals; ++k)
         ch.rate_per_s.push_back(spec.arrivals.perHourAt(k) / 3600.0);
-        ch.staffing.push_back(spec.agentsAt(k));
-      }
       ch.busyness.assign(static_cast<std::size_t>(n_days), 1.0);
       if (spec.arrivals.busyness_alpha > 0.0) {
         Rng busy_rng(seed, rep, "busyness/" + spec.id);
         const double a = spec.arrivals.busyness_alpha;
         for (double& f : ch.busyness) f = busy_rng.gamma(a, 1.0 / a);
       }
+    }
+    for (const AgentGroupSpec& spec : sc.effectiveAgentGroups()) {
+      GroupState& g = groups.emplace_back();
+      const auto gi = static_cast<std::uint32_t>(groups.size() - 1);
+      g.proficiency = spec.proficiency;
+      for (int k = 0; k < intervals; ++k) g.staffing.push_back(spec.agentsAt(k));
+      for (const std::string& id : spec.channels)
+        for (std::uint32_t c = 0; c < sc.channels.size(); ++c)
+          if (sc.channels[c].id == id) {
+            g.skills.push_back(c);
+            channels[c].groups.push_back(gi);
+          }
     }
   }
 
@@ -193,6 +229,7 @@ struct Simulation::Impl {
     ContactRecord r;
     r.id = c.id;
     r.channel = c.channel;
+    r.group = c.group;
     r.interval = c.interval;
     r.day = c.day;
     r.outcome = outcome;
@@ -207,75 +244,166 @@ struct Simulation::Impl {
     observer->onContact(r);
   }
 
-  void startService(std::uint32_t slot, double now) {
-    Contact& c = contacts[slot];
-    c.answered = now;
-    calendar.cancel(c.abandon);
-    calendar.push(now + c.handle, kPrioRelease, kServiceEnd, slot);
-  }
+  // ---- routing -------------------------------------------------------------------------
 
-  // Free agents take waiting contacts, oldest first.
-  void serveQueue(ChannelState& ch, double now) {
-    while (ch.busy < ch.present && ch.head != kNil) {
-      const std::uint32_t slot = ch.head;
-      unlink(ch, slot);
-      ++ch.busy;
-      startService(slot, now);
+  // The group whose longest-idle agent has been idle longest, among those serving channel c;
+  // -1 when every agent who could take the contact is busy.
+  int groupWithIdleAgent(const ChannelState& ch) const {
+    int best = -1;
+    double since = std::numeric_limits<double>::infinity();
+    for (std::uint32_t g : ch.groups) {
+      const GroupState& gs = groups[g];
+      if (!gs.idle.empty() && gs.idle.front() < since) {
+        since = gs.idle.front();
+        best = static_cast<int>(g);
+      }
     }
+    return best;
   }
 
-  // Staffing changes take effect at once for idle agents; an agent over the new level who is
-  // busy finishes the contact first and then leaves (see onServiceEnd).
-  void setStaffing(ChannelState& ch, int target, double now) {
-    ch.advance(now);
-    ch.target = target;
-    if (ch.present < target) {
-      ch.present = target;
-      serveQueue(ch, now);
-    } else if (ch.present > target) {
-      const int idle = ch.present - ch.busy;
-      ch.present -= std::min(idle, ch.present - target);
-    }
+  // The first channel, in the group's priority order, with someone waiting; -1 if none.
+  int channelWithQueue(const GroupState& g) const {
+    for (std::uint32_t c : g.skills)
+      if (channels[c].queue_len > 0) return static_cast<int>(c);
+    return -1;
   }
 
-  // Day form, after closing: the last interval's agents stay until nobody waits, then go home
-  // as they finish; the drain is reported as part of the last interval.
-  void checkDrain(std::uint32_t c, double now) {
+  // An agent of group g (already counted busy) starts on contact `slot` of channel c.
+  void startService(std::uint32_t g, std::uint32_t c, std::uint32_t slot, double now) {
     ChannelState& ch = channels[c];
-    if (!ch.closing) return;
-    if (ch.queue_len == 0 && ch.target > 0) setStaffing(ch, 0, now);
-    if (ch.present == 0 && ch.stretch_active) {
-      flushChannel(c, now);
-      ch.stretch_active = false;
+    ch.advance(now);
+    ++ch.busy;
+    Contact& ct = contacts[slot];
+    ct.group = g;
+    ct.answered = now;
+    ct.handle *= groups[g].proficiency;
+    calendar.cancel(ct.abandon);
+    calendar.push(now + ct.handle, kPrioRelease, kServiceEnd, slot);
+  }
+
+  // Group g's free agent (counted busy) takes the oldest contact of its highest-priority
+  // channel with a queue; returns false if nobody waits.
+  bool takeFromQueue(std::uint32_t g, double now) {
+    const int c = channelWithQueue(groups[g]);
+    if (c < 0) return false;
+    ChannelState& ch = channels[static_cast<std::uint32_t>(c)];
+    ch.advance(now);
+    const std::uint32_t slot = ch.head;
+    unlink(ch, slot);
+    startService(g, static_cast<std::uint32_t>(c), slot, now);
+    return true;
+  }
+
+  // Idle agents of group g take waiting contacts, longest idle first.
+  void serveQueues(std::uint32_t g, double now) {
+    GroupState& gs = groups[g];
+    while (!gs.idle.empty() && channelWithQueue(gs) >= 0) {
+      gs.idle.pop_front();
+      ++gs.busy;
+      takeFromQueue(g, now);
+    }
+  }
+
+  // Staffing changes take effect at once for idle agents (those idle the shortest leave
+  // first); an agent over the new level who is busy finishes the contact first and then
+  // leaves (see onServiceEnd).
+  void setStaffing(std::uint32_t g, int target, double now) {
+    GroupState& gs = groups[g];
+    gs.advance(now);
+    gs.target = target;
+    if (gs.present < target) {
+      gs.idle.insert(gs.idle.end(), static_cast<std::size_t>(target - gs.present), now);
+      gs.present = target;
+      serveQueues(g, now);
+    } else if (gs.present > target) {
+      const auto leave = std::min(gs.idle.size(), static_cast<std::size_t>(gs.present - target));
+      gs.idle.erase(gs.idle.end() - static_cast<std::ptrdiff_t>(leave), gs.idle.end());
+      gs.present -= static_cast<int>(leave);
+    }
+  }
+
+  // Day form, after closing: a group's agents stay until nobody waits on its channels, then
+  // go home as they finish; the drain is reported apart from the intervals.
+  void checkDrain(double now) {
+    for (std::uint32_t g = 0; g < groups.size(); ++g) {
+      GroupState& gs = groups[g];
+      if (gs.target > 0 && channelWithQueue(gs) < 0) setStaffing(g, 0, now);
+      if (gs.present == 0 && gs.stretch.active) {
+        flushGroup(g, now);
+        gs.stretch.active = false;
+      }
+    }
+    for (std::uint32_t c = 0; c < channels.size(); ++c) {
+      ChannelState& ch = channels[c];
+      if (ch.queue_len == 0 && ch.busy == 0 && ch.stretch.active) {
+        flushChannel(c, now);
+        ch.stretch.active = false;
+      }
     }
   }
 
   // ---- interval samples ----------------------------------------------------------------
 
+  void restart(Stretch& st, double now) {
+    const double last_t = st.last_t;
+    st = now_stretch;
+    st.last_t = last_t;
+    st.start_s = now;
+    st.active = measuring;
+  }
+
   void flushChannel(std::uint32_t c, double now) {
     ChannelState& ch = channels[c];
     ch.advance(now);
-    IntervalSample& s = ch.stretch;
-    if (ch.stretch_active && now > s.start_s) {
-      s.duration_s = now - s.start_s;
+    const Stretch& st = ch.stretch;
+    if (st.active && now > st.start_s) {
+      IntervalSample s;
+      s.channel = c;
+      s.interval = st.interval;
+      s.day = st.day;
+      s.slot = st.slot;
+      s.after_close = st.after_close;
+      s.start_s = st.start_s;
+      s.duration_s = now - st.start_s;
       s.busy_agent_s = ch.busy_int;
-      s.staffed_agent_s = ch.staffed_int;
       s.queue_contact_s = ch.queue_int;
       observer->onInterval(s);
     }
-    ch.busy_int = ch.staffed_int = ch.queue_int = 0.0;
-    s.channel = c;
-    s.start_s = now;
-    s.slot = cur_slot;
-    s.interval = cur_interval;
-    s.day = cur_day;
-    s.after_close = cur_after_close;
-    s.staffing = ch.target;
-    ch.stretch_active = measuring;
+    ch.busy_int = ch.queue_int = 0.0;
+    restart(ch.stretch, now);
+  }
+
+  void flushGroup(std::uint32_t g, double now) {
+    GroupState& gs = groups[g];
+    gs.advance(now);
+    const Stretch& st = gs.stretch;
+    if (st.active && now > st.start_s) {
+      GroupSample s;
+      s.group = g;
+      s.interval = st.interval;
+      s.day = st.day;
+      s.slot = st.slot;
+      s.after_close = st.after_close;
+      s.start_s = st.start_s;
+      s.duration_s = now - st.start_s;
+      s.busy_agent_s = gs.busy_int;
+      s.staffed_agent_s = gs.staffed_int;
+      s.staffing = gs.target;
+      observer->onGroupInterval(s);
+    }
+    gs.busy_int = gs.staffed_int = 0.0;
+    restart(gs.stretch, now);
   }
 
   void flushAll(double now) {
     for (std::uint32_t c = 0; c < channels.size(); ++c) flushChannel(c, now);
+    for (std::uint32_t g = 0; g < groups.size(); ++g) flushGroup(g, now);
+  }
+
+  void setMeasuring(bool on) {
+    measuring = on;
+    for (auto& ch : channels) ch.stretch.active = on;
+    for (auto& g : groups) g.stretch.active = on;
   }
 
   // ---- arrivals ------------------------------------------------------------------------
@@ -292,7 +420,7 @@ struct Simulation::Impl {
         k = std::clamp(k, 0, intervals - 1);
         end = ch.open_time + (k + 1) * interval_s;
         if (end <= t) end = ch.open_time + (++k + 1) * interval_s;
-        rate = ch.rate_per_s[std::min(k, intervals - 1)] * ch.busyness[cur_day];
+        rate = ch.rate_per_s[std::min(k, intervals - 1)] * ch.busyness[now_stretch.day];
       } else {
         auto g = static_cast<std::uint64_t>(t / interval_s);
         if ((g + 1) * interval_s <= t) ++g;
@@ -330,7 +458,7 @@ struct Simulation::Impl {
     ct.handle = ch.handle.sample(ch.handle_rng);
     ct.patience = ch.has_patience ? ch.patience.sample(ch.patience_rng) : 0.0;
     if (day_form) {
-      ct.day = cur_day;
+      ct.day = now_stretch.day;
       ct.interval = static_cast<std::uint32_t>(
           std::clamp(static_cast<int>((now - ch.open_time) / interval_s), 0, intervals - 1));
     } else {
@@ -340,10 +468,13 @@ struct Simulation::Impl {
     }
     scheduleNextArrival(c, now);
 
-    ch.advance(now);
-    if (ch.busy < ch.present) {
-      ++ch.busy;
-      startService(slot, now);
+    const int g = groupWithIdleAgent(ch);
+    if (g >= 0) {
+      GroupState& gs = groups[static_cast<std::uint32_t>(g)];
+      gs.advance(now);
+      gs.idle.pop_front();
+      ++gs.busy;
+      startService(static_cast<std::uint32_t>(g), c, slot, now);
       return;
     }
     ct.waited = true;
@@ -352,6 +483,7 @@ struct Simulation::Impl {
       freeContact(slot);
       return;
     }
+    ch.advance(now);
     enqueue(ch, slot);
     if (ch.has_patience)
       ct.abandon = calendar.pushTimer(now + ct.patience, kPrioAbandon, kAbandon, slot);
@@ -359,31 +491,31 @@ struct Simulation::Impl {
 
   void onServiceEnd(std::uint32_t slot, double now) {
     const std::uint32_t c = contacts[slot].channel;
+    const std::uint32_t g = contacts[slot].group;
     ChannelState& ch = channels[c];
+    GroupState& gs = groups[g];
     ch.advance(now);
+    gs.advance(now);
+    --ch.busy;
     report(contacts[slot], Outcome::Answered, now);
     freeContact(slot);
-    if (ch.present > ch.target) {  // staffing dropped while this agent was busy
-      --ch.present;
-      --ch.busy;
-    } else if (ch.head != kNil) {
-      const std::uint32_t next = ch.head;
-      unlink(ch, next);
-      startService(next, now);
-    } else {
-      --ch.busy;
+    if (gs.present > gs.target) {  // staffing dropped while this agent was busy
+      --gs.present;
+      --gs.busy;
+    } else if (!takeFromQueue(g, now)) {
+      --gs.busy;
+      gs.idle.push_back(now);
     }
-    checkDrain(c, now);
+    if (closing) checkDrain(now);
   }
 
   void onAbandon(std::uint32_t slot, double now) {
-    const std::uint32_t c = contacts[slot].channel;
-    ChannelState& ch = channels[c];
+    ChannelState& ch = channels[contacts[slot].channel];
     ch.advance(now);
     unlink(ch, slot);
     report(contacts[slot], Outcome::Abandoned, now);
     freeContact(slot);
-    checkDrain(c, now);
+    if (closing) checkDrain(now);
   }
 
   // ---- the clock -----------------------------------------------------------------------
@@ -395,42 +527,42 @@ struct Simulation::Impl {
     return static_cast<double>(d) * kDay + scenario.open_s + static_cast<double>(k) * interval_s;
   }
 
-  void onSlot(std::uint64_t g, double now) {
-    const auto k = static_cast<int>(g % static_cast<std::uint64_t>(intervals));
-    cur_slot = g;
-    cur_interval = static_cast<std::uint32_t>(k);
-    cur_day = static_cast<std::uint32_t>(day_form ? g / static_cast<std::uint64_t>(intervals)
-                                                  : static_cast<std::uint64_t>(now / kDay));
-    cur_after_close = false;
-    if (day_form && k == 0) measuring = true;
+  void onSlot(std::uint64_t slot, double now) {
+    const auto k = static_cast<int>(slot % static_cast<std::uint64_t>(intervals));
+    now_stretch.slot = slot;
+    now_stretch.interval = static_cast<std::uint32_t>(k);
+    now_stretch.day =
+        static_cast<std::uint32_t>(day_form ? slot / static_cast<std::uint64_t>(intervals)
+                                            : static_cast<std::uint64_t>(now / kDay));
+    now_stretch.after_close = false;
+    if (day_form && k == 0) {  // opening: a new day's arrivals
+      measuring = true;
+      closing = false;
+    }
     flushAll(now);
-    for (std::uint32_t c = 0; c < channels.size(); ++c) {
-      ChannelState& ch = channels[c];
-      if (day_form && k == 0) {  // opening: a new day's arrivals
-        ch.closing = false;
+    if (day_form && k == 0) {
+      for (std::uint32_t c = 0; c < channels.size(); ++c) {
+        ChannelState& ch = channels[c];
         ch.open_time = now;
         ch.arrival_end = now + intervals * interval_s;
         scheduleNextArrival(c, now);
       }
-      setStaffing(ch, ch.staffing[k], now);
-      ch.stretch.staffing = ch.target;
     }
+    for (std::uint32_t g = 0; g < groups.size(); ++g) setStaffing(g, groups[g].staffing[k], now);
     if (day_form && k == intervals - 1) {
-      calendar.push(now + interval_s, kPrioClock, kClose, cur_day);
+      calendar.push(now + interval_s, kPrioClock, kClose, now_stretch.day);
     } else {
-      const double next = slotStart(g + 1);
+      const double next = slotStart(slot + 1);
       if (day_form || next < horizon_end)
-        calendar.push(next, kPrioClock, kSlot, static_cast<std::uint32_t>(g + 1));
+        calendar.push(next, kPrioClock, kSlot, static_cast<std::uint32_t>(slot + 1));
     }
   }
 
   void onClose(std::uint32_t day, double now) {
-    cur_after_close = true;
+    now_stretch.after_close = true;
     flushAll(now);
-    for (std::uint32_t c = 0; c < channels.size(); ++c) {
-      channels[c].closing = true;
-      checkDrain(c, now);
-    }
+    closing = true;
+    checkDrain(now);
     if (static_cast<int>(day) + 1 < scenario.days)
       calendar.push(slotStart(static_cast<std::uint64_t>(day + 1) * intervals), kPrioClock, kSlot,
                     static_cast<std::uint32_t>((day + 1) * intervals));
@@ -442,7 +574,7 @@ struct Simulation::Impl {
       calendar.push(slotStart(0), kPrioClock, kSlot, 0);
     } else {
       measuring = warmup_end <= 0.0;
-      for (std::uint32_t c = 0; c < channels.size(); ++c) channels[c].arrival_end = horizon_end;
+      for (auto& ch : channels) ch.arrival_end = horizon_end;
       onSlot(0, 0.0);
       for (std::uint32_t c = 0; c < channels.size(); ++c) scheduleNextArrival(c, 0.0);
       if (warmup_end > 0.0) calendar.push(warmup_end, kPrioClock, kWarmupEnd, 0);
@@ -472,13 +604,11 @@ struct Simulation::Impl {
           break;
         case kWarmupEnd:
           flushAll(now);  // discards the warm-up stretch
-          measuring = true;
-          for (auto& ch : channels) ch.stretch_active = true;
+          setMeasuring(true);
           break;
         case kHorizonEnd:
           flushAll(now);
-          measuring = false;
-          for (auto& ch : channels) ch.stretch_active = false;
+          setMeasuring(false);
           break;
         default:
           assert(false && "unknown event kind");
@@ -494,7 +624,9 @@ struct Simulation::Impl {
       }
     }
     for (std::uint32_t c = 0; c < channels.size(); ++c)
-      if (channels[c].stretch_active) flushChannel(c, now);
+      if (channels[c].stretch.active) flushChannel(c, now);
+    for (std::uint32_t g = 0; g < groups.size(); ++g)
+      if (groups[g].stretch.active) flushGroup(g, now);
     stats.end_time_s = now;
     stats.contact_slots = contacts.capacity();
     stats.event_capacity = calendar.capacity();

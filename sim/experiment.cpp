@@ -97,6 +97,9 @@ ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions
   for (std::size_t c = 0; c < n_channels; ++c)
     result.channels.push_back(
         collect([c](const ReplicationMetrics& m) -> const MetricValues& { return m.channels[c]; }));
+  for (std::size_t g = 0; g < scenario.effectiveAgentGroups().size(); ++g)
+    result.groups.push_back(
+        collect([g](const ReplicationMetrics& m) -> const MetricValues& { return m.groups[g]; }));
   result.interval_channels.resize(n_intervals);
   for (std::size_t k = 0; k < n_intervals; ++k) {
     result.intervals.push_back(collect(

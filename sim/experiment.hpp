@@ -36,6 +36,7 @@ struct ExperimentResult {
   std::vector<ReplicationMetrics> reps;
   MetricEstimates overall{};
   std::vector<MetricEstimates> channels;                        // [channel]
+  std::vector<MetricEstimates> groups;                          // [agent group]
   std::vector<MetricEstimates> intervals;                       // [interval]
   std::vector<std::vector<MetricEstimates>> interval_channels;  // [interval][channel]
   EngineStats engine;  // summed over replications (peaks: maximum)

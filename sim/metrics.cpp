@@ -69,8 +69,13 @@ void Tally::add(const ContactRecord& r, double threshold_s) {
 
 void Tally::add(const IntervalSample& s) {
   busy_agent_s += s.busy_agent_s;
-  staffed_agent_s += s.staffed_agent_s;
   queue_contact_s += s.queue_contact_s;
+  duration_s += s.duration_s;
+}
+
+void Tally::add(const GroupSample& s) {
+  busy_agent_s += s.busy_agent_s;
+  staffed_agent_s += s.staffed_agent_s;
   duration_s += s.duration_s;
 }
 
@@ -121,13 +126,33 @@ MetricValues Tally::values() const {
 Monitor::Monitor(const Scenario& scenario)
     : channels_(scenario.channels.size()),
       intervals_(static_cast<std::size_t>(scenario.intervalsPerDay())),
+      dedicated_(channels_),
+      shares_agents_(channels_, false),
       cells_(channels_ * intervals_),
       after_close_(channels_) {
   for (const auto& ch : scenario.channels) threshold_s_.push_back(ch.service_level.threshold_s);
+  const std::vector<AgentGroupSpec> groups = scenario.effectiveAgentGroups();
+  groups_ = groups.size();
+  group_cells_.resize(groups_ * intervals_);
+  group_after_close_.resize(groups_);
+  for (std::size_t g = 0; g < groups_; ++g)
+    for (std::size_t c = 0; c < channels_; ++c)
+      for (const std::string& id : groups[g].channels)
+        if (id == scenario.channels[c].id) {
+          if (groups[g].channels.size() == 1)
+            dedicated_[c].push_back(g);
+          else
+            shares_agents_[c] = true;
+        }
 }
 
 void Monitor::onContact(const ContactRecord& r) {
   cells_[r.interval * channels_ + r.channel].add(r, threshold_s_[r.channel]);
+  if (r.outcome == Outcome::Answered) {
+    Tally& g = group_cells_[r.interval * groups_ + r.group];
+    g.answered += 1;
+    g.handle_s += r.handle_s;
+  }
 }
 
 void Monitor::onInterval(const IntervalSample& s) {
@@ -137,26 +162,58 @@ void Monitor::onInterval(const IntervalSample& s) {
     cells_[s.interval * channels_ + s.channel].add(s);
 }
 
+void Monitor::onGroupInterval(const GroupSample& s) {
+  if (s.after_close)
+    group_after_close_[s.group].add(s);
+  else
+    group_cells_[s.interval * groups_ + s.group].add(s);
+}
+
+Tally Monitor::withAgents(Tally t, std::size_t c, const std::vector<Tally>& group_tallies) const {
+  if (shares_agents_[c]) {
+    t.staffed_agent_s = std::numeric_limits<double>::quiet_NaN();
+    return t;
+  }
+  t.staffed_agent_s = 0.0;
+  for (std::size_t g : dedicated_[c]) t.staffed_agent_s += group_tallies[g].staffed_agent_s;
+  return t;
+}
+
 ReplicationMetrics Monitor::metrics() const {
   ReplicationMetrics m;
-  std::vector<Tally> per_channel(channels_);
-  Tally all;
+  std::vector<Tally> per_channel(after_close_);
+  std::vector<Tally> per_group(group_after_close_);
   m.interval_channels.resize(intervals_);
   for (std::size_t k = 0; k < intervals_; ++k) {
-    Tally interval_all;
+    const std::vector<Tally> groups(
+        group_cells_.begin() + static_cast<std::ptrdiff_t>(k * groups_),
+        group_cells_.begin() + static_cast<std::ptrdiff_t>((k + 1) * groups_));
+    Tally all;
     for (std::size_t c = 0; c < channels_; ++c) {
       const Tally& t = tally(k, c);
-      m.interval_channels[k].push_back(t.values());
-      interval_all.addParallel(t);
+      m.interval_channels[k].push_back(withAgents(t, c, groups).values());
+      all.addParallel(t);
       per_channel[c] += t;
     }
-    m.intervals.push_back(interval_all.values());
+    // Agents: all groups, shared or not.
+    all.busy_agent_s = all.staffed_agent_s = 0.0;
+    for (std::size_t g = 0; g < groups_; ++g) {
+      all.busy_agent_s += groups[g].busy_agent_s;
+      all.staffed_agent_s += groups[g].staffed_agent_s;
+      per_group[g] += groups[g];
+    }
+    m.intervals.push_back(all.values());
   }
+  Tally all;
   for (std::size_t c = 0; c < channels_; ++c) {
-    Tally& t = per_channel[c];
-    t += after_close_[c];
-    m.channels.push_back(t.values());
-    all.addParallel(t);
+    m.channels.push_back(withAgents(per_channel[c], c, per_group).values());
+    all.addParallel(per_channel[c]);
+  }
+  all.busy_agent_s = all.staffed_agent_s = 0.0;
+  for (std::size_t g = 0; g < groups_; ++g) {
+    all.busy_agent_s += per_group[g].busy_agent_s;
+    all.staffed_agent_s += per_group[g].staffed_agent_s;
+    m.groups.push_back(per_group[g].values());
   }
   m.overall = all.values();
   return m;

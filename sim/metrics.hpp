@@ -57,16 +57,20 @@ struct Tally {
 
   void add(const ContactRecord& r, double threshold_s);
   void add(const IntervalSample& s);
+  void add(const GroupSample& s);
   // Same stretch of time, more contacts and agents (another channel): durations don't add.
   void addParallel(const Tally& other);
   Tally& operator+=(const Tally& other);  // other stretches of time: durations add
   MetricValues values() const;
 };
 
-// Metric values of one replication.
+// Metric values of one replication. Channel occupancy and agents are those of the groups
+// dedicated to the channel; they are undefined (NaN) for a channel that shares agents.
+// Group values: answered, AHT, occupancy, agents busy and staffed (others NaN or 0).
 struct ReplicationMetrics {
   MetricValues overall{};
   std::vector<MetricValues> channels;                        // [channel]
+  std::vector<MetricValues> groups;                          // [group]
   std::vector<MetricValues> intervals;                       // [interval], all channels
   std::vector<std::vector<MetricValues>> interval_channels;  // [interval][channel]
 };
@@ -76,6 +80,7 @@ class Monitor final : public SimObserver {
   explicit Monitor(const Scenario& scenario);
   void onContact(const ContactRecord& record) override;
   void onInterval(const IntervalSample& sample) override;
+  void onGroupInterval(const GroupSample& sample) override;
 
   const Tally& tally(std::size_t interval, std::size_t channel) const {
     return cells_[interval * channels_ + channel];
@@ -83,13 +88,21 @@ class Monitor final : public SimObserver {
   ReplicationMetrics metrics() const;
 
  private:
-  std::size_t channels_ = 0, intervals_ = 0;
+  // Channel c's tally with its agents' time filled in from the groups: the groups dedicated
+  // to it, or NaN when it shares agents with another channel.
+  Tally withAgents(Tally t, std::size_t c, const std::vector<Tally>& group_tallies) const;
+
+  std::size_t channels_ = 0, intervals_ = 0, groups_ = 0;
   std::vector<double> threshold_s_;
-  std::vector<Tally> cells_;  // [interval][channel]
+  std::vector<std::vector<std::size_t>> dedicated_;  // [channel]: its single-skill groups
+  std::vector<bool> shares_agents_;                  // [channel]
+  std::vector<Tally> cells_;        // [interval][channel]: contacts, channel busy and queue
+  std::vector<Tally> group_cells_;  // [interval][group]: agents busy and staffed
   // Day form: agent and queue time after closing, while the last agents clear the queue.
-  // It belongs to the channel's totals but to no interval, so each interval's figures
-  // describe its own opening time.
-  std::vector<Tally> after_close_;  // [channel]
+  // It belongs to the totals but to no interval, so each interval's figures describe its
+  // own opening time.
+  std::vector<Tally> after_close_;        // [channel]
+  std::vector<Tally> group_after_close_;  // [group]
 };
 
 }  // namespace cx

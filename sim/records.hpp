@@ -19,6 +19,7 @@ const char* toString(Outcome outcome);
 struct ContactRecord {
   std::uint64_t id = 0;        // arrival order within the replication (all channels)
   std::uint32_t channel = 0;   // index into Scenario::channels
+  std::uint32_t group = 0;     // answered: the agent's group (Scenario::effectiveAgentGroups())
   std::uint32_t interval = 0;  // report interval of the arrival (time of day / cycle position)
   std::uint32_t day = 0;       // day (day form) or 24-hour period (continuous form) of arrival
   Outcome outcome = Outcome::Answered;
@@ -38,9 +39,21 @@ struct IntervalSample {
   bool after_close = false;  // day form: the drain after closing (interval = the last one)
   double start_s = 0.0;
   double duration_s = 0.0;
+  double busy_agent_s = 0.0;     // ∫ agents handling a contact of this channel
+  double queue_contact_s = 0.0;  // ∫ contacts waiting
+};
+
+// The same for one agent group: its agents on duty and busy (on any of its channels).
+struct GroupSample {
+  std::uint32_t group = 0;  // index into Scenario::effectiveAgentGroups()
+  std::uint32_t interval = 0;
+  std::uint32_t day = 0;
+  std::uint64_t slot = 0;
+  bool after_close = false;
+  double start_s = 0.0;
+  double duration_s = 0.0;
   double busy_agent_s = 0.0;     // ∫ agents handling a contact
   double staffed_agent_s = 0.0;  // ∫ agents present (on duty, or finishing a contact)
-  double queue_contact_s = 0.0;  // ∫ contacts waiting
   int staffing = 0;              // agents scheduled for the interval
 };
 
@@ -49,6 +62,7 @@ class SimObserver {
   virtual ~SimObserver() = default;
   virtual void onContact(const ContactRecord& record) = 0;
   virtual void onInterval(const IntervalSample& sample) = 0;
+  virtual void onGroupInterval(const GroupSample& sample) = 0;
 };
 
 }  // namespace cx

@@ -24,6 +24,19 @@ nlohmann::ordered_json estimatesJson(const MetricEstimates& est) {
   return j;
 }
 
+// The figures that mean something for a group of agents.
+constexpr Metric kGroupMetrics[] = {Metric::Answered, Metric::AhtS, Metric::Occupancy,
+                                    Metric::BusyMean, Metric::AgentsMean};
+
+nlohmann::ordered_json groupJson(const MetricEstimates& est) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (Metric m : kGroupMetrics) {
+    const Estimate& e = est[static_cast<std::size_t>(m)];
+    j[metricInfo(m).name] = {{"mean", number(e.mean)}, {"ci95", number(e.ci95)}};
+  }
+  return j;
+}
+
 nlohmann::ordered_json distJson(const DistSpec& d) {
   nlohmann::ordered_json j = {{"dist", toString(d.kind)}, {"mean_s", d.mean_s}};
   if (d.kind == DistSpec::Kind::Lognormal || d.kind == DistSpec::Kind::Gamma) j["cv"] = d.cv;
@@ -70,6 +83,15 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
     channels.push_back(std::move(cj));
   }
   j["channels"] = std::move(channels);
+  if (!s.agent_groups.empty()) {
+    nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+    for (const AgentGroupSpec& g : s.agent_groups)
+      groups.push_back({{"id", g.id},
+                        {"channels", g.channels},
+                        {"agents", listOrScalar(g.agents)},
+                        {"proficiency", g.proficiency}});
+    j["agent_groups"] = std::move(groups);
+  }
   return j;
 }
 
@@ -117,6 +139,11 @@ nlohmann::ordered_json resultToJson(const Scenario& scenario, const ExperimentRe
   for (std::size_t c = 0; c < scenario.channels.size(); ++c)
     channels[scenario.channels[c].id] = estimatesJson(result.channels[c]);
   j["channels"] = std::move(channels);
+  nlohmann::ordered_json groups = nlohmann::ordered_json::object();
+  const std::vector<AgentGroupSpec> specs = scenario.effectiveAgentGroups();
+  for (std::size_t g = 0; g < specs.size() && g < result.groups.size(); ++g)
+    groups[specs[g].id] = groupJson(result.groups[g]);
+  j["groups"] = std::move(groups);
   nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
   for (std::size_t k = 0; k < result.intervals.size(); ++k) {
     nlohmann::ordered_json ij;

@@ -17,7 +17,8 @@ namespace cx {
 std::string intervalLabel(const Scenario& scenario, int interval);
 
 // {"scenario": {...}, "reps": N, "seed": S, "overall": {METRIC: {"mean", "ci95"}}, "channels":
-//  {ID: {...}}, "intervals": [{"index", "start", "start_s", "overall", "channels"}], "run": {...}}
+//  {ID: {...}}, "groups": {ID: {answered, aht_s, occupancy, busy_mean, agents_mean}},
+//  "intervals": [{"index", "start", "start_s", "overall", "channels"}], "run": {...}}
 // NaN (undefined: e.g. ASA with nothing answered) is written as null. Everything but "run"
 // (threads, wall time) depends only on the scenario, the seed and the replication count.
 nlohmann::ordered_json resultToJson(const Scenario& scenario, const ExperimentResult& result);

@@ -120,7 +120,22 @@ int Scenario::intervalsPerDay() const {
   for (const ChannelSpec& ch : channels) {
     n = std::max({n, ch.agents.size(), ch.arrivals.per_hour.size()});
   }
+  for (const AgentGroupSpec& g : agent_groups) n = std::max(n, g.agents.size());
   return static_cast<int>(n);
+}
+
+std::vector<AgentGroupSpec> Scenario::effectiveAgentGroups() const {
+  if (!agent_groups.empty()) return agent_groups;
+  std::vector<AgentGroupSpec> groups;
+  for (const ChannelSpec& ch : channels) {
+    AgentGroupSpec g;
+    g.id = ch.id;
+    g.channels = {ch.id};
+    g.agents = ch.agents;
+    g.loc = ch.loc;
+    groups.push_back(std::move(g));
+  }
+  return groups;
 }
 
 std::string Diagnostic::format() const {

@@ -88,6 +88,21 @@ struct ChannelSpec {
   }
 };
 
+// A team of agents with the same skills and staffing. Without [[agent_groups]] each channel
+// has its own dedicated agents (the channel's `agents`), which is one group per channel.
+struct AgentGroupSpec {
+  std::string id;
+  std::vector<std::string> channels;  // skills: the channel ids served, highest priority first
+  std::vector<int> agents;            // on duty per interval (one value = constant)
+  double proficiency = 1.0;           // handle-time multiplier: 0.8 = 20% faster than average
+  SourceLoc loc;                      // of the [[agent_groups]] table
+
+  int agentsAt(int interval) const {
+    const std::size_t n = agents.size();
+    return agents[n == 1 ? 0 : static_cast<std::size_t>(interval) % n];
+  }
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path source_path;  // empty when built in code
@@ -108,8 +123,14 @@ struct Scenario {
   int replications = 10;   // default replication count
 
   std::vector<ChannelSpec> channels;
+  // Empty: every channel has its own agents. Otherwise channels have no `agents` and these
+  // groups serve them (skills-based routing, docs/MODEL.md).
+  std::vector<AgentGroupSpec> agent_groups;
 
   bool dayStructured() const { return days > 0; }
+  // The groups the engine runs: `agent_groups`, or one dedicated group per channel (id and
+  // agents of the channel) when there are none.
+  std::vector<AgentGroupSpec> effectiveAgentGroups() const;
   // Number of intervals per day (day form) or per repeating cycle (continuous form): the
   // length of the per-interval lists, 1 when every rate and staffing level is constant. A list
   // of one value counts as a constant; all longer lists must have the same length.

@@ -207,6 +207,7 @@ TEST_CASE("validation: the daily busyness factor over-disperses daily volumes") 
     std::vector<double> per_day = std::vector<double>(400, 0.0);
     void onContact(const ContactRecord& r) override { per_day[r.day] += 1; }
     void onInterval(const IntervalSample&) override {}
+    void onGroupInterval(const GroupSample&) override {}
   } counter;
   Simulation(s, 8, 0).run(counter);
   double mean = 0, var = 0;
