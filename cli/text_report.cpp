@@ -1,5 +1,6 @@
 #include "cli/text_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -83,14 +84,19 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
   if (!s.agent_groups.empty()) {
     out += "\nAgent groups (skills in priority order)\n";
     const Metric cols[] = {Metric::AgentsMean, Metric::Answered, Metric::AhtS, Metric::Occupancy};
-    out += pad("", kLabel);
+    std::vector<std::string> labels;
+    std::size_t width = kLabel;
+    for (const AgentGroupSpec& g : s.agent_groups) {
+      std::string skills;
+      for (const std::string& id : g.channels) skills += (skills.empty() ? "" : ">") + id;
+      labels.push_back(g.id + " (" + skills + ")");
+      width = std::max(width, labels.back().size() + 1);
+    }
+    out += pad("", width);
     for (Metric m : cols) out += pad(metricInfo(m).label, kColumn, true);
     out += "\n";
     for (std::size_t g = 0; g < s.agent_groups.size(); ++g) {
-      std::string skills;
-      for (const std::string& id : s.agent_groups[g].channels)
-        skills += (skills.empty() ? "" : ">") + id;
-      out += pad(s.agent_groups[g].id + " (" + skills + ")", kLabel);
+      out += pad(labels[g], width);
       for (Metric m : cols)
         out += pad(formatEstimate(metricInfo(m), r.groups[g][static_cast<std::size_t>(m)]), kColumn,
                    true);

@@ -43,6 +43,8 @@ std::string listText(const std::vector<T>& values) {
   if (values.empty()) return "—";
   if (values.size() == 1) return fmt::format("{:g}", static_cast<double>(values.front()));
   const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  if (*lo == *hi)
+    return fmt::format("{:g} (all {} intervals)", static_cast<double>(*lo), values.size());
   return fmt::format("{:g}–{:g} ({} intervals)", static_cast<double>(*lo), static_cast<double>(*hi),
                      values.size());
 }
@@ -182,7 +184,7 @@ void drawChannels(const Scenario& s) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(arrivalsText(ch.arrivals).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(listText(ch.agents).c_str());
+    ImGui::TextUnformatted(s.agent_groups.empty() ? listText(ch.agents).c_str() : "by group");
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(distText(ch.handle_time).c_str());
     ImGui::TableNextColumn();
@@ -193,13 +195,45 @@ void drawChannels(const Scenario& s) {
   ImGui::EndTable();
 }
 
-// Arrivals and agents of every channel per interval, when any of them changes over the day.
+// The agent groups and their skills, when the scenario has [[agent_groups]].
+void drawGroups(const Scenario& s) {
+  if (s.agent_groups.empty()) return;
+  ImGui::Spacing();
+  ImGui::Text("Agent groups (%d)", static_cast<int>(s.agent_groups.size()));
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                    ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
+  if (!ImGui::BeginTable("groups", 4, flags)) return;
+  ImGui::TableSetupColumn("Group");
+  ImGui::TableSetupColumn("Skills (priority order)");
+  ImGui::TableSetupColumn("Agents");
+  ImGui::TableSetupColumn("Proficiency");
+  ImGui::TableHeadersRow();
+  for (const AgentGroupSpec& g : s.agent_groups) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(g.id.c_str());
+    ImGui::TableNextColumn();
+    std::string skills;
+    for (const std::string& id : g.channels) skills += (skills.empty() ? "" : " > ") + id;
+    ImGui::TextUnformatted(skills.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(listText(g.agents).c_str());
+    ImGui::TableNextColumn();
+    ImGui::Text("%.2f × handle time", g.proficiency);
+  }
+  ImGui::EndTable();
+}
+
+// Arrivals of every channel and agents of every group per interval, when any of them changes
+// over the day. Without [[agent_groups]] each channel's agents are its own group.
 void drawIntervals(const Scenario& s) {
   const int intervals = s.intervalsPerDay();
   if (intervals <= 1 || s.channels.empty()) return;
   if (!ImGui::CollapsingHeader("Per interval", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  // Two columns per channel; ImGui tables hold at most 64 columns.
+  // A column per channel and per group; ImGui tables hold at most 64 columns.
+  const std::vector<AgentGroupSpec> groups = s.effectiveAgentGroups();
   const int shown = std::min(static_cast<int>(s.channels.size()), 31);
+  const int shown_groups = std::min(static_cast<int>(groups.size()), 63 - shown);
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                     ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY |
                                     ImGuiTableFlags_ScrollX;
@@ -210,15 +244,12 @@ void drawIntervals(const Scenario& s) {
   const float needed = row * static_cast<float>(intervals + 1) + style.ScrollbarSize;
   const float available = ImGui::GetContentRegionAvail().y;
   const ImVec2 size(0.0f, std::max(std::min(needed, available), row * 6.0f));
-  if (!ImGui::BeginTable("intervals", 1 + 2 * shown, flags, size)) return;
+  if (!ImGui::BeginTable("intervals", 1 + shown + shown_groups, flags, size)) return;
   ImGui::TableSetupScrollFreeze(1, 1);
   ImGui::TableSetupColumn(s.dayStructured() ? "From" : "From start");
   std::vector<std::string> headers;
-  headers.reserve(static_cast<std::size_t>(shown) * 2);
-  for (int c = 0; c < shown; ++c) {
-    headers.push_back(s.channels[c].id + " /h");
-    headers.push_back(s.channels[c].id + " agents");
-  }
+  for (int c = 0; c < shown; ++c) headers.push_back(s.channels[c].id + " /h");
+  for (int g = 0; g < shown_groups; ++g) headers.push_back(groups[g].id + " agents");
   for (const std::string& header : headers) {
     ImGui::TableSetupColumn(header.c_str(), ImGuiTableColumnFlags_WidthFixed);
   }
@@ -234,8 +265,10 @@ void drawIntervals(const Scenario& s) {
       const ChannelSpec& ch = s.channels[c];
       ImGui::TableNextColumn();
       if (!ch.arrivals.per_hour.empty()) ImGui::Text("%g", ch.arrivals.perHourAt(i));
+    }
+    for (int g = 0; g < shown_groups; ++g) {
       ImGui::TableNextColumn();
-      if (!ch.agents.empty()) ImGui::Text("%d", ch.agentsAt(i));
+      if (!groups[g].agents.empty()) ImGui::Text("%d", groups[g].agentsAt(i));
     }
   }
   ImGui::EndTable();
@@ -276,6 +309,7 @@ void drawScenarioPanel(AppState& state) {
   drawSummary(scenario, state.scenario_path);
   ImGui::Spacing();
   drawChannels(scenario);
+  drawGroups(scenario);
   ImGui::Spacing();
   drawIntervals(scenario);
   ImGui::End();

@@ -77,12 +77,18 @@ void Tally::add(const GroupSample& s) {
   busy_agent_s += s.busy_agent_s;
   staffed_agent_s += s.staffed_agent_s;
   duration_s += s.duration_s;
+  if (!s.after_close) {
+    open_staffed_agent_s += s.staffed_agent_s;
+    open_duration_s += s.duration_s;
+  }
 }
 
 void Tally::addParallel(const Tally& o) {
   const double d = std::max(duration_s, o.duration_s);
+  const double open = std::max(open_duration_s, o.open_duration_s);
   *this += o;
   duration_s = d;
+  open_duration_s = open;
 }
 
 Tally& Tally::operator+=(const Tally& o) {
@@ -99,6 +105,8 @@ Tally& Tally::operator+=(const Tally& o) {
   staffed_agent_s += o.staffed_agent_s;
   queue_contact_s += o.queue_contact_s;
   duration_s += o.duration_s;
+  open_staffed_agent_s += o.open_staffed_agent_s;
+  open_duration_s += o.open_duration_s;
   return *this;
 }
 
@@ -119,7 +127,7 @@ MetricValues Tally::values() const {
   set(Metric::WaitAllS, ratio(wait_all_s, offered));
   set(Metric::QueueMean, ratio(queue_contact_s, duration_s));
   set(Metric::BusyMean, ratio(busy_agent_s, duration_s));
-  set(Metric::AgentsMean, ratio(staffed_agent_s, duration_s));
+  set(Metric::AgentsMean, ratio(open_staffed_agent_s, open_duration_s));
   return v;
 }
 
@@ -169,13 +177,24 @@ void Monitor::onGroupInterval(const GroupSample& s) {
     group_cells_[s.interval * groups_ + s.group].add(s);
 }
 
+namespace {
+
+// The agents' time of group tally `g` added to `t` (another team over the same time).
+void addAgents(Tally& t, const Tally& g) {
+  t.staffed_agent_s += g.staffed_agent_s;
+  t.open_staffed_agent_s += g.open_staffed_agent_s;
+  t.open_duration_s = std::max(t.open_duration_s, g.open_duration_s);
+}
+
+}  // namespace
+
 Tally Monitor::withAgents(Tally t, std::size_t c, const std::vector<Tally>& group_tallies) const {
   if (shares_agents_[c]) {
     t.staffed_agent_s = std::numeric_limits<double>::quiet_NaN();
     return t;
   }
-  t.staffed_agent_s = 0.0;
-  for (std::size_t g : dedicated_[c]) t.staffed_agent_s += group_tallies[g].staffed_agent_s;
+  t.staffed_agent_s = t.open_staffed_agent_s = t.open_duration_s = 0.0;
+  for (std::size_t g : dedicated_[c]) addAgents(t, group_tallies[g]);
   return t;
 }
 
@@ -196,10 +215,10 @@ ReplicationMetrics Monitor::metrics() const {
       per_channel[c] += t;
     }
     // Agents: all groups, shared or not.
-    all.busy_agent_s = all.staffed_agent_s = 0.0;
+    all.busy_agent_s = all.staffed_agent_s = all.open_staffed_agent_s = all.open_duration_s = 0.0;
     for (std::size_t g = 0; g < groups_; ++g) {
       all.busy_agent_s += groups[g].busy_agent_s;
-      all.staffed_agent_s += groups[g].staffed_agent_s;
+      addAgents(all, groups[g]);
       per_group[g] += groups[g];
     }
     m.intervals.push_back(all.values());
@@ -209,10 +228,10 @@ ReplicationMetrics Monitor::metrics() const {
     m.channels.push_back(withAgents(per_channel[c], c, per_group).values());
     all.addParallel(per_channel[c]);
   }
-  all.busy_agent_s = all.staffed_agent_s = 0.0;
+  all.busy_agent_s = all.staffed_agent_s = all.open_staffed_agent_s = all.open_duration_s = 0.0;
   for (std::size_t g = 0; g < groups_; ++g) {
     all.busy_agent_s += per_group[g].busy_agent_s;
-    all.staffed_agent_s += per_group[g].staffed_agent_s;
+    addAgents(all, per_group[g]);
     m.groups.push_back(per_group[g].values());
   }
   m.overall = all.values();

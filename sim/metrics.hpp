@@ -54,6 +54,9 @@ struct Tally {
   double offered = 0, answered = 0, abandoned = 0, balked = 0, waited = 0, within_sl = 0;
   double wait_answered_s = 0, wait_all_s = 0, handle_s = 0;
   double busy_agent_s = 0, staffed_agent_s = 0, queue_contact_s = 0, duration_s = 0;
+  // Agents present while open (the day form's drain after closing left out, where agents
+  // leave as they finish): the base of agents_mean, so it matches the staffing plan.
+  double open_staffed_agent_s = 0, open_duration_s = 0;
 
   void add(const ContactRecord& r, double threshold_s);
   void add(const IntervalSample& s);

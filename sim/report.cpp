@@ -72,7 +72,7 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
     nlohmann::ordered_json cj;
     cj["id"] = c.id;
     cj["kind"] = toString(c.kind);
-    cj["agents"] = listOrScalar(c.agents);
+    if (!c.agents.empty()) cj["agents"] = listOrScalar(c.agents);  // else per group
     cj["arrivals_per_hour"] = listOrScalar(c.arrivals.per_hour);
     if (c.arrivals.busyness_alpha > 0) cj["busyness_alpha"] = c.arrivals.busyness_alpha;
     cj["handle_time"] = distJson(c.handle_time);

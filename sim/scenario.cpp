@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -198,6 +199,7 @@ class Rules {
       if (!inserted)
         add(key + ".id", "duplicate channel id \"" + id + "\" (also " + it->second + ")");
     }
+    checkAgentGroups();
     checkIntervalLists();
     return std::move(out_);
   }
@@ -254,19 +256,14 @@ class Rules {
   }
 
   void checkChannel(const ChannelSpec& ch, const std::string& key) {
-    const bool id_ok = !ch.id.empty() && std::all_of(ch.id.begin(), ch.id.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
-    if (!id_ok) {
+    if (!validId(ch.id)) {
       add(key + ".id",
           "expected a non-empty id of lowercase letters, digits and _, got \"" + ch.id + "\"");
     }
-    if (ch.agents.empty()) add(key + ".agents", "expected at least one value");
-    for (std::size_t i = 0; i < ch.agents.size(); ++i) {
-      if (ch.agents[i] < 0) {
-        add(key + ".agents[" + std::to_string(i) + "]",
-            "expected a non-negative number of agents, got " + std::to_string(ch.agents[i]));
-      }
+    if (s_.agent_groups.empty()) {
+      checkAgents(ch.agents, key + ".agents");
+    } else if (!ch.agents.empty()) {
+      add(key + ".agents", "not used when [[agent_groups]] are given: staffing is set per group");
     }
     const std::string arrivals = key + ".arrivals";
     if (ch.arrivals.per_hour.empty()) add(arrivals + ".per_hour", "expected at least one value");
@@ -288,6 +285,66 @@ class Rules {
                 ch.service_level.target <= 1.0,
             key + ".service_level.target", "a share greater than 0 and at most 1",
             ch.service_level.target);
+  }
+
+  void checkAgents(const std::vector<int>& agents, const std::string& key) {
+    if (agents.empty()) add(key, "expected at least one value");
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+      if (agents[i] < 0) {
+        add(key + "[" + std::to_string(i) + "]",
+            "expected a non-negative number of agents, got " + std::to_string(agents[i]));
+      }
+    }
+  }
+
+  static bool validId(const std::string& id) {
+    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+  }
+
+  // Skills name existing channels, once each; every channel has at least one group serving it.
+  void checkAgentGroups() {
+    if (s_.agent_groups.empty()) return;
+    std::string channel_ids;
+    for (const ChannelSpec& ch : s_.channels)
+      channel_ids += (channel_ids.empty() ? "" : ", ") + ch.id;
+    std::map<std::string, std::string> first_use;
+    std::set<std::string> served;
+    for (std::size_t i = 0; i < s_.agent_groups.size(); ++i) {
+      const AgentGroupSpec& g = s_.agent_groups[i];
+      const std::string key = "agent_groups[" + std::to_string(i) + "]";
+      if (!validId(g.id)) {
+        add(key + ".id",
+            "expected a non-empty id of lowercase letters, digits and _, got \"" + g.id + "\"");
+      } else if (auto [it, inserted] = first_use.emplace(g.id, key + ".id"); !inserted) {
+        add(key + ".id", "duplicate agent group id \"" + g.id + "\" (also " + it->second + ")");
+      }
+      if (g.channels.empty()) add(key + ".channels", "expected at least one channel id");
+      std::set<std::string> seen;
+      for (std::size_t j = 0; j < g.channels.size(); ++j) {
+        const std::string& id = g.channels[j];
+        const std::string k = key + ".channels[" + std::to_string(j) + "]";
+        const bool known = std::any_of(s_.channels.begin(), s_.channels.end(),
+                                       [&](const ChannelSpec& ch) { return ch.id == id; });
+        if (!known) {
+          add(k, "no channel with id \"" + id + "\" (channels: " + channel_ids + ")");
+        } else if (!seen.insert(id).second) {
+          add(k, "channel \"" + id + "\" is listed twice");
+        }
+        served.insert(id);
+      }
+      checkAgents(g.agents, key + ".agents");
+      require(positive(g.proficiency), key + ".proficiency",
+              "a positive handle-time multiplier (1 = average, 0.8 = 20% faster)", g.proficiency);
+    }
+    for (std::size_t i = 0; i < s_.channels.size(); ++i) {
+      const std::string& id = s_.channels[i].id;
+      if (!id.empty() && !served.count(id)) {
+        add("channels[" + std::to_string(i) + "]",
+            "no agent group serves channel \"" + id + "\": add it to some group's channels");
+      }
+    }
   }
 
   void checkDist(const DistSpec& d, const std::string& key) {
@@ -340,6 +397,8 @@ class Rules {
       visit(s_.channels[i].agents.size(), key + ".agents");
       visit(s_.channels[i].arrivals.per_hour.size(), key + ".arrivals.per_hour");
     }
+    for (std::size_t i = 0; i < s_.agent_groups.size(); ++i)
+      visit(s_.agent_groups[i].agents.size(), "agent_groups[" + std::to_string(i) + "].agents");
     if (s_.days > 0 && ref_len > 0 && positive(s_.interval_minutes) &&
         static_cast<double>(ref_len) * s_.interval_minutes > kMinutesPerDay + 1e-9) {
       add(ref_key, "expected at most one day of intervals: " + std::to_string(ref_len) + " × " +

@@ -105,8 +105,10 @@ class Loader {
 
   Scenario run(const toml::table& root) {
     Scenario s;
-    checkKeys(root, "", {"scenario", "channels"});
+    checkKeys(root, "", {"scenario", "channels", "agent_groups"});
     locs_[""] = locOf(root);
+    const toml::node* groups = field(root, "", "agent_groups");
+    has_groups_ = groups != nullptr;
     if (const toml::node* node = field(root, "", "scenario")) {
       if (const toml::table* t = asTable(*node, "scenario", "a table ([scenario])")) {
         readScenarioTable(*t, s);
@@ -119,6 +121,7 @@ class Loader {
     } else {
       missing(root, "channels", "at least one [[channels]] table");
     }
+    if (groups) readAgentGroups(*groups, s);
     addValueRuleFindings(s);
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
@@ -371,12 +374,15 @@ class Loader {
     }
 
     if (const toml::node* n = field(t, key, "agents")) {
-      auto v = asList<int>(
-          *n, key + ".agents", "an integer or an array of integers",
-          [&](const toml::node& e, const std::string& k) { return asInt(e, k, "an integer"); });
-      if (v) ch.agents = std::move(*v);
-    } else {
-      missing(t, key + ".agents", "an integer or an array of integers, one per interval");
+      if (has_groups_) {
+        fail(locOf(*n), key + ".agents",
+             "not used when [[agent_groups]] are given: staffing is set per group");
+      } else if (auto v = readAgents(*n, key + ".agents")) {
+        ch.agents = std::move(*v);
+      }
+    } else if (!has_groups_) {
+      missing(t, key + ".agents",
+              "an integer or an array of integers, one per interval (or [[agent_groups]])");
     }
 
     if (const toml::node* n = field(t, key, "arrivals")) {
@@ -412,6 +418,54 @@ class Loader {
         if (const toml::node* v = field(*sl, path, "target")) {
           if (auto x = asNumber(*v, path + ".target")) ch.service_level.target = *x;
         }
+      }
+    }
+  }
+
+  std::optional<std::vector<int>> readAgents(const toml::node& n, const std::string& key) {
+    return asList<int>(
+        n, key, "an integer or an array of integers",
+        [&](const toml::node& e, const std::string& k) { return asInt(e, k, "an integer"); });
+  }
+
+  // --- [[agent_groups]] --------------------------------------------------------------------
+
+  void readAgentGroups(const toml::node& node, Scenario& s) {
+    const toml::array* array = node.as_array();
+    if (!array || array->empty()) {
+      expected(node, "agent_groups", "an array of tables ([[agent_groups]])");
+      return;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& element = *array->get(i);
+      const std::string key = "agent_groups[" + std::to_string(i) + "]";
+      locs_[key] = locOf(element);
+      AgentGroupSpec& g = s.agent_groups.emplace_back();
+      g.loc = locOf(element);
+      const toml::table* t = asTable(element, key, "a table ([[agent_groups]])");
+      if (!t) continue;
+      checkKeys(*t, key, {"id", "channels", "agents", "proficiency"});
+      if (const toml::node* n = field(*t, key, "id")) {
+        if (auto v = asString(*n, key + ".id")) g.id = *v;
+      } else {
+        missing(*t, key + ".id", "a string such as \"generalists\"");
+      }
+      if (const toml::node* n = field(*t, key, "channels")) {
+        auto v = asList<std::string>(
+            *n, key + ".channels", "a list of channel ids, highest priority first",
+            [&](const toml::node& e, const std::string& k) { return asString(e, k); });
+        if (v) g.channels = std::move(*v);
+      } else {
+        missing(*t, key + ".channels",
+                "the ids of the channels it serves, highest priority first, e.g. [\"phone\"]");
+      }
+      if (const toml::node* n = field(*t, key, "agents")) {
+        if (auto v = readAgents(*n, key + ".agents")) g.agents = std::move(*v);
+      } else {
+        missing(*t, key + ".agents", "an integer or an array of integers, one per interval");
+      }
+      if (const toml::node* n = field(*t, key, "proficiency")) {
+        if (auto v = asNumber(*n, key + ".proficiency")) g.proficiency = *v;
       }
     }
   }
@@ -695,6 +749,7 @@ class Loader {
 
   std::string file_;
   fs::path base_dir_;
+  bool has_groups_ = false;  // the file has [[agent_groups]]: channels then have no agents
   std::vector<Diagnostic> diagnostics_;
   std::set<std::string> failed_;              // keys already reported (and all below them)
   std::map<std::string, SourceLoc> locs_;     // key -> where its value is

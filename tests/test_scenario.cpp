@@ -613,3 +613,60 @@ TEST_CASE("scenario: names, intervals and per-interval lookups") {
   CHECK(ch.arrivals.perHourAt(1) == 20.0);
   CHECK(ch.arrivals.perHourAt(4) == 20.0);  // cyclic
 }
+
+TEST_CASE("scenario: [[agent_groups]] give skills in priority order, staffing and proficiency") {
+  const Scenario s = parseScenario(R"(
+[scenario]
+name = "groups"
+horizon_hours = 8
+interval_minutes = 60
+
+[[channels]]
+id = "phone"
+kind = "voice"
+arrivals = { per_hour = 100 }
+handle_time = { dist = "exponential", mean_s = 240 }
+
+[[channels]]
+id = "chat"
+kind = "chat"
+arrivals = { per_hour = 40 }
+handle_time = { dist = "exponential", mean_s = 400 }
+
+[[agent_groups]]
+id = "blended"
+channels = ["chat", "phone"]
+agents = [3, 4, 5, 6, 6, 5, 4, 3]
+proficiency = 0.9
+
+[[agent_groups]]
+id = "phones"
+channels = "phone"
+agents = 7
+)",
+                                   "groups.toml");
+  REQUIRE(s.agent_groups.size() == 2);
+  CHECK(s.channels[0].agents.empty());
+  CHECK(s.agent_groups[0].id == "blended");
+  CHECK(s.agent_groups[0].channels == std::vector<std::string>{"chat", "phone"});
+  CHECK(s.agent_groups[0].agentsAt(3) == 6);
+  CHECK(s.agent_groups[0].proficiency == 0.9);
+  CHECK(s.agent_groups[0].loc.line == 19);  // the [[agent_groups]] line
+  CHECK(s.agent_groups[1].channels == std::vector<std::string>{"phone"});
+  CHECK(s.agent_groups[1].agentsAt(5) == 7);
+  CHECK(s.agent_groups[1].proficiency == 1.0);
+  CHECK(s.intervalsPerDay() == 8);
+  CHECK(s.effectiveAgentGroups().size() == 2);
+
+  // Without groups, each channel is its own group with the channel's agents.
+  Scenario plain = s;
+  plain.agent_groups.clear();
+  plain.channels[0].agents = {9};
+  plain.channels[1].agents = {4};
+  const auto groups = plain.effectiveAgentGroups();
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[1].id == "chat");
+  CHECK(groups[1].channels == std::vector<std::string>{"chat"});
+  CHECK(groups[1].agentsAt(0) == 4);
+  CHECK(validateScenario(plain).empty());
+}
