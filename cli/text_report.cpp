@@ -29,6 +29,7 @@ std::string value(const MetricInfo& info, double x, bool with_unit = true) {
   const std::string_view unit = info.unit;
   if (unit == "%") return fmt::format("{:.1f}%", 100.0 * x);
   if (unit == "s") return fmt::format("{:.1f}", x) + (with_unit ? " s" : "");
+  if (unit == "money") return fmt::format("{:.2f}", x);
   return fmt::format("{:.2f}", x);
 }
 
@@ -75,6 +76,8 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
   out += "\n";
   for (const MetricInfo& m : allMetrics()) {
     const auto i = static_cast<std::size_t>(m.metric);
+    if (!std::isfinite(r.overall[i].mean) && m.metric >= Metric::CostTotal)
+      continue;  // an optional layer the scenario leaves out (e.g. no [costs])
     out += pad(m.label, kLabel);
     if (many) out += pad(formatEstimate(m, r.overall[i]), kColumn, true);
     for (std::size_t c = 0; c < s.channels.size(); ++c)
@@ -83,7 +86,9 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
   }
   if (!s.agent_groups.empty()) {
     out += "\nAgent groups (skills in priority order)\n";
-    const Metric cols[] = {Metric::AgentsMean, Metric::Answered, Metric::AhtS, Metric::Occupancy};
+    std::vector<Metric> cols = {Metric::AgentsMean, Metric::Answered, Metric::AhtS,
+                                Metric::Occupancy};
+    if (s.costs) cols.push_back(Metric::CostTotal);
     std::vector<std::string> labels;
     std::size_t width = kLabel;
     for (const AgentGroupSpec& g : s.agent_groups) {

@@ -159,6 +159,9 @@ void drawSummary(const Scenario& s, const std::filesystem::path& path) {
   summaryRow("Time", timeFormText(s));
   summaryRow("Runs", fmt::format("seed {} · {} replication{}", s.seed, s.replications,
                                  s.replications == 1 ? "" : "s"));
+  summaryRow("Costs", s.costs ? fmt::format("{:g} per paid agent hour · shrinkage {:g}%",
+                                            s.costs->agent_per_hour, 100.0 * s.costs->shrinkage)
+                              : std::string("none given (no cost figures)"));
   ImGui::EndTable();
 }
 
@@ -202,11 +205,12 @@ void drawGroups(const Scenario& s) {
   ImGui::Text("Agent groups (%d)", static_cast<int>(s.agent_groups.size()));
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                     ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
-  if (!ImGui::BeginTable("groups", 4, flags)) return;
+  if (!ImGui::BeginTable("groups", 5, flags)) return;
   ImGui::TableSetupColumn("Group");
   ImGui::TableSetupColumn("Skills (priority order)");
   ImGui::TableSetupColumn("Agents");
   ImGui::TableSetupColumn("Proficiency");
+  ImGui::TableSetupColumn("Cost");
   ImGui::TableHeadersRow();
   for (const AgentGroupSpec& g : s.agent_groups) {
     ImGui::TableNextRow();
@@ -220,6 +224,8 @@ void drawGroups(const Scenario& s) {
     ImGui::TextUnformatted(listText(g.agents).c_str());
     ImGui::TableNextColumn();
     ImGui::Text("%.2f × handle time", g.proficiency);
+    ImGui::TableNextColumn();
+    if (g.cost_per_hour) ImGui::Text("%g per paid hour", *g.cost_per_hour);
   }
   ImGui::EndTable();
 }

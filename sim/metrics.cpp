@@ -27,6 +27,8 @@ const std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::QueueMean, "queue_mean", "mean queue", "", Better::Lower, false},
     {Metric::BusyMean, "busy_mean", "agents busy", "", Better::Neither, false},
     {Metric::AgentsMean, "agents_mean", "agents staffed", "", Better::Neither, false},
+    {Metric::CostTotal, "cost_total", "cost", "money", Better::Lower, true},
+    {Metric::CostPerContact, "cost_per_contact", "cost per contact", "money", Better::Lower, false},
 }};
 }  // namespace
 
@@ -107,6 +109,8 @@ Tally& Tally::operator+=(const Tally& o) {
   duration_s += o.duration_s;
   open_staffed_agent_s += o.open_staffed_agent_s;
   open_duration_s += o.open_duration_s;
+  cost += o.cost;
+  costed = costed || o.costed;
   return *this;
 }
 
@@ -128,6 +132,8 @@ MetricValues Tally::values() const {
   set(Metric::QueueMean, ratio(queue_contact_s, duration_s));
   set(Metric::BusyMean, ratio(busy_agent_s, duration_s));
   set(Metric::AgentsMean, ratio(open_staffed_agent_s, open_duration_s));
+  set(Metric::CostTotal, costed ? cost : kNaN);
+  set(Metric::CostPerContact, costed ? ratio(cost, answered) : kNaN);
   return v;
 }
 
@@ -143,6 +149,10 @@ Monitor::Monitor(const Scenario& scenario)
   groups_ = groups.size();
   group_cells_.resize(groups_ * intervals_);
   group_after_close_.resize(groups_);
+  for (const AgentGroupSpec& g : groups)
+    cost_per_agent_s_.push_back(scenario.costs && g.cost_per_hour
+                                    ? scenario.costs->perDutyHour(*g.cost_per_hour) / 3600.0
+                                    : kNaN);
   for (std::size_t g = 0; g < groups_; ++g)
     for (std::size_t c = 0; c < channels_; ++c)
       for (const std::string& id : groups[g].channels)
@@ -171,10 +181,14 @@ void Monitor::onInterval(const IntervalSample& s) {
 }
 
 void Monitor::onGroupInterval(const GroupSample& s) {
-  if (s.after_close)
-    group_after_close_[s.group].add(s);
-  else
-    group_cells_[s.interval * groups_ + s.group].add(s);
+  Tally& t =
+      s.after_close ? group_after_close_[s.group] : group_cells_[s.interval * groups_ + s.group];
+  t.add(s);
+  const double rate = cost_per_agent_s_[s.group];
+  if (!std::isnan(rate)) {
+    t.cost += rate * s.staffed_agent_s;
+    t.costed = true;
+  }
 }
 
 namespace {
@@ -183,6 +197,8 @@ namespace {
 void addAgents(Tally& t, const Tally& g) {
   t.staffed_agent_s += g.staffed_agent_s;
   t.open_staffed_agent_s += g.open_staffed_agent_s;
+  t.cost += g.cost;
+  t.costed = t.costed || g.costed;
   t.open_duration_s = std::max(t.open_duration_s, g.open_duration_s);
 }
 
@@ -190,10 +206,11 @@ void addAgents(Tally& t, const Tally& g) {
 
 Tally Monitor::withAgents(Tally t, std::size_t c, const std::vector<Tally>& group_tallies) const {
   if (shares_agents_[c]) {
-    t.staffed_agent_s = std::numeric_limits<double>::quiet_NaN();
+    t.staffed_agent_s = kNaN;
+    t.cost = kNaN;
     return t;
   }
-  t.staffed_agent_s = t.open_staffed_agent_s = t.open_duration_s = 0.0;
+  t.staffed_agent_s = t.open_staffed_agent_s = t.open_duration_s = t.cost = 0.0;
   for (std::size_t g : dedicated_[c]) addAgents(t, group_tallies[g]);
   return t;
 }
@@ -215,7 +232,8 @@ ReplicationMetrics Monitor::metrics() const {
       per_channel[c] += t;
     }
     // Agents: all groups, shared or not.
-    all.busy_agent_s = all.staffed_agent_s = all.open_staffed_agent_s = all.open_duration_s = 0.0;
+    all.busy_agent_s = all.staffed_agent_s = all.open_staffed_agent_s = all.open_duration_s =
+        all.cost = 0.0;
     for (std::size_t g = 0; g < groups_; ++g) {
       all.busy_agent_s += groups[g].busy_agent_s;
       addAgents(all, groups[g]);
@@ -228,7 +246,8 @@ ReplicationMetrics Monitor::metrics() const {
     m.channels.push_back(withAgents(per_channel[c], c, per_group).values());
     all.addParallel(per_channel[c]);
   }
-  all.busy_agent_s = all.staffed_agent_s = all.open_staffed_agent_s = all.open_duration_s = 0.0;
+  all.busy_agent_s = all.staffed_agent_s = all.open_staffed_agent_s = all.open_duration_s =
+      all.cost = 0.0;
   for (std::size_t g = 0; g < groups_; ++g) {
     all.busy_agent_s += per_group[g].busy_agent_s;
     addAgents(all, per_group[g]);

@@ -14,20 +14,22 @@
 namespace cx {
 
 enum class Metric : int {
-  Offered,       // contacts that arrived
-  Answered,      // reached an agent
-  Abandoned,     // left (or balked) before an agent answered
-  Balked,        // of which left at once on finding no free agent
-  AbandonRate,   // abandoned / (answered + abandoned)
-  PWait,         // share of arrivals that found no free agent
-  AsaS,          // mean wait of answered contacts
-  ServiceLevel,  // answered within the threshold / (answered + abandoned)
-  Occupancy,     // busy agent time / staffed agent time
-  AhtS,          // mean handle time of answered contacts
-  WaitAllS,      // mean time in queue of all contacts (abandoned and balked included)
-  QueueMean,     // time-average number of contacts waiting
-  BusyMean,      // time-average number of agents handling contacts
-  AgentsMean,    // time-average number of agents present
+  Offered,         // contacts that arrived
+  Answered,        // reached an agent
+  Abandoned,       // left (or balked) before an agent answered
+  Balked,          // of which left at once on finding no free agent
+  AbandonRate,     // abandoned / (answered + abandoned)
+  PWait,           // share of arrivals that found no free agent
+  AsaS,            // mean wait of answered contacts
+  ServiceLevel,    // answered within the threshold / (answered + abandoned)
+  Occupancy,       // busy agent time / staffed agent time
+  AhtS,            // mean handle time of answered contacts
+  WaitAllS,        // mean time in queue of all contacts (abandoned and balked included)
+  QueueMean,       // time-average number of contacts waiting
+  BusyMean,        // time-average number of agents handling contacts
+  AgentsMean,      // time-average number of agents present while open
+  CostTotal,       // paid agent time × rate ([costs]; absent without it)
+  CostPerContact,  // cost_total / answered
   Count_
 };
 constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::Count_);
@@ -57,6 +59,8 @@ struct Tally {
   // Agents present while open (the day form's drain after closing left out, where agents
   // leave as they finish): the base of agents_mean, so it matches the staffing plan.
   double open_staffed_agent_s = 0, open_duration_s = 0;
+  double cost = 0;      // paid agent time × rate
+  bool costed = false;  // the scenario has [costs]: cost is meaningful (0 is a cost)
 
   void add(const ContactRecord& r, double threshold_s);
   void add(const IntervalSample& s);
@@ -106,6 +110,7 @@ class Monitor final : public SimObserver {
   // own opening time.
   std::vector<Tally> after_close_;        // [channel]
   std::vector<Tally> group_after_close_;  // [group]
+  std::vector<double> cost_per_agent_s_;  // [group]: per second on duty, NaN without [costs]
 };
 
 }  // namespace cx

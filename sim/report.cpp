@@ -25,8 +25,9 @@ nlohmann::ordered_json estimatesJson(const MetricEstimates& est) {
 }
 
 // The figures that mean something for a group of agents.
-constexpr Metric kGroupMetrics[] = {Metric::Answered, Metric::AhtS, Metric::Occupancy,
-                                    Metric::BusyMean, Metric::AgentsMean};
+constexpr Metric kGroupMetrics[] = {Metric::Answered,      Metric::AhtS,       Metric::Occupancy,
+                                    Metric::BusyMean,      Metric::AgentsMean, Metric::CostTotal,
+                                    Metric::CostPerContact};
 
 nlohmann::ordered_json groupJson(const MetricEstimates& est) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
@@ -85,12 +86,18 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
   j["channels"] = std::move(channels);
   if (!s.agent_groups.empty()) {
     nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-    for (const AgentGroupSpec& g : s.agent_groups)
-      groups.push_back({{"id", g.id},
-                        {"channels", g.channels},
-                        {"agents", listOrScalar(g.agents)},
-                        {"proficiency", g.proficiency}});
+    for (const AgentGroupSpec& g : s.agent_groups) {
+      nlohmann::ordered_json gj = {{"id", g.id},
+                                   {"channels", g.channels},
+                                   {"agents", listOrScalar(g.agents)},
+                                   {"proficiency", g.proficiency}};
+      if (g.cost_per_hour) gj["cost_per_hour"] = *g.cost_per_hour;
+      groups.push_back(std::move(gj));
+    }
     j["agent_groups"] = std::move(groups);
+  }
+  if (s.costs) {
+    j["costs"] = {{"agent_per_hour", s.costs->agent_per_hour}, {"shrinkage", s.costs->shrinkage}};
   }
   return j;
 }

@@ -126,15 +126,20 @@ int Scenario::intervalsPerDay() const {
 }
 
 std::vector<AgentGroupSpec> Scenario::effectiveAgentGroups() const {
-  if (!agent_groups.empty()) return agent_groups;
-  std::vector<AgentGroupSpec> groups;
-  for (const ChannelSpec& ch : channels) {
-    AgentGroupSpec g;
-    g.id = ch.id;
-    g.channels = {ch.id};
-    g.agents = ch.agents;
-    g.loc = ch.loc;
-    groups.push_back(std::move(g));
+  std::vector<AgentGroupSpec> groups = agent_groups;
+  if (groups.empty()) {
+    for (const ChannelSpec& ch : channels) {
+      AgentGroupSpec g;
+      g.id = ch.id;
+      g.channels = {ch.id};
+      g.agents = ch.agents;
+      g.loc = ch.loc;
+      groups.push_back(std::move(g));
+    }
+  }
+  if (costs) {
+    for (AgentGroupSpec& g : groups)
+      if (!g.cost_per_hour) g.cost_per_hour = costs->agent_per_hour;
   }
   return groups;
 }
@@ -200,6 +205,7 @@ class Rules {
         add(key + ".id", "duplicate channel id \"" + id + "\" (also " + it->second + ")");
     }
     checkAgentGroups();
+    checkCosts();
     checkIntervalLists();
     return std::move(out_);
   }
@@ -343,6 +349,26 @@ class Rules {
       if (!id.empty() && !served.count(id)) {
         add("channels[" + std::to_string(i) + "]",
             "no agent group serves channel \"" + id + "\": add it to some group's channels");
+      }
+    }
+  }
+
+  void checkCosts() {
+    if (s_.costs) {
+      require(nonNegative(s_.costs->agent_per_hour), "costs.agent_per_hour",
+              "a non-negative cost per paid agent hour", s_.costs->agent_per_hour);
+      require(std::isfinite(s_.costs->shrinkage) && s_.costs->shrinkage >= 0.0 &&
+                  s_.costs->shrinkage < 1.0,
+              "costs.shrinkage", "a share from 0 up to (not including) 1", s_.costs->shrinkage);
+    }
+    for (std::size_t i = 0; i < s_.agent_groups.size(); ++i) {
+      const auto& rate = s_.agent_groups[i].cost_per_hour;
+      if (!rate) continue;
+      const std::string key = "agent_groups[" + std::to_string(i) + "].cost_per_hour";
+      if (!s_.costs) {
+        add(key, "needs a [costs] table (it sets shrinkage and the rate of the other groups)");
+      } else {
+        require(nonNegative(*rate), key, "a non-negative cost per paid agent hour", *rate);
       }
     }
   }

@@ -92,15 +92,27 @@ struct ChannelSpec {
 // has its own dedicated agents (the channel's `agents`), which is one group per channel.
 struct AgentGroupSpec {
   std::string id;
-  std::vector<std::string> channels;  // skills: the channel ids served, highest priority first
-  std::vector<int> agents;            // on duty per interval (one value = constant)
-  double proficiency = 1.0;           // handle-time multiplier: 0.8 = 20% faster than average
-  SourceLoc loc;                      // of the [[agent_groups]] table
+  std::vector<std::string> channels;    // skills: the channel ids served, highest priority first
+  std::vector<int> agents;              // on duty per interval (one value = constant)
+  double proficiency = 1.0;             // handle-time multiplier: 0.8 = 20% faster than average
+  std::optional<double> cost_per_hour;  // per paid hour; absent: [costs] agent_per_hour
+  SourceLoc loc;                        // of the [[agent_groups]] table
 
   int agentsAt(int interval) const {
     const std::size_t n = agents.size();
     return agents[n == 1 ? 0 : static_cast<std::size_t>(interval) % n];
   }
+};
+
+// What agents cost ([costs]). Agents in the scenario are those on duty; each costs
+// 1 / (1 - shrinkage) paid hours per hour on duty (breaks, training, absence are paid too).
+struct CostSpec {
+  double agent_per_hour = 0.0;  // fully loaded cost of one paid agent hour
+  double shrinkage = 0.0;       // share of paid time not on duty, in [0, 1)
+  SourceLoc loc;                // of the [costs] table
+
+  // Cost of one hour on duty at `per_paid_hour`.
+  double perDutyHour(double per_paid_hour) const { return per_paid_hour / (1.0 - shrinkage); }
 };
 
 struct Scenario {
@@ -126,10 +138,12 @@ struct Scenario {
   // Empty: every channel has its own agents. Otherwise channels have no `agents` and these
   // groups serve them (skills-based routing, docs/MODEL.md).
   std::vector<AgentGroupSpec> agent_groups;
+  std::optional<CostSpec> costs;  // absent: no cost figures
 
   bool dayStructured() const { return days > 0; }
   // The groups the engine runs: `agent_groups`, or one dedicated group per channel (id and
-  // agents of the channel) when there are none.
+  // agents of the channel) when there are none. With [costs], every group's cost_per_hour is
+  // filled in (its own, or the default rate).
   std::vector<AgentGroupSpec> effectiveAgentGroups() const;
   // Number of intervals per day (day form) or per repeating cycle (continuous form): the
   // length of the per-interval lists, 1 when every rate and staffing level is constant. A list

@@ -105,7 +105,7 @@ class Loader {
 
   Scenario run(const toml::table& root) {
     Scenario s;
-    checkKeys(root, "", {"scenario", "channels", "agent_groups"});
+    checkKeys(root, "", {"scenario", "channels", "agent_groups", "costs"});
     locs_[""] = locOf(root);
     const toml::node* groups = field(root, "", "agent_groups");
     has_groups_ = groups != nullptr;
@@ -122,6 +122,7 @@ class Loader {
       missing(root, "channels", "at least one [[channels]] table");
     }
     if (groups) readAgentGroups(*groups, s);
+    if (const toml::node* node = field(root, "", "costs")) readCosts(*node, s);
     addValueRuleFindings(s);
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
@@ -444,7 +445,7 @@ class Loader {
       g.loc = locOf(element);
       const toml::table* t = asTable(element, key, "a table ([[agent_groups]])");
       if (!t) continue;
-      checkKeys(*t, key, {"id", "channels", "agents", "proficiency"});
+      checkKeys(*t, key, {"id", "channels", "agents", "proficiency", "cost_per_hour"});
       if (const toml::node* n = field(*t, key, "id")) {
         if (auto v = asString(*n, key + ".id")) g.id = *v;
       } else {
@@ -467,6 +468,27 @@ class Loader {
       if (const toml::node* n = field(*t, key, "proficiency")) {
         if (auto v = asNumber(*n, key + ".proficiency")) g.proficiency = *v;
       }
+      if (const toml::node* n = field(*t, key, "cost_per_hour")) {
+        if (auto v = asNumber(*n, key + ".cost_per_hour")) g.cost_per_hour = *v;
+      }
+    }
+  }
+
+  // --- [costs] -----------------------------------------------------------------------------
+
+  void readCosts(const toml::node& node, Scenario& s) {
+    const toml::table* t = asTable(node, "costs", "a table ([costs])");
+    if (!t) return;
+    CostSpec& costs = s.costs.emplace();
+    costs.loc = locOf(node);
+    checkKeys(*t, "costs", {"agent_per_hour", "shrinkage"});
+    if (const toml::node* n = field(*t, "costs", "agent_per_hour")) {
+      if (auto v = asNumber(*n, "costs.agent_per_hour")) costs.agent_per_hour = *v;
+    } else {
+      missing(*t, "costs.agent_per_hour", "the cost of one paid agent hour, e.g. 32.5");
+    }
+    if (const toml::node* n = field(*t, "costs", "shrinkage")) {
+      if (auto v = asNumber(*n, "costs.shrinkage")) costs.shrinkage = *v;
     }
   }
 
