@@ -76,7 +76,7 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
   out += "\n";
   for (const MetricInfo& m : allMetrics()) {
     const auto i = static_cast<std::size_t>(m.metric);
-    if (!std::isfinite(r.overall[i].mean) && m.metric >= Metric::CostTotal)
+    if (!std::isfinite(r.overall[i].mean) && m.metric >= Metric::Deflected)
       continue;  // an optional layer the scenario leaves out (e.g. no [costs])
     out += pad(m.label, kLabel);
     if (many) out += pad(formatEstimate(m, r.overall[i]), kColumn, true);

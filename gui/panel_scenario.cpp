@@ -162,6 +162,23 @@ void drawSummary(const Scenario& s, const std::filesystem::path& path) {
   summaryRow("Costs", s.costs ? fmt::format("{:g} per paid agent hour · shrinkage {:g}%",
                                             s.costs->agent_per_hour, 100.0 * s.costs->shrinkage)
                               : std::string("none given (no cost figures)"));
+  if (!s.intents.empty()) {
+    std::string ids;
+    for (const IntentSpec& in : s.intents)
+      ids += (ids.empty() ? "" : ", ") + in.id + " (" + toString(in.complexity) + ")";
+    summaryRow("Contact reasons", ids);
+  }
+  if (s.bot) {
+    std::string where;
+    for (const std::string& id : s.bot->channels) where += (where.empty() ? "" : ", ") + id;
+    summaryRow(
+        "AI assistant",
+        fmt::format("in front of {} · {} · {} escalation{}", where, distText(s.bot->conversation),
+                    s.bot->cold ? "cold" : "warm",
+                    s.bot->loop_turns > 0 ? fmt::format(" after {} extra turn{}", s.bot->loop_turns,
+                                                        s.bot->loop_turns == 1 ? "" : "s")
+                                          : std::string()));
+  }
   ImGui::EndTable();
 }
 

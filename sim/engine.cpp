@@ -29,13 +29,19 @@ enum EventKind : std::uint32_t {
   kHorizonEnd,
   kServiceEnd,
   kAbandon,
-  kArrival
+  kArrival,
+  kBotEnd
 };
 constexpr int kPrioClock = 0, kPrioRelease = 1, kPrioAbandon = 2, kPrioArrival = 3;
 
+// What the bot conversation ends in, decided when it starts.
+enum class BotResult : std::uint8_t { None, Deflect, GiveUp, Escalate };
+
 struct Contact {
   double arrival = 0.0;
+  double queued = 0.0;  // reached the agents (after the bot, if any)
   double answered = 0.0;
+  double bot_s = 0.0;
   double handle = 0.0;  // drawn on arrival; scaled by the serving group's proficiency
   double patience = 0.0;
   std::uint64_t id = 0;
@@ -44,9 +50,16 @@ struct Contact {
   std::uint32_t group = 0;  // the group of the agent serving it
   std::uint32_t interval = 0;
   std::uint32_t day = 0;
+  std::uint32_t intent = ContactRecord::kNoIntent;
   TimerId abandon;
   bool measured = false;
   bool waited = false;
+  bool resolved = false;  // with intents: answered → solved by the agent; deflected → for real
+  BotResult bot = BotResult::None;
+};
+
+struct IntentRt {
+  double handle_factor = 1.0, fcr = 1.0, containment = 0.0;
 };
 
 // Where the current interval-sample stretch of a channel or group began.
@@ -68,6 +81,13 @@ struct ChannelState {
   std::vector<double> busyness;    // per day (1.0 when off)
   Rng arrival_rng, handle_rng, patience_rng, balk_rng;
   std::vector<std::uint32_t> groups;  // the groups that serve this channel
+  // With intents: cumulative shares and the intent each ends at (zero shares left out).
+  std::vector<std::pair<double, std::uint32_t>> intent_cum;
+  Rng intent_rng, resolve_rng;
+  bool has_bot = false;
+  Sampler bot_time;
+  Rng bot_rng, bot_time_rng;
+  int in_bot = 0;  // contacts talking to the bot now
 
   int busy = 0;  // agents handling a contact of this channel
   std::uint32_t head = kNil, tail = kNil;
@@ -85,7 +105,11 @@ struct ChannelState {
         arrival_rng(seed, rep, "arrivals/" + spec.id),
         handle_rng(seed, rep, "handle/" + spec.id),
         patience_rng(seed, rep, "patience/" + spec.id),
-        balk_rng(seed, rep, "balk/" + spec.id) {
+        balk_rng(seed, rep, "balk/" + spec.id),
+        intent_rng(seed, rep, "intent/" + spec.id),
+        resolve_rng(seed, rep, "resolve/" + spec.id),
+        bot_rng(seed, rep, "bot/" + spec.id),
+        bot_time_rng(seed, rep, "bot-time/" + spec.id) {
     if (has_patience) patience = Sampler(*spec.patience);
   }
 
@@ -124,6 +148,8 @@ struct Simulation::Impl {
   Scenario scenario;
   std::vector<ChannelState> channels;
   std::vector<GroupState> groups;
+  std::vector<IntentRt> intents;
+  BotSpec bot;  // the scenario's [bot], when some channel has one
   std::vector<Contact> contacts;
   std::vector<std::uint32_t> free_contacts;
   EventQueue calendar;
@@ -162,6 +188,25 @@ struct Simulation::Impl {
         Rng busy_rng(seed, rep, "busyness/" + spec.id);
         const double a = spec.arrivals.busyness_alpha;
         for (double& f : ch.busyness) f = busy_rng.gamma(a, 1.0 / a);
+      }
+    }
+    const double default_containment = sc.bot ? sc.bot->containment : 0.0;
+    for (const IntentSpec& in : sc.intents)
+      intents.push_back(
+          {in.handle_factor, in.fcr, in.bot_containment.value_or(default_containment)});
+    if (sc.bot) bot = *sc.bot;
+    for (std::uint32_t c = 0; c < sc.channels.size(); ++c) {
+      ChannelState& ch = channels[c];
+      double cum = 0.0;
+      for (std::uint32_t i = 0; i < sc.intents.size(); ++i) {
+        const double share = sc.intents[i].shareOf(sc.channels[c].id);
+        if (share <= 0.0) continue;
+        cum += share;
+        ch.intent_cum.emplace_back(cum, i);
+      }
+      if (sc.bot && sc.bot->serves(sc.channels[c].id)) {
+        ch.has_bot = true;
+        ch.bot_time = Sampler(sc.bot->conversation);
       }
     }
     for (const AgentGroupSpec& spec : sc.effectiveAgentGroups()) {
@@ -232,14 +277,19 @@ struct Simulation::Impl {
     r.group = c.group;
     r.interval = c.interval;
     r.day = c.day;
+    r.intent = c.intent;
     r.outcome = outcome;
     r.waited = c.waited;
+    r.via_bot = c.bot != BotResult::None;
+    r.reached_agents = c.bot == BotResult::None || c.bot == BotResult::Escalate;
+    r.resolved = c.resolved && (outcome == Outcome::Answered || outcome == Outcome::Deflected);
     r.arrival_s = c.arrival;
+    r.bot_s = c.bot_s;
     if (outcome == Outcome::Answered) {
-      r.wait_s = c.answered - c.arrival;
+      r.wait_s = c.answered - c.queued;
       r.handle_s = c.handle;
-    } else {
-      r.wait_s = now - c.arrival;
+    } else if (r.reached_agents) {
+      r.wait_s = now - c.queued;
     }
     observer->onContact(r);
   }
@@ -322,12 +372,19 @@ struct Simulation::Impl {
     }
   }
 
+  // Whether a contact of one of the group's channels is still with the bot (and may come).
+  bool botBusy(const GroupState& g) const {
+    for (std::uint32_t c : g.skills)
+      if (channels[c].in_bot > 0) return true;
+    return false;
+  }
+
   // Day form, after closing: a group's agents stay until nobody waits on its channels, then
   // go home as they finish; the drain is reported apart from the intervals.
   void checkDrain(double now) {
     for (std::uint32_t g = 0; g < groups.size(); ++g) {
       GroupState& gs = groups[g];
-      if (gs.target > 0 && channelWithQueue(gs) < 0) setStaffing(g, 0, now);
+      if (gs.target > 0 && channelWithQueue(gs) < 0 && !botBusy(gs)) setStaffing(g, 0, now);
       if (gs.present == 0 && gs.stretch.active) {
         flushGroup(g, now);
         gs.stretch.active = false;
@@ -335,7 +392,7 @@ struct Simulation::Impl {
     }
     for (std::uint32_t c = 0; c < channels.size(); ++c) {
       ChannelState& ch = channels[c];
-      if (ch.queue_len == 0 && ch.busy == 0 && ch.stretch.active) {
+      if (ch.queue_len == 0 && ch.busy == 0 && ch.in_bot == 0 && ch.stretch.active) {
         flushChannel(c, now);
         ch.stretch.active = false;
       }
@@ -457,6 +514,11 @@ struct Simulation::Impl {
     // the same seed see the same customers (common random numbers).
     ct.handle = ch.handle.sample(ch.handle_rng);
     ct.patience = ch.has_patience ? ch.patience.sample(ch.patience_rng) : 0.0;
+    ct.intent = ContactRecord::kNoIntent;
+    ct.resolved = false;
+    ct.bot = BotResult::None;
+    ct.bot_s = 0.0;
+    if (!ch.intent_cum.empty()) drawIntent(ch, ct);
     if (day_form) {
       ct.day = now_stretch.day;
       ct.interval = static_cast<std::uint32_t>(
@@ -467,7 +529,79 @@ struct Simulation::Impl {
                                                static_cast<std::uint64_t>(intervals));
     }
     scheduleNextArrival(c, now);
+    if (ch.has_bot) {
+      startBot(ch, slot, now);
+      return;
+    }
+    toAgents(c, slot, now);
+  }
 
+  // The contact's reason, and whether an agent will solve it (drawn now, one uniform each,
+  // so the streams stay aligned across scenarios that differ in other ways).
+  void drawIntent(ChannelState& ch, Contact& ct) {
+    const double u = ch.intent_rng.uniform() * ch.intent_cum.back().first;
+    auto it = std::lower_bound(ch.intent_cum.begin(), ch.intent_cum.end(), u,
+                               [](const auto& e, double x) { return e.first < x; });
+    if (it == ch.intent_cum.end()) --it;
+    ct.intent = it->second;
+    ct.handle *= intents[ct.intent].handle_factor;
+    ct.resolved = ch.resolve_rng.uniform() < intents[ct.intent].fcr;
+  }
+
+  // The bot answers first. Its outcome is decided now from three uniforms (contained?,
+  // falsely?, the loop turn the customer gives up at), always drawn, for common random numbers.
+  void startBot(ChannelState& ch, std::uint32_t slot, double now) {
+    Contact& ct = contacts[slot];
+    const double u_contain = ch.bot_rng.uniform();
+    const double u_false = ch.bot_rng.uniform();
+    const double u_loop = ch.bot_rng.uniform();
+    ct.bot_s = ch.bot_time.sample(ch.bot_time_rng);
+    const double containment =
+        ct.intent == ContactRecord::kNoIntent ? bot.containment : intents[ct.intent].containment;
+    if (u_contain < containment) {
+      ct.bot = BotResult::Deflect;
+      ct.resolved = u_false >= bot.false_containment;
+    } else {
+      // Each extra turn before a person is offered loses a share loop_abandon of those still
+      // there: the customer leaves at turn k = ceil(ln(1-u) / ln(1-p)) if k <= loop_turns.
+      int turns = bot.loop_turns;
+      ct.bot = BotResult::Escalate;
+      if (bot.loop_abandon > 0.0 && bot.loop_turns > 0) {
+        const double k = bot.loop_abandon >= 1.0
+                             ? 1.0
+                             : std::ceil(std::log1p(-u_loop) / std::log1p(-bot.loop_abandon));
+        if (k <= bot.loop_turns) {
+          turns = static_cast<int>(std::max(k, 1.0));
+          ct.bot = BotResult::GiveUp;
+        }
+      }
+      ct.bot_s += turns * bot.turn_s;
+      if (ct.bot == BotResult::Escalate)
+        ct.handle *= bot.escalated_handle_factor * (bot.cold ? bot.cold_handle_factor : 1.0);
+    }
+    ++ch.in_bot;
+    calendar.push(now + ct.bot_s, kPrioArrival, kBotEnd, slot);
+  }
+
+  void onBotEnd(std::uint32_t slot, double now) {
+    Contact& ct = contacts[slot];
+    ChannelState& ch = channels[ct.channel];
+    --ch.in_bot;
+    if (ct.bot == BotResult::Escalate) {
+      toAgents(ct.channel, slot, now);
+    } else {
+      report(ct, ct.bot == BotResult::Deflect ? Outcome::Deflected : Outcome::Abandoned, now);
+      freeContact(slot);
+    }
+    if (closing) checkDrain(now);
+  }
+
+  // The contact reaches the agents: answered by the longest-idle agent who can, or it balks,
+  // or it queues with its patience running.
+  void toAgents(std::uint32_t c, std::uint32_t slot, double now) {
+    ChannelState& ch = channels[c];
+    Contact& ct = contacts[slot];
+    ct.queued = now;
     const int g = groupWithIdleAgent(ch);
     if (g >= 0) {
       GroupState& gs = groups[static_cast<std::uint32_t>(g)];
@@ -595,6 +729,9 @@ struct Simulation::Impl {
           break;
         case kAbandon:
           onAbandon(e.target, now);
+          break;
+        case kBotEnd:
+          onBotEnd(e.target, now);
           break;
         case kSlot:
           onSlot(e.target, now);

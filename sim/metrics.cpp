@@ -27,6 +27,9 @@ const std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::QueueMean, "queue_mean", "mean queue", "", Better::Lower, false},
     {Metric::BusyMean, "busy_mean", "agents busy", "", Better::Neither, false},
     {Metric::AgentsMean, "agents_mean", "agents staffed", "", Better::Neither, false},
+    {Metric::Deflected, "deflected", "deflected by bot", "", Better::Neither, true},
+    {Metric::BotContainment, "bot_containment", "bot containment", "%", Better::Higher, false},
+    {Metric::Fcr, "fcr", "FCR", "%", Better::Higher, false},
     {Metric::CostTotal, "cost_total", "cost", "money", Better::Lower, true},
     {Metric::CostPerContact, "cost_per_contact", "cost per contact", "money", Better::Lower, false},
 }};
@@ -51,8 +54,18 @@ bool metricByName(std::string_view name, Metric& out) {
 void Tally::add(const ContactRecord& r, double threshold_s) {
   offered += 1;
   if (r.waited) waited += 1;
+  if (r.reached_agents) reached += 1;
+  if (r.via_bot) bot_conversations += 1;
+  if (r.intent != ContactRecord::kNoIntent &&
+      (r.outcome == Outcome::Answered || r.outcome == Outcome::Deflected)) {
+    with_intent += 1;
+    if (r.resolved) resolved += 1;
+  }
   wait_all_s += r.wait_s;
   switch (r.outcome) {
+    case Outcome::Deflected:
+      deflected += 1;
+      break;
     case Outcome::Answered:
       answered += 1;
       wait_answered_s += r.wait_s;
@@ -111,6 +124,12 @@ Tally& Tally::operator+=(const Tally& o) {
   open_duration_s += o.open_duration_s;
   cost += o.cost;
   costed = costed || o.costed;
+  reached += o.reached;
+  deflected += o.deflected;
+  bot_conversations += o.bot_conversations;
+  with_intent += o.with_intent;
+  resolved += o.resolved;
+  bot_cost += o.bot_cost;
   return *this;
 }
 
@@ -123,7 +142,7 @@ MetricValues Tally::values() const {
   set(Metric::Abandoned, abandoned);
   set(Metric::Balked, balked);
   set(Metric::AbandonRate, ratio(abandoned, ended));
-  set(Metric::PWait, ratio(waited, offered));
+  set(Metric::PWait, ratio(waited, reached));
   set(Metric::AsaS, ratio(wait_answered_s, answered));
   set(Metric::ServiceLevel, ratio(within_sl, ended));
   set(Metric::Occupancy, ratio(busy_agent_s, staffed_agent_s));
@@ -132,8 +151,11 @@ MetricValues Tally::values() const {
   set(Metric::QueueMean, ratio(queue_contact_s, duration_s));
   set(Metric::BusyMean, ratio(busy_agent_s, duration_s));
   set(Metric::AgentsMean, ratio(open_staffed_agent_s, open_duration_s));
-  set(Metric::CostTotal, costed ? cost : kNaN);
-  set(Metric::CostPerContact, costed ? ratio(cost, answered) : kNaN);
+  set(Metric::Deflected, bot_conversations > 0 ? deflected : kNaN);
+  set(Metric::BotContainment, ratio(deflected, bot_conversations));
+  set(Metric::Fcr, ratio(resolved, with_intent));
+  set(Metric::CostTotal, costed ? cost + bot_cost : kNaN);
+  set(Metric::CostPerContact, costed ? ratio(cost + bot_cost, answered + deflected) : kNaN);
   return v;
 }
 
@@ -149,6 +171,7 @@ Monitor::Monitor(const Scenario& scenario)
   groups_ = groups.size();
   group_cells_.resize(groups_ * intervals_);
   group_after_close_.resize(groups_);
+  if (scenario.costs && scenario.bot) bot_cost_ = scenario.bot->cost_per_conversation;
   for (const AgentGroupSpec& g : groups)
     cost_per_agent_s_.push_back(scenario.costs && g.cost_per_hour
                                     ? scenario.costs->perDutyHour(*g.cost_per_hour) / 3600.0
@@ -165,7 +188,9 @@ Monitor::Monitor(const Scenario& scenario)
 }
 
 void Monitor::onContact(const ContactRecord& r) {
-  cells_[r.interval * channels_ + r.channel].add(r, threshold_s_[r.channel]);
+  Tally& t = cells_[r.interval * channels_ + r.channel];
+  t.add(r, threshold_s_[r.channel]);
+  if (r.via_bot) t.bot_cost += bot_cost_;
   if (r.outcome == Outcome::Answered) {
     Tally& g = group_cells_[r.interval * groups_ + r.group];
     g.answered += 1;
@@ -268,6 +293,8 @@ const char* toString(Outcome outcome) {
       return "abandoned";
     case Outcome::Balked:
       return "balked";
+    case Outcome::Deflected:
+      return "deflected";
   }
   return "?";
 }

@@ -19,7 +19,7 @@ enum class Metric : int {
   Abandoned,       // left (or balked) before an agent answered
   Balked,          // of which left at once on finding no free agent
   AbandonRate,     // abandoned / (answered + abandoned)
-  PWait,           // share of arrivals that found no free agent
+  PWait,           // share of contacts reaching the agents that found no free agent
   AsaS,            // mean wait of answered contacts
   ServiceLevel,    // answered within the threshold / (answered + abandoned)
   Occupancy,       // busy agent time / staffed agent time
@@ -28,8 +28,11 @@ enum class Metric : int {
   QueueMean,       // time-average number of contacts waiting
   BusyMean,        // time-average number of agents handling contacts
   AgentsMean,      // time-average number of agents present while open
-  CostTotal,       // paid agent time × rate ([costs]; absent without it)
-  CostPerContact,  // cost_total / answered
+  Deflected,       // resolved by the bot without an agent ([bot])
+  BotContainment,  // deflected / contacts that talked to the bot
+  Fcr,             // share of handled contacts (answered + deflected) resolved ([[intents]])
+  CostTotal,       // paid agent time × rate + bot conversations × cost ([costs])
+  CostPerContact,  // cost_total / (answered + deflected)
   Count_
 };
 constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::Count_);
@@ -59,7 +62,11 @@ struct Tally {
   // Agents present while open (the day form's drain after closing left out, where agents
   // leave as they finish): the base of agents_mean, so it matches the staffing plan.
   double open_staffed_agent_s = 0, open_duration_s = 0;
-  double cost = 0;      // paid agent time × rate
+  double reached = 0;  // contacts that came to the agents (p_wait's base)
+  double deflected = 0, bot_conversations = 0;
+  double with_intent = 0, resolved = 0;  // handled contacts with a reason; of which resolved
+  double bot_cost = 0;                   // bot conversations × cost
+  double cost = 0;                       // paid agent time × rate
   bool costed = false;  // the scenario has [costs]: cost is meaningful (0 is a cost)
 
   void add(const ContactRecord& r, double threshold_s);
@@ -111,6 +118,7 @@ class Monitor final : public SimObserver {
   std::vector<Tally> after_close_;        // [channel]
   std::vector<Tally> group_after_close_;  // [group]
   std::vector<double> cost_per_agent_s_;  // [group]: per second on duty, NaN without [costs]
+  double bot_cost_ = 0.0;                 // per bot conversation (with [costs])
 };
 
 }  // namespace cx

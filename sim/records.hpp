@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 namespace cx {
 
@@ -11,6 +12,7 @@ enum class Outcome : std::uint8_t {
   Answered,   // reached an agent
   Abandoned,  // left the queue before an agent answered (patience ran out)
   Balked,     // left at once on finding no free agent
+  Deflected,  // resolved (or so it seemed) by the bot, no agent needed
 };
 const char* toString(Outcome outcome);
 
@@ -22,11 +24,18 @@ struct ContactRecord {
   std::uint32_t group = 0;     // answered: the agent's group (Scenario::effectiveAgentGroups())
   std::uint32_t interval = 0;  // report interval of the arrival (time of day / cycle position)
   std::uint32_t day = 0;       // day (day form) or 24-hour period (continuous form) of arrival
+  std::uint32_t intent = kNoIntent;  // index into Scenario::intents
   Outcome outcome = Outcome::Answered;
-  bool waited = false;     // found no free agent on arrival
-  double arrival_s = 0.0;  // simulation time of arrival
-  double wait_s = 0.0;     // time in queue until answered or gone (0 for balked)
-  double handle_s = 0.0;   // service time (answered only)
+  bool waited = false;         // found no free agent on reaching the agents
+  bool reached_agents = true;  // came to the agent queue (not deflected, not lost in the bot)
+  bool via_bot = false;        // talked to the bot first
+  bool resolved = false;       // with intents: the problem was solved (answered or deflected)
+  double arrival_s = 0.0;      // simulation time of arrival
+  double bot_s = 0.0;          // time with the bot (escalated: before joining the queue)
+  double wait_s = 0.0;         // time in the agent queue until answered or gone (0 for balked)
+  double handle_s = 0.0;       // service time (answered only)
+
+  static constexpr std::uint32_t kNoIntent = std::numeric_limits<std::uint32_t>::max();
 };
 
 // Time-weighted state of one channel over a stretch of one interval (inside the measured

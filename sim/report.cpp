@@ -96,6 +96,35 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
     }
     j["agent_groups"] = std::move(groups);
   }
+  if (!s.intents.empty()) {
+    nlohmann::ordered_json intents = nlohmann::ordered_json::array();
+    for (const IntentSpec& in : s.intents) {
+      nlohmann::ordered_json share = nlohmann::ordered_json::object();
+      for (const auto& [id, x] : in.share) share[id] = x;
+      nlohmann::ordered_json ij = {{"id", in.id},
+                                   {"complexity", toString(in.complexity)},
+                                   {"handle_factor", in.handle_factor},
+                                   {"fcr", in.fcr}};
+      if (in.bot_containment) ij["bot_containment"] = *in.bot_containment;
+      ij["share"] = std::move(share);
+      intents.push_back(std::move(ij));
+    }
+    j["intents"] = std::move(intents);
+  }
+  if (s.bot) {
+    const BotSpec& b = *s.bot;
+    j["bot"] = {{"channels", b.channels},
+                {"conversation", distJson(b.conversation)},
+                {"containment", b.containment},
+                {"escalation", b.cold ? "cold" : "warm"},
+                {"cold_handle_factor", b.cold_handle_factor},
+                {"loop_turns", b.loop_turns},
+                {"turn_s", b.turn_s},
+                {"loop_abandon", b.loop_abandon},
+                {"false_containment", b.false_containment},
+                {"escalated_handle_factor", b.escalated_handle_factor},
+                {"cost_per_conversation", b.cost_per_conversation}};
+  }
   if (s.costs) {
     j["costs"] = {{"agent_per_hour", s.costs->agent_per_hour}, {"shrinkage", s.costs->shrinkage}};
   }

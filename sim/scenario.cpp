@@ -57,6 +57,24 @@ const char* toString(ChannelKind kind) {
   return "?";
 }
 
+const char* toString(Complexity complexity) {
+  switch (complexity) {
+    case Complexity::Routine:
+      return "routine";
+    case Complexity::Complex:
+      return "complex";
+    case Complexity::Emotional:
+      return "emotional";
+  }
+  return "?";
+}
+
+std::optional<Complexity> complexityFromString(std::string_view name) {
+  for (Complexity c : {Complexity::Routine, Complexity::Complex, Complexity::Emotional})
+    if (name == toString(c)) return c;
+  return std::nullopt;
+}
+
 std::optional<ChannelKind> channelKindFromString(std::string_view name) {
   for (ChannelKind kind :
        {ChannelKind::Voice, ChannelKind::Chat, ChannelKind::Email, ChannelKind::Messaging}) {
@@ -206,6 +224,8 @@ class Rules {
     }
     checkAgentGroups();
     checkCosts();
+    checkIntents();
+    checkBot();
     checkIntervalLists();
     return std::move(out_);
   }
@@ -371,6 +391,95 @@ class Rules {
         require(nonNegative(*rate), key, "a non-negative cost per paid agent hour", *rate);
       }
     }
+  }
+
+  static bool probability(double x) { return std::isfinite(x) && x >= 0.0 && x <= 1.0; }
+
+  bool knownChannel(const std::string& id) const {
+    return std::any_of(s_.channels.begin(), s_.channels.end(),
+                       [&](const ChannelSpec& ch) { return ch.id == id; });
+  }
+  std::string channelList() const {
+    std::string ids;
+    for (const ChannelSpec& ch : s_.channels) ids += (ids.empty() ? "" : ", ") + ch.id;
+    return ids;
+  }
+
+  // Each channel's arrivals split over the intents: shares of known channels, adding up to 1.
+  void checkIntents() {
+    if (s_.intents.empty()) return;
+    std::map<std::string, std::string> first_use;
+    std::map<std::string, double> total;
+    for (std::size_t i = 0; i < s_.intents.size(); ++i) {
+      const IntentSpec& in = s_.intents[i];
+      const std::string key = "intents[" + std::to_string(i) + "]";
+      if (!validId(in.id)) {
+        add(key + ".id",
+            "expected a non-empty id of lowercase letters, digits and _, got \"" + in.id + "\"");
+      } else if (auto [it, inserted] = first_use.emplace(in.id, key + ".id"); !inserted) {
+        add(key + ".id", "duplicate intent id \"" + in.id + "\" (also " + it->second + ")");
+      }
+      require(positive(in.handle_factor), key + ".handle_factor",
+              "a positive multiplier of the channel's handle time", in.handle_factor);
+      require(probability(in.fcr), key + ".fcr", "a probability from 0 to 1", in.fcr);
+      if (in.bot_containment)
+        require(probability(*in.bot_containment), key + ".bot_containment",
+                "a probability from 0 to 1", *in.bot_containment);
+      if (in.share.empty()) add(key + ".share", "expected at least one channel's share");
+      for (const auto& [id, x] : in.share) {
+        const std::string k = key + ".share." + id;
+        if (!knownChannel(id)) {
+          add(k, "no channel with id \"" + id + "\" (channels: " + channelList() + ")");
+          continue;
+        }
+        require(probability(x), k, "a share from 0 to 1", x);
+        if (std::isfinite(x)) total[id] += x;
+      }
+    }
+    for (std::size_t c = 0; c < s_.channels.size(); ++c) {
+      const std::string& id = s_.channels[c].id;
+      const double sum = total.count(id) ? total[id] : 0.0;
+      if (std::abs(sum - 1.0) > 1e-6) {
+        add("intents", fmt::format("the shares of channel \"{}\" add up to {:g}, expected 1 "
+                                   "(every contact has one reason)",
+                                   id, sum));
+      }
+    }
+  }
+
+  void checkBot() {
+    if (!s_.bot) return;
+    const BotSpec& b = *s_.bot;
+    if (b.channels.empty()) add("bot.channels", "expected at least one channel id");
+    std::set<std::string> seen;
+    for (std::size_t j = 0; j < b.channels.size(); ++j) {
+      const std::string k = "bot.channels[" + std::to_string(j) + "]";
+      if (!knownChannel(b.channels[j])) {
+        add(k, "no channel with id \"" + b.channels[j] + "\" (channels: " + channelList() + ")");
+      } else if (!seen.insert(b.channels[j]).second) {
+        add(k, "channel \"" + b.channels[j] + "\" is listed twice");
+      }
+    }
+    checkDist(b.conversation, "bot.conversation");
+    require(probability(b.containment), "bot.containment", "a probability from 0 to 1",
+            b.containment);
+    require(positive(b.cold_handle_factor), "bot.cold_handle_factor",
+            "a positive multiplier of the handle time", b.cold_handle_factor);
+    if (b.loop_turns < 0 || b.loop_turns > 100)
+      add("bot.loop_turns",
+          "expected a number of extra turns from 0 to 100, got " + std::to_string(b.loop_turns));
+    require(positive(b.turn_s), "bot.turn_s", "a positive number of seconds", b.turn_s);
+    require(probability(b.loop_abandon), "bot.loop_abandon", "a probability from 0 to 1",
+            b.loop_abandon);
+    require(probability(b.false_containment), "bot.false_containment", "a probability from 0 to 1",
+            b.false_containment);
+    require(positive(b.escalated_handle_factor), "bot.escalated_handle_factor",
+            "a positive multiplier of the handle time", b.escalated_handle_factor);
+    require(nonNegative(b.cost_per_conversation), "bot.cost_per_conversation",
+            "a non-negative cost", b.cost_per_conversation);
+    if (b.cost_per_conversation > 0.0 && !s_.costs)
+      add("bot.cost_per_conversation",
+          "needs a [costs] table: costs are reported only with the agents' cost");
   }
 
   void checkDist(const DistSpec& d, const std::string& key) {

@@ -115,6 +115,55 @@ struct CostSpec {
   double perDutyHour(double per_paid_hour) const { return per_paid_hour / (1.0 - shrinkage); }
 };
 
+// How hard a contact reason is for the customer: routine (order status), complex (a fault
+// needing several steps) or emotional (a bereavement, a complaint). Drives how much the
+// agent's care weighs in satisfaction.
+enum class Complexity { Routine, Complex, Emotional };
+const char* toString(Complexity complexity);
+std::optional<Complexity> complexityFromString(std::string_view name);
+
+// A contact reason ([[intents]]). With intents, each contact of a channel draws one from the
+// channel's shares.
+struct IntentSpec {
+  std::string id;
+  Complexity complexity = Complexity::Routine;
+  double handle_factor = 1.0;             // × the channel's handle time
+  double fcr = 0.7;                       // P(an agent resolves it on this contact)
+  std::optional<double> bot_containment;  // P(the bot resolves it); absent: [bot] containment
+  std::vector<std::pair<std::string, double>> share;  // channel id → share of its arrivals
+  SourceLoc loc;                                      // of the [[intents]] table
+
+  double shareOf(const std::string& channel) const {
+    for (const auto& [id, x] : share)
+      if (id == channel) return x;
+    return 0.0;
+  }
+};
+
+// The AI assistant ([bot]) in front of some channels: every contact of those channels talks
+// to it first; it resolves (contains) some, the others are escalated to the agent queue
+// (docs/MODEL.md, "AI assistant").
+struct BotSpec {
+  std::vector<std::string> channels;     // channel ids it sits in front of
+  DistSpec conversation;                 // time with the bot before it resolves or escalates
+  double containment = 0.0;              // P(resolved by the bot), for intents without their own
+  bool cold = false;                     // escalation: cold (customer starts over) or warm
+  double cold_handle_factor = 1.0;       // cold: × handle time (the story told again)
+  int loop_turns = 0;                    // extra bot turns before a person is offered
+  double turn_s = 30.0;                  // length of one such turn
+  double loop_abandon = 0.0;             // P(giving up) at each extra turn
+  double false_containment = 0.0;        // share of "contained" customers not actually helped
+  double escalated_handle_factor = 1.0;  // × handle time of escalated contacts (harder mix)
+  double cost_per_conversation = 0.0;    // needs [costs]
+  SourceLoc loc;                         // of the [bot] table
+
+  bool serves(const std::string& channel) const {
+    for (const std::string& id : channels)
+      if (id == channel) return true;
+    return false;
+  }
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path source_path;  // empty when built in code
@@ -138,7 +187,9 @@ struct Scenario {
   // Empty: every channel has its own agents. Otherwise channels have no `agents` and these
   // groups serve them (skills-based routing, docs/MODEL.md).
   std::vector<AgentGroupSpec> agent_groups;
-  std::optional<CostSpec> costs;  // absent: no cost figures
+  std::optional<CostSpec> costs;    // absent: no cost figures
+  std::vector<IntentSpec> intents;  // empty: contacts have no reason (no resolution model)
+  std::optional<BotSpec> bot;       // absent: no AI assistant
 
   bool dayStructured() const { return days > 0; }
   // The groups the engine runs: `agent_groups`, or one dedicated group per channel (id and

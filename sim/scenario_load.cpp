@@ -105,7 +105,7 @@ class Loader {
 
   Scenario run(const toml::table& root) {
     Scenario s;
-    checkKeys(root, "", {"scenario", "channels", "agent_groups", "costs"});
+    checkKeys(root, "", {"scenario", "channels", "agent_groups", "costs", "intents", "bot"});
     locs_[""] = locOf(root);
     const toml::node* groups = field(root, "", "agent_groups");
     has_groups_ = groups != nullptr;
@@ -123,6 +123,8 @@ class Loader {
     }
     if (groups) readAgentGroups(*groups, s);
     if (const toml::node* node = field(root, "", "costs")) readCosts(*node, s);
+    if (const toml::node* node = field(root, "", "intents")) readIntents(*node, s);
+    if (const toml::node* node = field(root, "", "bot")) readBot(*node, s);
     addValueRuleFindings(s);
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
@@ -472,6 +474,110 @@ class Loader {
         if (auto v = asNumber(*n, key + ".cost_per_hour")) g.cost_per_hour = *v;
       }
     }
+  }
+
+  // --- [[intents]] and [bot] ----------------------------------------------------------------
+
+  template <typename T>
+  void readNumber(const toml::table& t, const std::string& path, std::string_view key, T& out) {
+    if (const toml::node* n = field(t, path, key)) {
+      if (auto v = asNumber(*n, join(path, key))) out = *v;
+    }
+  }
+
+  void readIntents(const toml::node& node, Scenario& s) {
+    const toml::array* array = node.as_array();
+    if (!array || array->empty()) {
+      expected(node, "intents", "an array of tables ([[intents]])");
+      return;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& element = *array->get(i);
+      const std::string key = "intents[" + std::to_string(i) + "]";
+      locs_[key] = locOf(element);
+      IntentSpec& in = s.intents.emplace_back();
+      in.loc = locOf(element);
+      const toml::table* t = asTable(element, key, "a table ([[intents]])");
+      if (!t) continue;
+      checkKeys(*t, key, {"id", "complexity", "handle_factor", "fcr", "bot_containment", "share"});
+      if (const toml::node* n = field(*t, key, "id")) {
+        if (auto v = asString(*n, key + ".id")) in.id = *v;
+      } else {
+        missing(*t, key + ".id", "a string such as \"order_status\"");
+      }
+      if (const toml::node* n = field(*t, key, "complexity")) {
+        if (auto v = asString(*n, key + ".complexity")) {
+          if (auto c = complexityFromString(*v)) {
+            in.complexity = *c;
+          } else {
+            fail(locOf(*n), key + ".complexity",
+                 "expected one of: routine, complex, emotional, got \"" + *v + "\"");
+          }
+        }
+      }
+      readNumber(*t, key, "handle_factor", in.handle_factor);
+      readNumber(*t, key, "fcr", in.fcr);
+      if (const toml::node* n = field(*t, key, "bot_containment")) {
+        if (auto v = asNumber(*n, key + ".bot_containment")) in.bot_containment = *v;
+      }
+      if (const toml::node* n = field(*t, key, "share")) {
+        const std::string path = key + ".share";
+        if (const toml::table* sh =
+                asTable(*n, path, "a table of channel shares such as { phone = 0.3 }")) {
+          for (auto&& [channel, value] : *sh) {
+            const std::string k = path + "." + std::string(channel.str());
+            locs_[k] = locOf(value);
+            if (auto v = asNumber(value, k)) in.share.emplace_back(channel.str(), *v);
+          }
+        }
+      } else {
+        missing(*t, key + ".share", "a table of channel shares such as { phone = 0.3 }");
+      }
+    }
+  }
+
+  void readBot(const toml::node& node, Scenario& s) {
+    const toml::table* t = asTable(node, "bot", "a table ([bot])");
+    if (!t) return;
+    BotSpec& b = s.bot.emplace();
+    b.loc = locOf(node);
+    const std::string path = "bot";
+    checkKeys(*t, path,
+              {"channels", "conversation", "containment", "escalation", "cold_handle_factor",
+               "loop_turns", "turn_s", "loop_abandon", "false_containment",
+               "escalated_handle_factor", "cost_per_conversation"});
+    if (const toml::node* n = field(*t, path, "channels")) {
+      auto v = asList<std::string>(
+          *n, "bot.channels", "a list of channel ids",
+          [&](const toml::node& e, const std::string& k) { return asString(e, k); });
+      if (v) b.channels = std::move(*v);
+    } else {
+      missing(*t, "bot.channels", "the ids of the channels it answers first, e.g. [\"chat\"]");
+    }
+    if (const toml::node* n = field(*t, path, "conversation")) {
+      if (auto d = readDist(*n, "bot.conversation")) b.conversation = std::move(*d);
+    } else {
+      missing(*t, "bot.conversation", "a distribution table of the time spent with the bot");
+    }
+    readNumber(*t, path, "containment", b.containment);
+    if (const toml::node* n = field(*t, path, "escalation")) {
+      if (auto v = asString(*n, "bot.escalation")) {
+        if (*v == "warm" || *v == "cold") {
+          b.cold = *v == "cold";
+        } else {
+          fail(locOf(*n), "bot.escalation", "expected \"warm\" or \"cold\", got \"" + *v + "\"");
+        }
+      }
+    }
+    readNumber(*t, path, "cold_handle_factor", b.cold_handle_factor);
+    if (const toml::node* n = field(*t, path, "loop_turns")) {
+      if (auto v = asInt(*n, "bot.loop_turns")) b.loop_turns = *v;
+    }
+    readNumber(*t, path, "turn_s", b.turn_s);
+    readNumber(*t, path, "loop_abandon", b.loop_abandon);
+    readNumber(*t, path, "false_containment", b.false_containment);
+    readNumber(*t, path, "escalated_handle_factor", b.escalated_handle_factor);
+    readNumber(*t, path, "cost_per_conversation", b.cost_per_conversation);
   }
 
   // --- [costs] -----------------------------------------------------------------------------

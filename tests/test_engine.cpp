@@ -300,7 +300,26 @@ TEST_CASE("engine: a fixed scenario and seed give a fixed fingerprint") {
 }
 
 TEST_CASE("engine: results are identical with 1 and 2 threads") {
-  const Scenario s = twoChannelDay();
+  // Every mechanism on, so that every metric is exercised.
+  Scenario s = twoChannelDay();
+  IntentSpec easy, hard;
+  easy.id = "easy";
+  easy.share = {{"phone", 0.7}, {"chat", 0.4}};
+  easy.bot_containment = 0.5;
+  hard.id = "hard";
+  hard.complexity = Complexity::Emotional;
+  hard.handle_factor = 1.5;
+  hard.fcr = 0.6;
+  hard.share = {{"phone", 0.3}, {"chat", 0.6}};
+  s.intents = {easy, hard};
+  BotSpec bot;
+  bot.channels = {"chat"};
+  bot.conversation = DistSpec::lognormal(90, 0.8);
+  bot.loop_turns = 2;
+  bot.loop_abandon = 0.1;
+  bot.cost_per_conversation = 0.4;
+  s.bot = bot;
+  REQUIRE(validateScenario(s).empty());
   ExperimentOptions opt;
   opt.seed = 9;
   opt.replications = 6;
