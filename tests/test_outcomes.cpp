@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/customers.hpp"
 #include "sim/rng.hpp"
 #include "sim/satisfaction.hpp"
 
@@ -284,4 +285,127 @@ TEST_CASE("survey: every contact uses 8 uniforms, answered or not") {
   for (int i = 0; i < 16; ++i) skipped.uniform();
   CHECK(used.next() == skipped.next());
   CHECK(std::isnan(SurveyTally{}.csat()));  // no responses: no CSAT
+}
+
+// -------------------------------------------------------------------------------------------
+// Customers: churn by hand from Gartner's 27/37/61%
+
+TEST_CASE("customers: case outcomes from the effort drivers") {
+  const CustomerParams p;
+  CaseSummary c;
+  c.resolved = true;
+  CHECK((classifyCase(c, p) == CaseOutcome::ResolvedLowEffort));
+  c.contacts = 2;  // one repeat alone is tolerated
+  CHECK((classifyCase(c, p) == CaseOutcome::ResolvedLowEffort));
+  c.repeated_info = 1;  // a second driver
+  CHECK(effortDrivers(c) == 2);
+  CHECK((classifyCase(c, p) == CaseOutcome::ResolvedHighEffort));
+  c.resolved = false;
+  CHECK((classifyCase(c, p) == CaseOutcome::Unresolved));
+  CaseSummary promise;
+  promise.resolved = true;
+  promise.broken_promise = true;
+  CHECK((classifyCase(promise, p) == CaseOutcome::ResolvedLowEffort));
+  CHECK(isBadExperience(promise, p));
+}
+
+TEST_CASE("customers: leave probabilities match the hand calculation") {
+  const CustomerParams p;
+  // decision share × stated-to-actual × (1 − stay)
+  const double k = 0.3333 * 0.4;
+  CHECK(leaveProbability(CaseOutcome::Unresolved, 0, p) == doctest::Approx(k * 0.73));
+  CHECK(leaveProbability(CaseOutcome::ResolvedHighEffort, 0, p) == doctest::Approx(k * 0.63));
+  CHECK(leaveProbability(CaseOutcome::ResolvedLowEffort, 0, p) == doctest::Approx(k * 0.39));
+  // Remembered bad experiences multiply it, up to max_remembered of them.
+  CHECK(leaveProbability(CaseOutcome::ResolvedLowEffort, 2, p) ==
+        doctest::Approx(k * 0.39 * 1.43 * 1.43));
+  CHECK(leaveProbability(CaseOutcome::Unresolved, 9, p) ==
+        doctest::Approx(k * 0.73 * std::pow(1.43, 3)));
+  CustomerParams certain = p;
+  certain.decision_share = 1.0;
+  certain.stated_to_actual = 1.0;
+  certain.stay_unresolved = 0.0;
+  CHECK(leaveProbability(CaseOutcome::Unresolved, 3, certain) == 1.0);  // capped
+}
+
+TEST_CASE("customers: expected churn, revenue and word of mouth by hand") {
+  const CustomerParams p;
+  const double k = 0.3333 * 0.4;
+  const double unresolved = k * 0.73, low = k * 0.39;
+  std::vector<CaseSummary> cases(4);
+  cases[0] = {.customer = 1, .resolved = false, .public_channel = true};  // A: unresolved, public
+  cases[1] = {.customer = 2, .resolved = true};                           // B: low effort
+  cases[2] = {.customer = 3, .resolved = false};                          // C: unresolved, ...
+  cases[3] = {.customer = 3, .resolved = true};                           // ... then low effort
+  const ChurnProjection out = projectChurn({.size = 1000}, cases, p);
+
+  const double churned_c = 1.0 - (1.0 - unresolved) * (1.0 - low * 1.43);  // remembers C's first
+  const double churned = unresolved + low + churned_c;
+  CHECK(out.cases == 4);
+  CHECK(out.unresolved == 2);
+  CHECK(out.low_effort == 2);
+  CHECK(out.high_effort == 0);
+  CHECK(out.churned == doctest::Approx(churned));
+  CHECK(out.churn_rate == doctest::Approx(churned / 1000.0));
+  CHECK(out.revenue_at_risk == doctest::Approx(churned * 500.0));
+  const double if_low = 2.0 * low + (1.0 - (1.0 - low) * (1.0 - low));
+  CHECK(out.churned_if_all_low_effort == doctest::Approx(if_low));
+  CHECK(out.wom_positive_reach == doctest::Approx(2 * 4.53));
+  CHECK(out.wom_negative_reach == doctest::Approx(14.5 * 3.0 + 14.5));
+
+  CHECK_THROWS_AS(projectChurn({.size = 2}, cases, p), std::invalid_argument);
+  cases[1].contacts = 0;
+  CHECK_THROWS_AS(projectChurn({.size = 1000}, cases, p), std::invalid_argument);
+}
+
+TEST_CASE("customers: sampled churn and word of mouth within the CI of the expected values") {
+  // 60,000 customers with 1–3 cases of mixed outcomes; customers are independent, so the
+  // variance of sampled churn is Σ p(1 − p) over customers.
+  const CustomerParams p;
+  std::vector<CaseSummary> cases;
+  const int customers = 60000;
+  for (int id = 0; id < customers; ++id) {
+    for (int j = 0; j <= id % 3; ++j) {
+      CaseSummary c;
+      c.customer = static_cast<std::uint64_t>(id);
+      c.resolved = (id + j) % 4 != 0;
+      c.contacts = 1 + (id / 3 + j) % 3;
+      c.public_channel = id % 5 == 0;
+      cases.push_back(c);
+    }
+  }
+  const CustomerBase base{.size = 100000};
+  const ChurnProjection expected = projectChurn(base, cases, p);
+
+  // The variances by hand, customer by customer and case by case.
+  double churn_var = 0.0, wom_var = 0.0;
+  std::vector<int> bad(customers, 0);
+  std::vector<double> stay(customers, 1.0);
+  for (const CaseSummary& c : cases) {
+    stay[c.customer] *= 1.0 - leaveProbability(classifyCase(c, p), bad[c.customer], p);
+    const bool is_bad = isBadExperience(c, p);
+    const double mean =
+        is_bad ? p.wom_unhappy_mean * (c.public_channel ? 3.0 : 1.0) : p.wom_happy_mean;
+    wom_var += mean * (1.0 + mean);  // geometric
+    if (is_bad) ++bad[c.customer];
+  }
+  for (double s : stay) churn_var += s * (1.0 - s);
+
+  Rng rng(11, 0, "churn");
+  const ChurnProjection sampled = sampleChurn(base, cases, p, rng);
+  INFO("expected churned " << expected.churned << ", sampled " << sampled.churned);
+  CHECK(sampled.cases == expected.cases);
+  CHECK(std::fabs(sampled.churned - expected.churned) <= 4.0 * std::sqrt(churn_var));
+  CHECK(sampled.churn_rate == doctest::Approx(sampled.churned / base.size));
+  CHECK(sampled.revenue_at_risk == doctest::Approx(sampled.churned * p.value_per_year));
+  // Same uniforms in both worlds: never more churn with perfect service.
+  CHECK(sampled.churned_if_all_low_effort <= sampled.churned);
+  const double wom_sampled = sampled.wom_positive_reach + sampled.wom_negative_reach;
+  const double wom_expected = expected.wom_positive_reach + expected.wom_negative_reach;
+  CHECK(std::fabs(wom_sampled - wom_expected) <= 4.0 * std::sqrt(wom_var));
+  // The test must be able to fail: the CI is much tighter than the effect of memory.
+  CustomerParams forgetful = p;
+  forgetful.memory_factor = 1.0;
+  CHECK(expected.churned - projectChurn(base, cases, forgetful).churned >
+        8.0 * std::sqrt(churn_var));
 }
