@@ -6,13 +6,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "sim/calibration.hpp"
 #include "sim/customers.hpp"
 #include "sim/rng.hpp"
 #include "sim/satisfaction.hpp"
 
+namespace fs = std::filesystem;
 using namespace cx;
 
 namespace {
@@ -64,6 +69,39 @@ double typicalMixCsat(double fcr, const SatisfactionParams& p = kParams) {
   }
   return csat;
 }
+
+std::string readText(const fs::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// 1-based line of the first occurrence of `needle` in `text`.
+int lineOf(const std::string& text, const std::string& needle) {
+  const auto at = text.find(needle);
+  REQUIRE(at != std::string::npos);
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+// The diagnostics of parsing `text`, which must fail.
+std::vector<Diagnostic> errorsOf(const std::string& text) {
+  try {
+    parseCalibration(text, "broken.toml");
+  } catch (const CalibrationError& e) {
+    return e.diagnostics();
+  }
+  FAIL("expected a CalibrationError");
+  return {};
+}
+
+const fs::path kShipped = fs::path(CX_SOURCE_DIR) / "data" / "calibration.toml";
 
 }  // namespace
 
@@ -408,4 +446,120 @@ TEST_CASE("customers: sampled churn and word of mouth within the CI of the expec
   forgetful.memory_factor = 1.0;
   CHECK(expected.churned - projectChurn(base, cases, forgetful).churned >
         8.0 * std::sqrt(churn_var));
+}
+
+// -------------------------------------------------------------------------------------------
+// Calibration file
+
+TEST_CASE("calibration: the shipped file is complete, labelled and equals the in-code defaults") {
+  const Calibration loaded = loadCalibration(kShipped);
+  const Calibration defaults;
+  const std::vector<std::string> keys = calibrationKeys();
+  CHECK(loaded.provenance.size() == keys.size());
+  for (const std::string& key : keys) {
+    INFO(key);
+    const CalibrationEntry* e = loaded.find(key);
+    REQUIRE(e != nullptr);
+    CHECK(e->loc.line > 0);
+    CHECK(e->source.size() > 10);
+    CHECK(*calibrationValue(loaded, key) == *calibrationValue(defaults, key));
+  }
+  // The Gartner stay probabilities are quoted figures, not judgements.
+  CHECK((loaded.find("customers.stay_unresolved")->solidity == Solidity::Quoted));
+  CHECK(!calibrationValue(loaded, "customers.no_such_key").has_value());
+  // Found from the build folder too (the tests run there), and the same file.
+  CHECK(fs::equivalent(defaultCalibrationPath(), kShipped));
+}
+
+TEST_CASE("calibration: errors name the line and the key") {
+  const std::string text = readText(kShipped);
+  struct Case {
+    std::string from, to, at_line_of, key, message_part;
+  };
+  const std::vector<Case> cases = {
+      {"unresolved = { value = 3.4", "unresolved = { value = -1", "unresolved = { value = -1",
+       "satisfaction.service.unresolved.value", "expected a value in [0, 20], got -1"},
+      {"stay_low_effort = { value = 0.61, label = \"quoted\"",
+       "stay_low_effort = { value = 0.61, label = \"guessed\"", "stay_low_effort = {",
+       "customers.stay_low_effort.label", "expected \"sourced\""},
+      {"max_remembered = { value = 3,", "max_remembered = { value = 3.5,", "max_remembered = {",
+       "customers.max_remembered.value", "expected an integer, got float 3.5"},
+      {"transferred = { value = 0.3,", "transfered = { value = 0.3,", "transfered = {",
+       "satisfaction.service.transfered", "unknown key"},
+      {"value_per_year = { value = 500, label = \"assumed\", source = \"placeholder",
+       "value_per_year = { value = 500, label = \"assumed\", sauce = \"placeholder",
+       "value_per_year = {", "customers.value_per_year.sauce", "unknown key"},
+      {"promoter_cut = { value = 1.5,", "promoter_cut = { value = 0.2,", "promoter_cut = {",
+       "satisfaction.nps.promoter_cut", "expected a value above"},
+      {"response_rate = { value = 0.10,", "response_rate = \"10%\" # {", "response_rate = \"",
+       "satisfaction.survey.response_rate", "expected an inline table"},
+  };
+  for (const Case& c : cases) {
+    INFO("breaking: " << c.to);
+    const std::string broken = replaced(text, c.from, c.to);
+    const int line = lineOf(broken, c.at_line_of);
+    bool found = false;
+    for (const Diagnostic& d : errorsOf(broken)) {
+      if (d.key == c.key && d.loc.line == line &&
+          d.message.find(c.message_part) != std::string::npos) {
+        found = true;
+      }
+      CHECK(d.file == "broken.toml");
+    }
+    CHECK(found);
+  }
+
+  // A missing key is reported at its table; a syntax error at its line.
+  const std::string no_abandoned =
+      replaced(text,
+               text.substr(text.find("abandoned = { value = 0.5"),
+                           text.find('\n', text.find("abandoned = { value = 0.5")) -
+                               text.find("abandoned = { value = 0.5") + 1),
+               "");
+  const std::vector<Diagnostic> missing = errorsOf(no_abandoned);
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0].key == "satisfaction.service.abandoned");
+  CHECK(missing[0].loc.line == lineOf(no_abandoned, "[satisfaction.service]"));
+  CHECK(missing[0].format().find("broken.toml:" + std::to_string(missing[0].loc.line)) == 0);
+
+  const std::vector<Diagnostic> syntax = errorsOf(replaced(text, "[customers]", "[customers"));
+  REQUIRE(syntax.size() == 1);
+  CHECK(syntax[0].loc.line == lineOf(text, "[customers]"));
+
+  CHECK_THROWS_WITH_AS(loadCalibration(kShipped.parent_path() / "no_such_calibration.toml"),
+                       doctest::Contains("no such file"), CalibrationError);
+}
+
+TEST_CASE("calibration: an override changes only the keys it names") {
+  const Calibration base = loadCalibration(kShipped);
+  const Calibration over = parseCalibration(R"(
+[satisfaction.service]
+unresolved = { value = 2.0, label = "assumed", source = "our own survey data, 2025" }
+)",
+                                            "override.toml", &base);
+  CHECK(over.satisfaction.unresolved == 2.0);
+  CHECK(over.find("satisfaction.service.unresolved")->file == "override.toml");
+  CHECK(over.find("satisfaction.service.unresolved")->source == "our own survey data, 2025");
+  CHECK(over.satisfaction.abandoned == base.satisfaction.abandoned);
+  CHECK(over.customers.stay_low_effort == base.customers.stay_low_effort);
+  CHECK(over.provenance.size() == base.provenance.size());
+  // Without a base the same text is incomplete.
+  CHECK_THROWS_AS(parseCalibration("[satisfaction]\n", "partial.toml"), CalibrationError);
+}
+
+TEST_CASE("calibration: docs/CX_MODEL.md lists every key and its example error is real") {
+  const std::string doc = readText(fs::path(CX_SOURCE_DIR) / "docs" / "CX_MODEL.md");
+  for (const std::string& key : calibrationKeys()) {
+    INFO(key);
+    CHECK(doc.find("`" + key + "`") != std::string::npos);
+  }
+  const std::string broken =
+      replaced(readText(kShipped), "unresolved = { value = 3.4", "unresolved = { value = -1");
+  try {
+    parseCalibration(broken, "my.toml");
+    FAIL("expected a CalibrationError");
+  } catch (const CalibrationError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(doc.find("`" + e.diagnostics()[0].format() + "`") != std::string::npos);
+  }
 }
