@@ -9,18 +9,6 @@
 
 namespace cx {
 
-const char* toString(Complexity complexity) {
-  switch (complexity) {
-    case Complexity::Routine:
-      return "routine";
-    case Complexity::Complex:
-      return "complex";
-    case Complexity::Emotional:
-      return "emotional";
-  }
-  return "?";
-}
-
 double logistic(double x) {
   return 1.0 / (1.0 + std::exp(-x));
 }

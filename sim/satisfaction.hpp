@@ -20,9 +20,8 @@
 
 namespace cx {
 
-// How demanding a contact reason is for the customer. Care matters more the higher it is.
-enum class Complexity { Routine, Complex, Emotional };
-const char* toString(Complexity complexity);
+// Complexity (routine / complex / emotional) is the intent's, from sim/scenario.hpp: care
+// matters more the higher it is.
 
 // How the contact ended, as the customer saw it.
 enum class ContactEnd {
