@@ -1,0 +1,162 @@
+// Staffing requirements per channel and interval (docs/STAFFING.md).
+//
+// Two methods:
+//  - erlangRequirements(): each interval on its own, stationary, at the forecast mean rate,
+//    with analytic::minimumAgents (Erlang A when the channel has patience, using its mean;
+//    Erlang C otherwise). Handle time enters through its mean only; balking and the daily
+//    busyness factor are ignored, and so is the work an interval inherits from the previous
+//    one — which is why the simulation method exists.
+//  - simulationRequirements(): the iterative staffing algorithm (Feldman, Mandelbaum, Massey &
+//    Whitt 2008): simulate the current staffing, measure each interval, re-staff each interval
+//    from what was measured, repeat until the staffing stops changing.
+//
+// Fractional requirements (kept until the roster step, because rounding every interval up
+// before combining intervals into shifts overstates staff): `seated` is the on-phone
+// requirement interpolated linearly between N−1 and N agents on the binding target's curve,
+// so that it is the point where the target is met exactly; `required` = seated / (1 −
+// shrinkage) is the rostered (paid) requirement, still fractional. `on_phone` is the integer
+// minimum N and `agents` = ⌈required⌉; the roster (roster.hpp) works from `required`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/analytic.hpp"
+#include "sim/scenario.hpp"
+
+namespace cx {
+
+// --- Analytic building blocks with explicit parameters ---------------------------------------
+
+// A stationary requirement at one arrival rate.
+struct SeatedRequirement {
+  double seated = 0.0;         // fractional agents on the phones (see above)
+  int agents = 0;              // integer minimum meeting every target
+  analytic::QueueResult at_n;  // the queue's figures at `agents` (for chat: at its slots)
+  double offered_load = 0.0;   // erlangs of work (for chat: at the grown handle time)
+};
+
+// Voice-like queue (one contact per agent): Erlang C without patience, Erlang A with it.
+// per_hour = 0 needs nobody. Throws std::invalid_argument on invalid or unreachable targets.
+SeatedRequirement queueRequirement(double per_hour, double aht_s, std::optional<double> patience_s,
+                                   const analytic::StaffingTarget& target);
+
+// Chat with concurrency: an agent holds up to `concurrency` chats at once, and each chat lasts
+// longer the more are held: per-chat handle time = aht_s · (1 + growth · (concurrency − 1)).
+// Model: agents × concurrency pooled slots form one Erlang C/A queue at that handle time (a new
+// chat takes any free slot); agents = slots / concurrency. Treating every agent as always
+// holding `concurrency` chats is conservative (fewer chats at once go faster).
+// Call Centre Helper's effective capacities 1.7 / 2.5 at 2 / 3 chats (CALIBRATION.md) are
+// growth ≈ 0.18 / 0.10.
+struct ChatConcurrency {
+  int concurrency = 1;  // chats an agent holds at most, >= 1
+  double growth = 0.0;  // extra handle time per additional concurrent chat, share of aht, >= 0
+};
+double chatHandleTime(double aht_s, const ChatConcurrency& chat);
+SeatedRequirement chatRequirement(double per_hour, double aht_s, std::optional<double> patience_s,
+                                  const ChatConcurrency& chat,
+                                  const analytic::StaffingTarget& target);
+
+// Email (asynchronous): `arrivals[k]` emails arrive, spread evenly, during interval k (each
+// `interval_s` long); each takes `aht_s` of agent time and must be answered within
+// `response_target_s` of arriving. Requirement: each email's work spread evenly over its
+// response window (a fluid model), so agents(t) = work arrived in (t − T, t] / T, averaged over
+// each interval and divided by the occupancy cap. With this capacity every email is answered
+// within T by first-in-first-out service as well (earliest deadline first is FIFO here, and
+// EDF meets every deadline whenever any schedule does). `cyclic`: the intervals repeat (work
+// from the last ones spills into the first); otherwise work whose window runs past the end is
+// reported as `carryover_work_s` (done after the last interval).
+struct EmailRequirement {
+  std::vector<double> agents;     // [interval], fractional
+  double carryover_work_s = 0.0;  // non-cyclic: agent-seconds left after the last interval
+};
+EmailRequirement emailRequirement(const std::vector<double>& arrivals, double interval_s,
+                                  double aht_s, double response_target_s, bool cyclic,
+                                  double max_occupancy = 1.0);
+
+// --- Requirements for a scenario -------------------------------------------------------------
+
+struct StaffingOptions {
+  std::optional<double> target_sl;         // overrides each channel's service_level.target
+  std::optional<double> threshold_s;       // overrides each channel's service_level.threshold_s
+  std::optional<double> max_abandon_rate;  // only binds for channels with patience
+  std::optional<double> max_occupancy;     // in (0, 1]
+  double shrinkage = 0.0;                  // share of paid time off the phones, in [0, 1)
+
+  // Simulation method.
+  std::uint64_t seed = 1;
+  int replications = 10;
+  int max_iterations = 25;
+  int threads = 0;  // 0 = all hardware threads
+  // Start from the Erlang answer (the usual case), or from the offered load ⌈R⌉ + 1 of each
+  // interval (to show the algorithm finds the answer on its own).
+  bool start_from_offered_load = false;
+};
+
+struct IntervalRequirement {
+  double per_hour = 0.0;        // forecast arrivals per hour (mean, before busyness)
+  double seated = 0.0;          // fractional on-phone requirement
+  double required = 0.0;        // seated / (1 − shrinkage): fractional rostered requirement
+  int on_phone = 0;             // integer on-phone agents (minimum meeting the targets)
+  int agents = 0;               // ⌈required⌉: rostered agents
+  double service_level = 0.0;   // at `on_phone`: Erlang (analytic) or simulated mean
+  double asa_s = 0.0;           // likewise (NaN when undefined in simulation)
+  double abandon_rate = 0.0;    // likewise
+  double effective_load = 0.0;  // erlangs: λ·AHT (Erlang), or the load the simulation implies
+};
+
+struct ChannelRequirement {
+  std::string id;
+  std::string model;  // "Erlang A", "Erlang C"
+  double target = 0.8;
+  double threshold_s = 20.0;
+  std::vector<IntervalRequirement> intervals;  // [Scenario::intervalsPerDay()]
+};
+
+struct StaffingPlan {
+  std::string method;  // "erlang" or "simulation"
+  double shrinkage = 0.0;
+  std::vector<ChannelRequirement> channels;  // same order as Scenario::channels
+  // Simulation method only.
+  int iterations = 0;        // simulation runs made (each of `replications` replications)
+  bool converged = true;     // false: stopped by max_iterations or a cycle (see `note`)
+  std::string note;          // how the search ended, for reports
+  std::vector<int> changes;  // [iteration]: intervals whose staffing that iteration changed
+  int replications = 0;
+  std::uint64_t seed = 0;
+  double wall_s = 0.0;
+
+  // [channel][interval] integer on-phone staffing.
+  std::vector<std::vector<int>> onPhone() const;
+};
+
+// Throws std::invalid_argument on bad options (shrinkage outside [0, 1), target outside
+// [0, 1), ...) or an unreachable target, naming the channel and interval.
+StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions& options);
+
+// The iterative staffing algorithm. Each iteration simulates the current staffing (the same
+// seed every time: common random numbers, so the measurement is a deterministic function of
+// the staffing). For each interval it finds the offered load that, in the channel's Erlang
+// model with the interval's current agents, would give the service level (and abandonment and
+// occupancy, when capped) that was measured; the interval's next staffing is the Erlang minimum
+// at that effective load. This load carries what the stationary formula misses — work carried
+// in from the previous interval, non-exponential times, busy days, balking. It stops when no
+// interval changes (then every interval meets its targets in the simulation). If the staffing
+// cycles, the element-wise maximum of the cycle is simulated once more and returned.
+// Requires channels with their own agents (no shared agent groups). `progress` (optional) is
+// called after each iteration with (iteration, intervals changed).
+StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOptions& options,
+                                    const std::function<void(int, int)>& progress = {});
+
+// The scenario with the options' service-level target and threshold (when given) written into
+// every channel, so that simulations measure what the staffing aimed at.
+Scenario withTargets(const Scenario& scenario, const StaffingOptions& options);
+
+// The scenario with each channel's agents replaced by `on_phone[c]` (one value per interval).
+// Throws std::invalid_argument if the scenario's channels share agent groups.
+Scenario withStaffing(const Scenario& scenario, const std::vector<std::vector<int>>& on_phone);
+
+}  // namespace cx
