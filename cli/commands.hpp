@@ -17,5 +17,6 @@ Command addRunCommand(CLI::App& app);
 Command addErlangCommand(CLI::App& app);
 Command addValidateCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
+Command addStaffCommand(CLI::App& app);
 
 }  // namespace cx::cli

@@ -435,10 +435,19 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
     history.push_back(level);
     std::vector<std::vector<int>> next = level;
     int changed = 0;
+    const std::vector<std::vector<int>>* before =
+        history.size() >= 2 ? &history.end()[-2] : nullptr;
     for (std::size_t c = 0; c < channels; ++c)
       for (std::size_t k = 0; k < intervals; ++k) {
-        next[c][k] = restaff(c, k, res.interval_channels[k][c], level[c][k]);
-        if (next[c][k] != level[c][k]) ++changed;
+        int n = restaff(c, k, res.interval_channels[k][c], level[c][k]);
+        // An interval sent back to the level it had two iterations ago alternates between two
+        // levels (integer staffing, noisy neighbours): keep the larger, which met the target.
+        if (before && n == (*before)[c][k] && n != level[c][k]) {
+          n = std::max(n, level[c][k]);
+          ++plan.alternations;
+        }
+        next[c][k] = n;
+        if (n != level[c][k]) ++changed;
       }
     plan.changes.push_back(changed);
     if (progress) progress(it, changed);
@@ -460,8 +469,9 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
         for (std::size_t c = 0; c < channels; ++c)
           for (std::size_t k = 0; k < intervals; ++k) next[c][k] = std::max(next[c][k], (*h)[c][k]);
       plan.note = fmt::format(
-          "staffing cycled through {} levels; reporting the element-wise maximum of the cycle",
-          history.end() - seen);
+          "after {} iterations the staffing cycled through {} levels; the element-wise maximum of "
+          "the cycle was simulated once more and is reported",
+          it, history.end() - seen);
     }
     level = std::move(next);
   }

@@ -125,6 +125,7 @@ struct StaffingPlan {
   bool converged = true;     // false: stopped by max_iterations or a cycle (see `note`)
   std::string note;          // how the search ended, for reports
   std::vector<int> changes;  // [iteration]: intervals whose staffing that iteration changed
+  int alternations = 0;      // times an interval alternating between two levels kept the larger
   int replications = 0;
   std::uint64_t seed = 0;
   double wall_s = 0.0;
@@ -144,8 +145,10 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
 // occupancy, when capped) that was measured; the interval's next staffing is the Erlang minimum
 // at that effective load. This load carries what the stationary formula misses — work carried
 // in from the previous interval, non-exponential times, busy days, balking. It stops when no
-// interval changes (then every interval meets its targets in the simulation). If the staffing
-// cycles, the element-wise maximum of the cycle is simulated once more and returned.
+// interval changes (then every interval meets its targets in the simulation). An interval sent
+// back to the level it had two iterations earlier keeps the larger of the two; if the whole
+// staffing still cycles, the element-wise maximum of the cycle is simulated once more and
+// returned.
 // Requires channels with their own agents (no shared agent groups). `progress` (optional) is
 // called after each iteration with (iteration, intervals changed).
 StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOptions& options,

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/analytic.hpp"
 #include "sim/metrics.hpp"
 #include "test_support.hpp"
 
@@ -153,11 +154,132 @@ TEST_CASE("cli: erlang reproduces the published figures") {
   CHECK(r.out.find("agents          54") != std::string::npos);
 }
 
+namespace {
+
+fs::path writeTemp(const std::string& name, const std::string& text) {
+  const fs::path p = fs::temp_directory_path() / (name + "_" + std::to_string(getpid()) + ".toml");
+  std::ofstream(p) << text;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("cli: staff — erlang and simulation give the published Erlang C and A minima") {
+  // CALIBRATION.md: Erlang C, 720/h, AHT 240 s, 80/20 needs 54.
+  const fs::path c = writeTemp("cxsim_staff_c", R"([scenario]
+name = "Erlang C check"
+horizon_hours = 100
+warmup_hours = 2
+[[channels]]
+id = "phone"
+kind = "voice"
+agents = 1
+arrivals = { per_hour = 720 }
+handle_time = { dist = "exponential", mean_s = 240 }
+)");
+  for (const char* method : {"erlang", "simulation"}) {
+    INFO(method);
+    const Result r = cxsim("staff '" + c.string() + "' --target-sl 0.8 --threshold-s 20 --method " +
+                           method + " --reps 6 --json -");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["method"] == method);
+    const auto& iv = j["requirements"]["phone"]["intervals"][0];
+    CHECK(iv["on_phone"] == 54);
+    CHECK(iv["seated"].get<double>() > 53.0);
+    CHECK(iv["seated"].get<double>() <= 54.0);
+    // And the plan, simulated, meets the target.
+    CHECK(j["simulated"]["channels"]["phone"]["service_level"]["mean"].get<double>() >= 0.8);
+    CHECK(j["simulated"]["channels"]["phone"]["agents_mean"]["mean"].get<double>() ==
+          doctest::Approx(54.0));
+  }
+  fs::remove(c);
+  // Erlang A: the validation scenario (600/h, AHT 240 s, patience 120 s).
+  const cx::analytic::QueueResult a =
+      cx::analytic::minimumAgents(600.0 / 3600, 240.0, 120.0, cx::analytic::StaffingTarget{});
+  for (const char* method : {"erlang", "simulation"}) {
+    INFO(method);
+    const Result r = cxsim(std::string("staff scenarios/validation/erlang_a.toml --method ") +
+                           method + " --reps 4 --json -");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["requirements"]["phone"]["model"] == "Erlang A");
+    CHECK(j["requirements"]["phone"]["intervals"][0]["on_phone"] == a.agents);
+  }
+}
+
+TEST_CASE("cli: staff with shifts prints the roster, simulates it and writes CSV") {
+  const fs::path dir = fs::temp_directory_path() / ("cxsim_staff_csv_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const Result r = cxsim(
+      "staff scenarios/default.toml --shifts scenarios/shifts/default.toml --shrinkage 0.25 "
+      "--reps 2 --csv '" +
+      dir.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("Requirements — phone (Erlang A, 80% in 20 s)") != std::string::npos);
+  CHECK(r.out.find("Requirements — chat (Erlang A, 80% in 60 s)") != std::string::npos);
+  CHECK(r.out.find("Roster: cost ") != std::string::npos);
+  CHECK(r.out.find("The plan simulated: 2 replication(s)") != std::string::npos);
+  const std::string req = slurp(dir / "requirements.csv");
+  CHECK(req.rfind("interval,start,channel,per_hour,effective_load,seated,required,on_phone,", 0) ==
+        0);
+  CHECK(std::count(req.begin(), req.end(), '\n') == 1 + 2 * 24);
+  const std::string roster = slurp(dir / "roster.csv");
+  CHECK(roster.rfind("shift,day,start,channel,count,cost\n", 0) == 0);
+  CHECK(roster.find("\"early\",0,08:00,phone,") != std::string::npos);
+  CHECK(fs::exists(dir / "intervals.csv"));
+  CHECK(fs::exists(dir / "summary.csv"));
+  fs::remove_all(dir);
+
+  // JSON: coverage at least the requirement everywhere; what was simulated is the roster's
+  // agents on the phones.
+  const Result j = cxsim(
+      "staff scenarios/default.toml --shifts scenarios/shifts/default.toml --shrinkage 0.25 "
+      "--reps 2 --json -");
+  REQUIRE(j.code == 0);
+  const auto js = nlohmann::json::parse(j.out);
+  const auto& ro = js["roster"];
+  CHECK(ro["feasible"] == true);
+  CHECK(ro["under_agent_intervals"] == 0.0);
+  for (const char* ch : {"phone", "chat"})
+    for (int k = 0; k < 24; ++k) {
+      const double required = js["requirements"][ch]["intervals"][k]["required"];
+      CHECK(ro["coverage"][ch][k].get<int>() >= required);
+    }
+  CHECK(ro["cost"].get<double>() > 0);
+}
+
+TEST_CASE("cli: staff reports bad shift files and infeasible templates with exit code 2") {
+  const fs::path bad = writeTemp(
+      "cxsim_bad_shifts", "[[shifts]]\nname = \"x\"\nstart = \"08:10\"\nhours = 8\ncost = 1\n");
+  Result r = cxsim("staff scenarios/default.toml --shifts '" + bad.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find(bad.filename().string() + ":3:9: shifts[0].start: the start must be a whole") !=
+        std::string::npos);
+  const fs::path narrow = writeTemp(
+      "cxsim_narrow_shifts", "[[shifts]]\nname = \"am\"\nstart = \"08:00\"\nhours = 4\ncost = 1\n");
+  r = cxsim("staff scenarios/default.toml --shifts '" + narrow.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("no roster from these shift templates covers the requirement: phone 12:00 "
+                   "needs 26 but no shift template works it") != std::string::npos);
+  fs::remove(bad);
+  fs::remove(narrow);
+  CHECK(cxsim("staff scenarios/default.toml --method guess").code == 2);
+  CHECK(cxsim("staff scenarios/default.toml --shrinkage 1").code == 2);
+  CHECK(cxsim("staff scenarios/default.toml --target-sl 1").code == 2);
+  CHECK(cxsim("staff no/such/file.toml").code == 2);
+  r = cxsim("staff scenarios/default.toml --shifts no/such/shifts.toml");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("no/such/shifts.toml: cannot read the shift file") != std::string::npos);
+}
+
 TEST_CASE("cli: every shipped scenario validates and runs") {
   std::vector<std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(sourcePath("scenarios"))) {
     const std::string p = e.path().string();
-    if (e.path().extension() == ".toml" && p.find("/roleplay/") == std::string::npos)
+    if (e.path().extension() == ".toml" && p.find("/roleplay/") == std::string::npos &&
+        p.find("/shifts/") == std::string::npos)  // shift files: see the staff tests
       files.push_back(fs::relative(e.path(), CX_SOURCE_DIR).string());
   }
   REQUIRE(files.size() >= 3);

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -120,8 +121,7 @@ TEST_CASE("roster: the optimum of a small case checked by hand") {
 
 TEST_CASE("roster: a default-scenario plan is covered in every interval") {
   const cx::Scenario s = cx::loadScenario(cx::test::sourcePath("scenarios/default.toml"));
-  const auto shifts =
-      cx::loadShifts(cx::test::sourcePath("scenarios/examples/shifts_default.toml"), s);
+  const auto shifts = cx::loadShifts(cx::test::sourcePath("scenarios/shifts/default.toml"), s);
   cx::StaffingOptions o;
   o.shrinkage = 0.25;
   const cx::StaffingPlan plan = cx::erlangRequirements(s, o);
@@ -143,6 +143,28 @@ TEST_CASE("roster: a default-scenario plan is covered in every interval") {
   double cost = 0;
   for (const cx::RosterLine& l : r.lines) cost += l.count * shifts[l.shift].cost;
   CHECK(r.cost == doctest::Approx(cost));
+}
+
+TEST_CASE("roster: every shift file under scenarios/shifts/ loads against its scenario") {
+  // scenarios/shifts/NAME.toml rosters scenarios/NAME.toml or scenarios/examples/NAME.toml.
+  namespace fs = std::filesystem;
+  const fs::path root = cx::test::sourcePath("scenarios");
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(root / "shifts")) {
+    if (e.path().extension() != ".toml") continue;
+    ++files;
+    CAPTURE(e.path().string());
+    fs::path scenario = root / e.path().filename();
+    if (!fs::exists(scenario)) scenario = root / "examples" / e.path().filename();
+    REQUIRE(fs::exists(scenario));
+    try {
+      const cx::Scenario s = cx::loadScenario(scenario);
+      CHECK_FALSE(cx::loadShifts(e.path(), s).empty());
+    } catch (const cx::ScenarioError& err) {
+      FAIL_CHECK(err.what() << ": " << err.diagnostics().front().format());
+    }
+  }
+  CHECK(files >= 1);
 }
 
 TEST_CASE("roster: a continuous cycle of whole days wraps night shifts") {

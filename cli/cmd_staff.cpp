@@ -1,0 +1,356 @@
+// cxsim staff FILE: agents needed per interval and channel (Erlang or simulation), a least-cost
+// roster from shift templates, and a simulation of what that plan buys. docs/STAFFING.md.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "sim/experiment.hpp"
+#include "sim/report.hpp"
+#include "sim/roster.hpp"
+#include "sim/staffing.hpp"
+
+namespace cx::cli {
+
+namespace {
+
+nlohmann::ordered_json num(double x) {
+  if (std::isfinite(x)) return x;
+  return nullptr;
+}
+
+std::string pct(double x) {
+  return std::isfinite(x) ? fmt::format("{:.1f}%", 100.0 * x) : std::string("–");
+}
+std::string secs(double x) {
+  return std::isfinite(x) ? fmt::format("{:.1f} s", x) : std::string("–");
+}
+
+// The staffing to simulate: the roster's agents on the phones (rostered × (1 − shrinkage),
+// rounded to the nearest agent), or the plan's integer minimum.
+std::vector<std::vector<int>> staffingToSimulate(const StaffingPlan& plan,
+                                                 const RosterResult* roster) {
+  if (!roster) return plan.onPhone();
+  std::vector<std::vector<int>> out = roster->coverage;
+  for (auto& channel : out)
+    for (int& n : channel) n = static_cast<int>(std::lround(n * (1.0 - plan.shrinkage)));
+  return out;
+}
+
+std::string requirementsText(const Scenario& s, const StaffingPlan& plan) {
+  std::string out;
+  for (std::size_t c = 0; c < plan.channels.size(); ++c) {
+    const ChannelRequirement& cr = plan.channels[c];
+    out += fmt::format("\nRequirements — {} ({}, {:g}% in {:g} s{})\n", cr.id, cr.model,
+                       100 * cr.target, cr.threshold_s,
+                       plan.method == "simulation" ? ", service level simulated" : "");
+    out += fmt::format("{:<8}{:>9}{:>9}{:>10}{:>9}{:>10}{:>10}{:>10}{:>9}\n", "start", "per hour",
+                       "load", "on phone", "seated", "required", "service", "ASA", "abandon");
+    for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
+      const IntervalRequirement& r = cr.intervals[k];
+      out += fmt::format("{:<8}{:>9.0f}{:>9.1f}{:>10}{:>9.2f}{:>10.2f}{:>10}{:>10}{:>9}\n",
+                         intervalLabel(s, static_cast<int>(k)), r.per_hour, r.effective_load,
+                         r.on_phone, r.seated, r.required, pct(r.service_level), secs(r.asa_s),
+                         pct(r.abandon_rate));
+    }
+  }
+  return out;
+}
+
+std::string rosterText(const Scenario& s, const std::vector<ShiftTemplate>& shifts,
+                       const RosterResult& r) {
+  std::string out = fmt::format(
+      "\nRoster: cost {:.2f}, {} shift line(s), over-staffing {:.1f} "
+      "agent-intervals, under-staffing {:.1f}\n",
+      r.cost, r.lines.size(), r.over_agent_intervals, r.under_agent_intervals);
+  if (!r.message.empty()) out += "note: " + r.message + "\n";
+  out += fmt::format("{:<22}{:>5}{:>8}{:<2}{:<12}{:>8}{:>11}\n", "shift", "day", "start", "",
+                     "channel", "agents", "cost");
+  for (const RosterLine& l : r.lines) {
+    const ShiftTemplate& t = shifts[l.shift];
+    out += fmt::format("{:<22}{:>5}{:>8}{:<2}{:<12}{:>8}{:>11.2f}\n", t.name, l.day + 1,
+                       intervalLabel(s, l.start_interval % s.intervalsPerDay()), "",
+                       s.channels[l.channel].id, l.count, l.count * t.cost);
+  }
+  return out;
+}
+
+std::string simulatedText(const Scenario& s, const StaffingPlan& plan, const RosterResult* roster,
+                          const std::vector<std::vector<int>>& staffing,
+                          const ExperimentResult& res) {
+  std::string out = fmt::format(
+      "\nThe plan simulated: {} replication(s), seed {}{} — means per interval\n", res.replications,
+      res.seed,
+      roster ? fmt::format(", rostered agents × (1 − shrinkage {:g}) on the phones", plan.shrinkage)
+             : "");
+  auto get = [](const MetricEstimates& e, Metric m) { return e[static_cast<std::size_t>(m)].mean; };
+  for (std::size_t c = 0; c < s.channels.size(); ++c) {
+    const ChannelRequirement& cr = plan.channels[c];
+    out += fmt::format("\n{} (target {:g}% in {:g} s, * = missed)\n", cr.id, 100 * cr.target,
+                       cr.threshold_s);
+    out += fmt::format("{:<8}{:>8}{:>9}{:>10}{:>10}{:>10}{:>11}{}\n", "start", "agents",
+                       roster ? "rostered" : "", "service", "ASA", "abandon", "occupancy",
+                       roster && c == 0 ? fmt::format("{:>12}", "cost (all)") : "");
+    for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
+      const MetricEstimates& e = res.interval_channels[k][c];
+      const double sl = get(e, Metric::ServiceLevel);
+      out += fmt::format(
+          "{:<8}{:>8}{:>9}{:>9}{:1}{:>10}{:>10}{:>11}{}\n", intervalLabel(s, static_cast<int>(k)),
+          staffing[c][k], roster ? std::to_string(roster->coverage[c][k]) : "", pct(sl),
+          sl < cr.target ? "*" : "", secs(get(e, Metric::AsaS)), pct(get(e, Metric::AbandonRate)),
+          pct(get(e, Metric::Occupancy)),
+          roster && c == 0 ? fmt::format("{:>12.2f}", roster->cost_per_interval[k]) : "");
+    }
+    const MetricEstimates& tot = res.channels[c];
+    out += fmt::format("{:<8}{:>8}{:>9}{:>9} {:>10}{:>10}{:>11}\n", "all", "", "",
+                       pct(get(tot, Metric::ServiceLevel)), secs(get(tot, Metric::AsaS)),
+                       pct(get(tot, Metric::AbandonRate)), pct(get(tot, Metric::Occupancy)));
+  }
+  return out;
+}
+
+nlohmann::ordered_json planJson(const Scenario& s, const StaffingPlan& plan,
+                                const std::vector<ShiftTemplate>* shifts,
+                                const RosterResult* roster, const ExperimentResult* res) {
+  nlohmann::ordered_json j;
+  j["method"] = plan.method;
+  j["shrinkage"] = plan.shrinkage;
+  if (plan.method == "simulation") {
+    j["iterations"] = plan.iterations;
+    j["converged"] = plan.converged;
+    j["note"] = plan.note;
+    j["changes_per_iteration"] = plan.changes;
+    j["replications"] = plan.replications;
+    j["seed"] = plan.seed;
+    j["wall_s"] = plan.wall_s;
+  }
+  nlohmann::ordered_json channels = nlohmann::ordered_json::object();
+  for (const ChannelRequirement& cr : plan.channels) {
+    nlohmann::ordered_json c;
+    c["model"] = cr.model;
+    c["target"] = cr.target;
+    c["threshold_s"] = cr.threshold_s;
+    nlohmann::ordered_json iv = nlohmann::ordered_json::array();
+    for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
+      const IntervalRequirement& r = cr.intervals[k];
+      iv.push_back({{"index", k},
+                    {"start", intervalLabel(s, static_cast<int>(k))},
+                    {"per_hour", r.per_hour},
+                    {"effective_load", num(r.effective_load)},
+                    {"seated", r.seated},
+                    {"required", r.required},
+                    {"on_phone", r.on_phone},
+                    {"agents", r.agents},
+                    {"service_level", num(r.service_level)},
+                    {"asa_s", num(r.asa_s)},
+                    {"abandon_rate", num(r.abandon_rate)}});
+    }
+    c["intervals"] = std::move(iv);
+    channels[cr.id] = std::move(c);
+  }
+  j["requirements"] = std::move(channels);
+  if (roster) {
+    nlohmann::ordered_json r;
+    r["feasible"] = roster->feasible;
+    r["message"] = roster->message;
+    r["cost"] = roster->cost;
+    r["days"] = roster->days;
+    r["over_agent_intervals"] = roster->over_agent_intervals;
+    r["under_agent_intervals"] = roster->under_agent_intervals;
+    nlohmann::ordered_json lines = nlohmann::ordered_json::array();
+    for (const RosterLine& l : roster->lines)
+      lines.push_back({{"shift", (*shifts)[l.shift].name},
+                       {"day", l.day},
+                       {"start", intervalLabel(s, l.start_interval % s.intervalsPerDay())},
+                       {"channel", s.channels[l.channel].id},
+                       {"count", l.count},
+                       {"cost", l.count * (*shifts)[l.shift].cost}});
+    r["shifts"] = std::move(lines);
+    nlohmann::ordered_json cov = nlohmann::ordered_json::object();
+    for (std::size_t c = 0; c < s.channels.size(); ++c) cov[s.channels[c].id] = roster->coverage[c];
+    r["coverage"] = std::move(cov);
+    r["cost_per_interval"] = roster->cost_per_interval;
+    j["roster"] = std::move(r);
+  }
+  if (res) j["simulated"] = resultToJson(s, *res);
+  return j;
+}
+
+void writePlanCsv(const Scenario& s, const StaffingPlan& plan, const RosterResult* roster,
+                  const std::vector<ShiftTemplate>* shifts, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  auto open = [&](const char* name) {
+    std::ofstream f(dir / name);
+    if (!f) throw std::runtime_error("cannot write " + (dir / name).string());
+    return f;
+  };
+  auto csvNum = [](double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string(); };
+  {
+    std::ofstream f = open("requirements.csv");
+    f << "interval,start,channel,per_hour,effective_load,seated,required,on_phone,agents,"
+         "service_level,asa_s,abandon_rate"
+      << (roster ? ",rostered,cost" : "") << "\n";
+    for (std::size_t c = 0; c < plan.channels.size(); ++c)
+      for (std::size_t k = 0; k < plan.channels[c].intervals.size(); ++k) {
+        const IntervalRequirement& r = plan.channels[c].intervals[k];
+        f << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", k,
+                         intervalLabel(s, static_cast<int>(k)), plan.channels[c].id, r.per_hour,
+                         csvNum(r.effective_load), r.seated, r.required, r.on_phone, r.agents,
+                         csvNum(r.service_level), csvNum(r.asa_s), csvNum(r.abandon_rate));
+        if (roster) f << "," << roster->coverage[c][k] << "," << roster->cost_per_interval[k];
+        f << "\n";
+      }
+    if (!f) throw std::runtime_error("cannot write " + (dir / "requirements.csv").string());
+  }
+  if (roster) {
+    std::ofstream f = open("roster.csv");
+    f << "shift,day,start,channel,count,cost\n";
+    for (const RosterLine& l : roster->lines)
+      f << fmt::format("\"{}\",{},{},{},{},{}\n", (*shifts)[l.shift].name, l.day,
+                       intervalLabel(s, l.start_interval % s.intervalsPerDay()),
+                       s.channels[l.channel].id, l.count, l.count * (*shifts)[l.shift].cost);
+    if (!f) throw std::runtime_error("cannot write " + (dir / "roster.csv").string());
+  }
+}
+
+}  // namespace
+
+Command addStaffCommand(CLI::App& app) {
+  struct Options {
+    std::string file, method = "erlang", shifts, json, csv;
+    std::optional<double> target_sl, threshold_s, max_abandon, max_occupancy;
+    double shrinkage = 0.0;
+    std::optional<int> reps;
+    std::optional<std::uint64_t> seed;
+    int threads = 0, max_iterations = 25;
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "staff", "Agents needed per interval, a least-cost roster, and what the plan buys");
+  cmd->add_option("file", o->file, "Scenario file (TOML)")->required();
+  cmd->add_option("--target-sl", o->target_sl,
+                  "Service-level target for every channel, in [0,1) (default: each channel's)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--threshold-s", o->threshold_s,
+                  "Service-level threshold for every channel, seconds (default: each channel's)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--method", o->method, "erlang (each interval by formula) or simulation")
+      ->check(CLI::IsMember({"erlang", "simulation"}));
+  cmd->add_option("--shifts", o->shifts, "Shift templates (TOML): build a least-cost roster");
+  cmd->add_option("--shrinkage", o->shrinkage, "Share of paid time off the phones, in [0,1)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--max-occupancy", o->max_occupancy, "Keep occupancy at or below this")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--max-abandon", o->max_abandon,
+                  "Keep abandonment at or below this (channels with patience)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--reps", o->reps, "Replications per simulation (default: the scenario's)")
+      ->check(CLI::Range(2, 100000));
+  cmd->add_option("--seed", o->seed, "Random seed (default: the scenario's)");
+  cmd->add_option("--threads", o->threads, "Worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--max-iterations", o->max_iterations,
+                  "Simulation method: stop after this many iterations (default 25)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--json", o->json, "Write the plan as JSON to PATH ('-' = stdout only)");
+  cmd->add_option("--csv", o->csv,
+                  "Write requirements.csv, roster.csv and the simulated summary.csv and "
+                  "intervals.csv into DIR");
+  cmd->add_flag("--quiet,-q", o->quiet, "Print nothing but errors (and --json -)");
+
+  return [o]() -> int {
+    auto scenario = loadOrReport(o->file);
+    if (!scenario) return kExitBadInput;
+    StaffingOptions so;
+    so.target_sl = o->target_sl;
+    so.threshold_s = o->threshold_s;
+    so.max_abandon_rate = o->max_abandon;
+    so.max_occupancy = o->max_occupancy;
+    so.shrinkage = o->shrinkage;
+    so.seed = o->seed.value_or(scenario->seed);
+    so.replications = o->reps.value_or(std::max(2, scenario->replications));
+    so.threads = o->threads;
+    so.max_iterations = o->max_iterations;
+
+    const bool show_progress = !o->quiet && o->json != "-" && stderrIsTerminal();
+    StaffingPlan plan;
+    std::vector<ShiftTemplate> shifts;
+    std::optional<RosterResult> roster;
+    try {
+      if (o->method == "simulation") {
+        plan = simulationRequirements(*scenario, so, [&](int it, int changed) {
+          if (show_progress)
+            std::cerr << fmt::format("\riteration {}: {} interval(s) changed\033[K", it, changed)
+                      << std::flush;
+        });
+        if (show_progress) std::cerr << "\r\033[K";
+      } else {
+        plan = erlangRequirements(*scenario, so);
+      }
+      if (!o->shifts.empty()) {
+        shifts = loadShifts(o->shifts, *scenario);
+        std::vector<std::vector<double>> required;
+        for (const ChannelRequirement& c : plan.channels) {
+          required.emplace_back();
+          for (const IntervalRequirement& r : c.intervals) required.back().push_back(r.required);
+        }
+        roster = solveRoster(*scenario, shifts, required);
+      }
+    } catch (const ScenarioError& e) {
+      for (const Diagnostic& d : e.diagnostics()) std::cerr << "error: " << d.format() << "\n";
+      return kExitBadInput;
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "cxsim staff: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+    const bool text = !o->quiet && o->json != "-";
+    if (text) {
+      std::cout << fmt::format(
+          "Staffing plan — {}  ({})\nmethod: {}{} · shrinkage {:g}%{}{}\n", scenario->name, o->file,
+          plan.method,
+          plan.method == "simulation"
+              ? fmt::format(" ({} replications per iteration, seed {}; {}; "
+                            "{:.1f} s)",
+                            plan.replications, plan.seed, plan.note, plan.wall_s)
+              : " (each interval on its own)",
+          100 * plan.shrinkage,
+          so.max_occupancy ? fmt::format(" · occupancy ≤ {:g}%", 100 * *so.max_occupancy) : "",
+          so.max_abandon_rate ? fmt::format(" · abandonment ≤ {:g}%", 100 * *so.max_abandon_rate)
+                              : "");
+      std::cout << requirementsText(*scenario, plan);
+    }
+    if (roster && !roster->feasible) {
+      std::cerr << "cxsim staff: " << o->shifts << ": " << roster->message << "\n";
+      return kExitBadInput;
+    }
+    if (text && roster) std::cout << rosterText(*scenario, shifts, *roster);
+
+    // What the plan buys: simulate it with the targets it was made for.
+    const RosterResult* rp = roster ? &*roster : nullptr;
+    const std::vector<std::vector<int>> staffing = staffingToSimulate(plan, rp);
+    ExperimentOptions eo;
+    eo.seed = so.seed;
+    eo.replications = so.replications;
+    eo.threads = o->threads;
+    const Scenario simulated = withStaffing(withTargets(*scenario, so), staffing);
+    const ExperimentResult res = runExperiment(simulated, eo);
+    if (text) std::cout << simulatedText(simulated, plan, rp, staffing, res);
+
+    if (!o->json.empty())
+      writeOutput(o->json,
+                  planJson(simulated, plan, roster ? &shifts : nullptr, rp, &res).dump(2) + "\n");
+    if (!o->csv.empty()) {
+      writePlanCsv(simulated, plan, rp, &shifts, o->csv);
+      writeCsv(simulated, res, o->csv);
+    }
+    return kExitOk;
+  };
+}
+
+}  // namespace cx::cli
