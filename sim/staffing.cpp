@@ -241,7 +241,7 @@ EmailRequirement emailRequirement(const std::vector<double>& arrivals, double in
     const double first = std::ceil((a - T - x0) / interval_s);
     for (double m = first; x0 + m * interval_s + T < b; ++m) {
       const double d = x0 + m * interval_s + T;
-      if (d > a) c = std::max(c, need(d));
+      if (d > a + 1e-6 * interval_s) c = std::max(c, need(d));  // d = a: covered before
     }
     capacity[j] = c;
     C += c * interval_s;
