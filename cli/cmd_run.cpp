@@ -27,6 +27,7 @@ Command addRunCommand(CLI::App& app) {
     std::optional<std::uint64_t> seed;
     int threads = 0;
     std::string json, csv;
+    std::vector<std::string> set;
     bool quiet = false;
   };
   auto o = std::make_shared<Options>();
@@ -41,9 +42,10 @@ Command addRunCommand(CLI::App& app) {
                   "Write results as JSON to PATH ('-' = stdout, nothing else printed)");
   cmd->add_option("--csv", o->csv, "Write summary.csv and intervals.csv into DIR");
   cmd->add_flag("--quiet,-q", o->quiet, "Print no report and no progress");
+  cmd->add_option("--set", o->set, kSetHelp)->allow_extra_args(false);
 
   return [o]() -> int {
-    auto scenario = loadOrReport(o->file);
+    auto scenario = loadOrReport(o->file, o->set);
     if (!scenario) return kExitBadInput;
 
     ExperimentOptions opt;

@@ -8,9 +8,10 @@
 
 namespace cx::cli {
 
-std::optional<Scenario> loadOrReport(const std::filesystem::path& file) {
+std::optional<Scenario> loadOrReport(const std::filesystem::path& file,
+                                     const std::vector<std::string>& overrides) {
   try {
-    return loadScenario(file);
+    return loadScenario(file, overrides);
   } catch (const ScenarioError& e) {
     for (const Diagnostic& d : e.diagnostics()) std::cerr << "error: " << d.format() << "\n";
     return std::nullopt;

@@ -224,10 +224,20 @@ class ScenarioError : public std::runtime_error {
 
 // Parse and validate a scenario file. Throws ScenarioError (never anything else for bad
 // content; std::bad_alloc aside). Relative CSV paths are resolved against the file's folder.
-Scenario loadScenario(const std::filesystem::path& file);
+//
+// `overrides` ("KEY=VALUE", as `cxsim run --set`) change the file's TOML before it is checked,
+// in order: KEY is a path of keys (`scenario.horizon_hours`), list entries by index
+// (`channels[0].agents`) or by id (`channels.phone.agents`), list elements by index
+// (`channels.phone.agents[3]`); VALUE is a TOML value (`50`, `[100, 200]`, `"text"`; text
+// that is not TOML is taken as a string). Missing tables are created (a channel's `patience`
+// created this way is exponential unless `dist` is set too). Problems with an override, and
+// the loader's findings about the values it set, name it as their file ("--set KEY=VALUE").
+Scenario loadScenario(const std::filesystem::path& file,
+                      const std::vector<std::string>& overrides = {});
 // The same from text already in memory; `name_for_errors` is used as the file name.
 Scenario parseScenario(std::string_view toml_text, const std::string& name_for_errors,
-                       const std::filesystem::path& base_dir = {});
+                       const std::filesystem::path& base_dir = {},
+                       const std::vector<std::string>& overrides = {});
 
 // Check a scenario built in code (tests, the studio's editor) with the same rules as the
 // loader; returns the problems found (empty = valid).

@@ -889,10 +889,252 @@ Diagnostic syntaxError(const std::string& file, const toml::parse_error& error) 
                     "TOML syntax error: " + std::string(error.description())};
 }
 
+// --- overrides (`--set KEY=VALUE`) -----------------------------------------------------------
+
+// One step of an override path: a key (`channels`, `phone`) or an index (`[0]`).
+struct PathStep {
+  std::string key;  // empty for an index step
+  std::size_t index = 0;
+};
+
+bool isKeyChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+// "channels.phone.arrivals.per_hour", "channels[0].agents", "channels.phone.agents[3]".
+std::optional<std::vector<PathStep>> parsePath(std::string_view path, std::string& why) {
+  std::vector<PathStep> steps;
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t start = i;
+    while (i < path.size() && isKeyChar(path[i])) ++i;
+    if (i == start) {
+      why = path.empty() ? "expected KEY=VALUE with a key such as channels.phone.agents"
+                         : fmt::format(
+                               "expected a key name at position {} of \"{}\" (letters, "
+                               "digits, '_' and '-'; lists as [N] or by id)",
+                               start + 1, path);
+      return std::nullopt;
+    }
+    steps.push_back({std::string(path.substr(start, i - start)), 0});
+    while (i < path.size() && path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      std::size_t index = 0;
+      const char* first = path.data() + i + 1;
+      const char* last = path.data() + (close == std::string_view::npos ? i + 1 : close);
+      const auto [ptr, err] = std::from_chars(first, last, index);
+      if (close == std::string_view::npos || first == last || err != std::errc() || ptr != last) {
+        why = fmt::format("expected an index such as [0] at position {} of \"{}\"", i + 1, path);
+        return std::nullopt;
+      }
+      steps.push_back({"", index});
+      i = close + 1;
+    }
+    if (i == path.size()) return steps;
+    if (path[i] != '.') {
+      why = fmt::format("unexpected '{}' at position {} of \"{}\"", path[i], i + 1, path);
+      return std::nullopt;
+    }
+    ++i;
+  }
+}
+
+// VALUE as a TOML value; text that is not TOML and does not look like an attempt at a number,
+// string, array or table is taken as a string, so `scenario.name=Test` works unquoted (and
+// `agents=abc` is then reported by the loader as "expected an integer, got string").
+std::optional<toml::table> parseValue(const std::string& value, std::string& why) {
+  const std::string text = trim(value);
+  if (text.empty()) {
+    why = "expected a value after '=' (a number, \"string\", [list] or { table })";
+    return std::nullopt;
+  }
+  // One value: "1\nx = 2" would parse as TOML, but as two keys.
+  auto single = [&](toml::table t) -> std::optional<toml::table> {
+    if (t.size() == 1) return t;
+    why = "expected a single value after '=', got more than one key";
+    return std::nullopt;
+  };
+#if TOML_EXCEPTIONS
+  try {
+    return single(toml::parse("v = " + text));
+  } catch (const toml::parse_error& error) {
+    const std::string description(error.description());
+#else
+  if (toml::parse_result result = toml::parse("v = " + text)) {
+    return single(std::move(result).table());
+  } else {
+    const std::string description(result.error().description());
+#endif
+    const char c = text.front();
+    const bool looks_structured = c == '[' || c == '{' || c == '"' || c == '\'' || c == '+' ||
+                                  c == '-' || c == '.' || (c >= '0' && c <= '9');
+    if (looks_structured) {
+      why = "the value is not valid TOML: " + description;
+      return std::nullopt;
+    }
+    toml::table t;
+    t.insert("v", text);
+    return t;
+  }
+}
+
+// "an integer 45", "a string \"x\"" (describe() leaves the article out).
+std::string withArticle(const std::string& description) {
+  const bool vowel = !description.empty() &&
+                     std::string_view("aeiou").find(description[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + description;
+}
+
+// Which diagnostics an override is responsible for: those at or below these keys.
+struct AppliedOverride {
+  std::string text;                   // "channels.phone.agents=50", as given
+  std::vector<std::string> prefixes;  // the key it set, and tables it created
+};
+
+std::string describeEntries(const toml::array& array) {
+  std::string ids;
+  for (const toml::node& element : array) {
+    const toml::table* t = element.as_table();
+    const toml::node* id = t ? t->get("id") : nullptr;
+    if (id && id->is_string()) ids += (ids.empty() ? "" : ", ") + id->as_string()->get();
+  }
+  return ids.empty() ? "none has an id" : ids;
+}
+
+// Applies one override to the file's table; on a problem returns it as a message.
+std::optional<std::string> applyOverride(toml::table& root, const std::string& text,
+                                         AppliedOverride& applied) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos)
+    return "expected KEY=VALUE, e.g. channels.phone.agents=50 (no '=' found)";
+  std::string why;
+  const auto steps = parsePath(trim(std::string_view(text).substr(0, eq)), why);
+  if (!steps) return why;
+  auto value_table = parseValue(text.substr(eq + 1), why);
+  if (!value_table) return why;
+  const toml::node& value = *value_table->get("v");
+
+  toml::node* cur = &root;
+  std::string key;  // canonical, as in diagnostics: channels[0].agents
+  for (std::size_t j = 0; j < steps->size(); ++j) {
+    const PathStep& step = (*steps)[j];
+    const bool last = j + 1 == steps->size();
+    const std::string where = key.empty() ? "the top level" : key;
+    if (step.key.empty()) {  // [index]
+      toml::array* array = cur->as_array();
+      if (!array)
+        return fmt::format("{} is {}, not a list: [{}] does not apply", where,
+                           withArticle(describe(*cur)), step.index);
+      if (array->empty())
+        return fmt::format("{} is an empty list: [{}] does not exist", key, step.index);
+      if (step.index >= array->size()) {
+        return fmt::format("{} has {} entr{} ([0] to [{}]), got [{}]", key, array->size(),
+                           array->size() == 1 ? "y" : "ies", array->size() - 1, step.index);
+      }
+      key += "[" + std::to_string(step.index) + "]";
+      if (last) {
+        array->replace(array->cbegin() + static_cast<std::ptrdiff_t>(step.index), value);
+        applied.prefixes.push_back(key);
+        return std::nullopt;
+      }
+      cur = array->get(step.index);
+    } else if (toml::array* array = cur->as_array()) {  // an entry of a list by its id
+      if (!array->is_array_of_tables())
+        return fmt::format("{} is a list of values, not of tables: use an index such as {}[0]", key,
+                           key);
+      std::size_t found = array->size();
+      for (std::size_t i = 0; i < array->size() && found == array->size(); ++i) {
+        const toml::table* t = array->get(i)->as_table();
+        const toml::node* id = t ? t->get("id") : nullptr;
+        if (id && id->is_string() && id->as_string()->get() == step.key) found = i;
+      }
+      if (found == array->size()) {
+        const std::string what = key == "channels" ? "channel" : "entry of " + key;
+        return fmt::format("no {} with id '{}' ({}: {})", what, step.key, key,
+                           describeEntries(*array));
+      }
+      key += "[" + std::to_string(found) + "]";
+      if (last) {
+        return fmt::format("{} is a whole table: set one of its keys, e.g. {}.{}.agents", key,
+                           key.substr(0, key.find('[')), step.key);
+      }
+      cur = array->get(found);
+    } else if (toml::table* table = cur->as_table()) {
+      const std::string parent = key;
+      key = key.empty() ? step.key : key + "." + step.key;
+      if (last) {
+        table->insert_or_assign(step.key, value);
+        applied.prefixes.push_back(key);
+        return std::nullopt;
+      }
+      toml::node* next = table->get(step.key);
+      if (!next) {
+        if ((*steps)[j + 1].key.empty())
+          return fmt::format("{} is not in the file, so [{}] cannot be set in it", key,
+                             (*steps)[j + 1].index);
+        if (key == "channels") return std::string("the file has no [[channels]] to set keys in");
+        // A table the file leaves out (e.g. a channel's patience): created. A distribution
+        // created this way is exponential unless the override says otherwise.
+        toml::table created;
+        const bool in_channel = parent.rfind("channels[", 0) == 0 && parent.back() == ']';
+        if (in_channel && (step.key == "patience" || step.key == "handle_time"))
+          created.insert("dist", "exponential");
+        table->insert(step.key, std::move(created));
+        applied.prefixes.push_back(key);
+        next = table->get(step.key);
+      }
+      cur = next;
+    } else {
+      return fmt::format("{} is {}, not a table: it has no key '{}'", where,
+                         withArticle(describe(*cur)), step.key);
+    }
+  }
+  return std::nullopt;
+}
+
+// Applies every override; throws ScenarioError naming each bad one.
+std::vector<AppliedOverride> applyOverrides(toml::table& root,
+                                            const std::vector<std::string>& overrides) {
+  std::vector<AppliedOverride> applied;
+  std::vector<Diagnostic> problems;
+  for (const std::string& text : overrides) {
+    AppliedOverride a{text, {}};
+    if (auto problem = applyOverride(root, text, a)) {
+      problems.push_back(Diagnostic{"--set " + text, {}, "", *problem});
+    } else {
+      applied.push_back(std::move(a));
+    }
+  }
+  if (!problems.empty()) throw ScenarioError(std::move(problems));
+  return applied;
+}
+
+bool underKey(const std::string& key, const std::string& prefix) {
+  if (key.compare(0, prefix.size(), prefix) != 0) return false;
+  return key.size() == prefix.size() || key[prefix.size()] == '.' || key[prefix.size()] == '[';
+}
+
+// A finding about a value an override set names the override, not a place in the file.
+void attributeToOverrides(std::vector<Diagnostic>& diagnostics,
+                          const std::vector<AppliedOverride>& applied) {
+  for (Diagnostic& d : diagnostics) {
+    for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
+      const bool mine = std::any_of(it->prefixes.begin(), it->prefixes.end(),
+                                    [&](const std::string& p) { return underKey(d.key, p); });
+      if (!mine) continue;
+      d.file = "--set " + it->text;
+      d.loc = {};
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 Scenario parseScenario(std::string_view toml_text, const std::string& name_for_errors,
-                       const std::filesystem::path& base_dir) {
+                       const std::filesystem::path& base_dir,
+                       const std::vector<std::string>& overrides) {
   toml::table root;
 #if TOML_EXCEPTIONS
   try {
@@ -905,13 +1147,18 @@ Scenario parseScenario(std::string_view toml_text, const std::string& name_for_e
   if (!result) throw ScenarioError({syntaxError(name_for_errors, result.error())});
   root = std::move(result).table();
 #endif
+  const std::vector<AppliedOverride> applied = applyOverrides(root, overrides);
   Loader loader(name_for_errors, base_dir);
   Scenario scenario = loader.run(root);
-  if (!loader.diagnostics().empty()) throw ScenarioError(std::move(loader.diagnostics()));
+  if (!loader.diagnostics().empty()) {
+    attributeToOverrides(loader.diagnostics(), applied);
+    throw ScenarioError(std::move(loader.diagnostics()));
+  }
   return scenario;
 }
 
-Scenario loadScenario(const std::filesystem::path& file) {
+Scenario loadScenario(const std::filesystem::path& file,
+                      const std::vector<std::string>& overrides) {
   const std::string name = file.string();
   auto cannot = [&](const std::string& why) {
     return ScenarioError({Diagnostic{name, {}, "", "cannot read scenario file: " + why}});
@@ -925,7 +1172,7 @@ Scenario loadScenario(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw cannot("a read error occurred");
-  Scenario scenario = parseScenario(text.str(), name, file.parent_path());
+  Scenario scenario = parseScenario(text.str(), name, file.parent_path(), overrides);
   scenario.source_path = file;
   return scenario;
 }

@@ -323,3 +323,39 @@ TEST_CASE("cli: every broken scenario exits with code 2 and prints its expected 
   }
   CHECK(files >= 15);
 }
+
+TEST_CASE("cli: --set overrides scenario values on run and validate") {
+  const Result r = cxsim(
+      "run scenarios/validation/erlang_a.toml --reps 2 --json - --set channels.phone.agents=50 "
+      "--set scenario.horizon_hours=5 --set 'scenario.name=Fifty agents'");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["overall"]["agents_mean"]["mean"].get<double>() == doctest::Approx(50.0));
+  CHECK(j["scenario"]["horizon_hours"] == 5.0);
+  CHECK(j["scenario"]["name"] == "Fifty agents");
+  const Result v = cxsim("validate scenarios/default.toml --set channels[1].agents=4");
+  CHECK(v.code == 0);
+  CHECK(v.out.find("default.toml: ok") != std::string::npos);
+}
+
+TEST_CASE("cli: a bad --set exits with code 2 and names the override") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"channels.fax.agents=3", "no channel with id 'fax'"},
+      {"channels.phone.agents=-1", "expected a non-negative number of agents"},
+      {"channels.phone.agnets=4", "unknown key"},
+      {"scenario.horizon_hours=abc", "expected a number, got string \"abc\""},
+      {"noequals", "expected KEY=VALUE"},
+      {"channels[7].agents=1", "channels has 1 entry"},
+  };
+  for (const auto& [set, message] : cases) {
+    INFO(set);
+    for (const std::string command : {"run", "validate"}) {
+      const Result r = cxsim(command + " scenarios/validation/erlang_a.toml --set '" + set + "'");
+      CHECK(r.code == 2);
+      CHECK(r.out.empty());
+      CHECK(r.err.find("error: --set " + set + ": ") != std::string::npos);
+      CHECK(r.err.find(message) != std::string::npos);
+    }
+  }
+  CHECK(cxsim("run scenarios/validation/erlang_a.toml --set").code == 2);  // no value
+}
