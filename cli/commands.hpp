@@ -18,5 +18,6 @@ Command addErlangCommand(CLI::App& app);
 Command addValidateCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addStaffCommand(CLI::App& app);
+Command addCompareCommand(CLI::App& app);
 
 }  // namespace cx::cli

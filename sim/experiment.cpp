@@ -47,7 +47,9 @@ ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions
       const int r = next.fetch_add(1);
       if (r >= total) return;
       const auto i = static_cast<std::size_t>(r);
-      reps[i] = runReplication(scenario, options.seed, static_cast<std::uint32_t>(r), &engine[i]);
+      reps[i] =
+          runReplication(scenario, options.seed,
+                         options.first_replication + static_cast<std::uint32_t>(r), &engine[i]);
       done[i] = 1;
       const int n = ++finished;
       if (options.progress) {

@@ -20,6 +20,9 @@ using MetricEstimates = std::array<Estimate, kMetricCount>;
 struct ExperimentOptions {
   std::uint64_t seed = 1;
   int replications = 10;
+  // Replication r runs on the streams (seed, first_replication + r). 0 for ordinary runs; an
+  // independent-streams comparison gives its second scenario streams the first never uses.
+  std::uint32_t first_replication = 0;
   int threads = 0;  // 0 = all hardware threads
   // Called from worker threads (serialised) after each replication: (done, total).
   std::function<void(int, int)> progress;

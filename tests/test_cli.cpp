@@ -359,3 +359,54 @@ TEST_CASE("cli: a bad --set exits with code 2 and names the override") {
   }
   CHECK(cxsim("run scenarios/validation/erlang_a.toml --set").code == 2);  // no value
 }
+
+TEST_CASE("cli: compare writes per-metric a, b, diff, ci95 and verdict, whatever the threads") {
+  const std::string args =
+      "compare scenarios/validation/erlang_a.toml scenarios/validation/erlang_a.toml --reps 4 "
+      "--set scenario.horizon_hours=4 --set-b channels.phone.agents=47 --json - --threads ";
+  const Result one = cxsim(args + "1");
+  const Result two = cxsim(args + "2");
+  REQUIRE(one.code == 0);
+  REQUIRE(two.code == 0);
+  CHECK(one.out == two.out);
+  const auto j = nlohmann::json::parse(one.out);
+  CHECK(j["streams"] == "common");
+  CHECK(j["reps"] == 4);
+  for (const auto& m : cx::allMetrics()) {
+    INFO(m.name);
+    for (const char* field : {"a", "b", "diff", "ci95", "verdict"}) {
+      CHECK(j["overall"][m.name].contains(field));
+      CHECK(j["channels"]["phone"][m.name].contains(field));
+    }
+  }
+  CHECK(j["overall"]["offered"]["diff"] == 0.0);  // same arrivals on both sides
+  CHECK(j["overall"]["agents_mean"]["diff"].get<double>() == doctest::Approx(2.0));
+  CHECK(j["overall"]["service_level"]["verdict"] == "better");
+  CHECK(j["overall"]["asa_s"]["verdict"] == "better");
+
+  const Result ind = cxsim(args + "2 --independent");
+  REQUIRE(ind.code == 0);
+  const auto k = nlohmann::json::parse(ind.out);
+  CHECK(k["streams"] == "independent");
+  CHECK(k["overall"]["offered"]["diff"] != 0.0);
+
+  const Result text = cxsim(
+      "compare scenarios/validation/erlang_a.toml scenarios/validation/erlang_a.toml --reps 3 "
+      "--set scenario.horizon_hours=2");
+  CHECK(text.code == 0);
+  CHECK(text.out.find("common random numbers") != std::string::npos);
+  CHECK(text.out.find("no significant difference") != std::string::npos);
+}
+
+TEST_CASE("cli: compare rejects bad input with code 2") {
+  const std::string a = "scenarios/validation/erlang_a.toml";
+  CHECK(cxsim("compare " + a).code == 2);
+  CHECK(cxsim("compare " + a + " no/such.toml").code == 2);
+  CHECK(cxsim("compare " + a + " " + a + " --reps 1").code == 2);
+  const Result r = cxsim("compare " + a + " " + a + " --set-b channels.fax.agents=1");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--set channels.fax.agents=1: no channel with id 'fax'") != std::string::npos);
+  const Result reps = cxsim("compare " + a + " " + a + " --set scenario.replications=1");
+  CHECK(reps.code == 2);
+  CHECK(reps.err.find("at least 2 replications") != std::string::npos);
+}

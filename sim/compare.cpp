@@ -1,0 +1,193 @@
+#include "sim/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "sim/stats.hpp"
+
+namespace cx {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+nlohmann::ordered_json number(double x) {
+  if (!std::isfinite(x)) return nullptr;
+  return x;
+}
+
+nlohmann::ordered_json comparisonsJson(const MetricComparisons& metrics) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const MetricInfo& m : allMetrics()) {
+    const MetricComparison& c = metrics[static_cast<std::size_t>(m.metric)];
+    j[m.name] = {{"a", number(c.a)},
+                 {"b", number(c.b)},
+                 {"diff", number(c.diff)},
+                 {"ci95", number(c.ci95)},
+                 {"ci95_independent", number(c.ci95_independent)},
+                 {"verdict", c.verdict}};
+  }
+  return j;
+}
+
+nlohmann::ordered_json scenarioRef(const Scenario& s) {
+  nlohmann::ordered_json j;
+  j["name"] = s.name;
+  j["file"] = s.source_path.string();
+  return j;
+}
+
+// A value in the metric's unit, for the text table.
+std::string formatValue(const MetricInfo& m, double x, bool signed_value = false) {
+  if (!std::isfinite(x)) return "-";
+  const std::string sign = signed_value && x > 0 ? "+" : "";
+  if (std::string_view(m.unit) == "%") return fmt::format("{}{:.2f}%", sign, 100.0 * x);
+  if (std::string_view(m.unit) == "s") return fmt::format("{}{:.2f} s", sign, x);
+  if (m.is_count) return fmt::format("{}{:.1f}", sign, x);
+  return fmt::format("{}{:.3f}", sign, x);
+}
+
+std::string formatHalfWidth(const MetricInfo& m, double x) {
+  if (!std::isfinite(x)) return "-";
+  return "±" + formatValue(m, x);
+}
+
+}  // namespace
+
+const char* toString(Streams streams) {
+  return streams == Streams::Common ? "common" : "independent";
+}
+
+std::string verdictFor(Metric metric, double diff, double ci95, int n) {
+  const bool significant =
+      n >= 2 && std::isfinite(diff) && std::isfinite(ci95) && diff != 0.0 && std::fabs(diff) > ci95;
+  if (!significant) return "no significant difference";
+  switch (metricInfo(metric).better) {
+    case Better::Higher:
+      return diff > 0 ? "better" : "worse";
+    case Better::Lower:
+      return diff < 0 ? "better" : "worse";
+    case Better::Neither:
+      break;
+  }
+  return diff > 0 ? "higher" : "lower";
+}
+
+MetricComparisons compareReplications(const std::vector<const MetricValues*>& a,
+                                      const std::vector<const MetricValues*>& b) {
+  MetricComparisons out{};
+  const std::size_t n = std::min(a.size(), b.size());
+  std::vector<double> xa, xb, d;
+  for (std::size_t m = 0; m < kMetricCount; ++m) {
+    xa.clear();
+    xb.clear();
+    d.clear();
+    for (std::size_t r = 0; r < n; ++r) {
+      const double va = (*a[r])[m], vb = (*b[r])[m];
+      xa.push_back(va);
+      xb.push_back(vb);
+      d.push_back(std::isfinite(va) && std::isfinite(vb) ? vb - va : kNaN);
+    }
+    const Estimate ea = estimate(xa), eb = estimate(xb), ed = estimate(d);
+    MetricComparison& c = out[m];
+    c.a = ea.n > 0 ? ea.mean : kNaN;
+    c.b = eb.n > 0 ? eb.mean : kNaN;
+    c.n = ed.n;
+    c.diff = ed.n > 0 ? ed.mean : kNaN;
+    c.ci95 = ed.ci95;
+    // Unpaired: each side's standard error from its own replications, combined with the
+    // t quantile of the paired test so the two half-widths differ only in the variance.
+    if (ea.n >= 2 && eb.n >= 2 && ed.n >= 2) {
+      const double sea = ea.ci95 / studentTQuantile(0.975, ea.n - 1);
+      const double seb = eb.ci95 / studentTQuantile(0.975, eb.n - 1);
+      c.ci95_independent = studentTQuantile(0.975, ed.n - 1) * std::sqrt(sea * sea + seb * seb);
+    } else {
+      c.ci95_independent = kNaN;
+    }
+    c.verdict = verdictFor(static_cast<Metric>(m), c.diff, c.ci95, c.n);
+  }
+  return out;
+}
+
+Comparison compareScenarios(const Scenario& a, const Scenario& b, const ExperimentOptions& options,
+                            Streams streams) {
+  Comparison c;
+  c.streams = streams;
+  c.seed = options.seed;
+  c.a = runExperiment(a, options);
+  ExperimentOptions options_b = options;
+  if (streams == Streams::Independent)
+    options_b.first_replication += static_cast<std::uint32_t>(std::max(options.replications, 0));
+  c.b = runExperiment(b, options_b);
+  c.replications = std::min(c.a.replications, c.b.replications);
+  auto pick = [&](const ExperimentResult& r, auto&& get) {
+    std::vector<const MetricValues*> out;
+    for (int i = 0; i < c.replications; ++i)
+      out.push_back(&get(r.reps[static_cast<std::size_t>(i)]));
+    return out;
+  };
+  auto overall = [](const ReplicationMetrics& m) -> const MetricValues& { return m.overall; };
+  c.overall = compareReplications(pick(c.a, overall), pick(c.b, overall));
+  for (std::size_t ia = 0; ia < a.channels.size(); ++ia) {
+    for (std::size_t ib = 0; ib < b.channels.size(); ++ib) {
+      if (a.channels[ia].id != b.channels[ib].id) continue;
+      auto in_a = [ia](const ReplicationMetrics& m) -> const MetricValues& {
+        return m.channels[ia];
+      };
+      auto in_b = [ib](const ReplicationMetrics& m) -> const MetricValues& {
+        return m.channels[ib];
+      };
+      c.channels.push_back(
+          {a.channels[ia].id, compareReplications(pick(c.a, in_a), pick(c.b, in_b))});
+    }
+  }
+  return c;
+}
+
+nlohmann::ordered_json comparisonToJson(const Scenario& a, const Scenario& b, const Comparison& c) {
+  nlohmann::ordered_json j;
+  j["a"] = scenarioRef(a);
+  j["b"] = scenarioRef(b);
+  j["streams"] = toString(c.streams);
+  j["reps"] = c.replications;
+  j["seed"] = c.seed;
+  j["overall"] = comparisonsJson(c.overall);
+  nlohmann::ordered_json channels = nlohmann::ordered_json::object();
+  for (const ScopeComparison& s : c.channels) channels[s.id] = comparisonsJson(s.metrics);
+  j["channels"] = std::move(channels);
+  return j;
+}
+
+std::string comparisonText(const Scenario& a, const Scenario& b, const Comparison& c) {
+  std::string out;
+  out += fmt::format("A: {}  ({})\nB: {}  ({})\n", a.name, a.source_path.string(), b.name,
+                     b.source_path.string());
+  out += fmt::format("{} paired replications · seed {} · {}\n", c.replications, c.seed,
+                     c.streams == Streams::Common
+                         ? "common random numbers (replication r of A and B share streams)"
+                         : "independent streams (B does not reuse A's random numbers)");
+  out +=
+      "diff = mean of (B − A) per replication ± 95% CI; 'indep.' = the CI independent runs "
+      "would give.\n";
+  auto block = [&](const std::string& title, const MetricComparisons& metrics) {
+    out += fmt::format("\n{}\n{:<18}{:>13}{:>13}{:>13}{:>12}{:>12}  {}\n", title, "metric", "A",
+                       "B", "diff", "±CI95", "indep.", "B vs A");
+    for (const MetricInfo& m : allMetrics()) {
+      const MetricComparison& x = metrics[static_cast<std::size_t>(m.metric)];
+      out +=
+          fmt::format("{:<18}{:>13}{:>13}{:>13}{:>12}{:>12}  {}\n", m.label, formatValue(m, x.a),
+                      formatValue(m, x.b), formatValue(m, x.diff, true), formatHalfWidth(m, x.ci95),
+                      formatHalfWidth(m, x.ci95_independent), x.verdict);
+    }
+  };
+  block("overall", c.overall);
+  if (!(c.channels.size() == 1 && a.channels.size() == 1 && b.channels.size() == 1)) {
+    for (const ScopeComparison& s : c.channels) block("channel " + s.id, s.metrics);
+  }
+  return out;
+}
+
+}  // namespace cx
