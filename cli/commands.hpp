@@ -19,5 +19,6 @@ Command addValidateCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addStaffCommand(CLI::App& app);
 Command addCompareCommand(CLI::App& app);
+Command addSweepCommand(CLI::App& app);
 
 }  // namespace cx::cli

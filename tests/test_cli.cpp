@@ -410,3 +410,53 @@ TEST_CASE("cli: compare rejects bad input with code 2") {
   CHECK(reps.code == 2);
   CHECK(reps.err.find("at least 2 replications") != std::string::npos);
 }
+
+TEST_CASE("cli: sweep writes a CSV header and one line per point, whatever the threads") {
+  const fs::path dir = fs::temp_directory_path() / ("cxsim_sweep_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string args =
+      "sweep scenarios/default.toml --set scenario.days=1 --reps 3 "
+      "--vary channels.phone.agents=20:24:2 --vary channels.chat.agents=6:7:1 "
+      "--frontier agents_mean:min,service_level --quiet --threads ";
+  const Result one = cxsim(args + "1 --csv '" + (dir / "one.csv").string() + "'");
+  const Result two = cxsim(args + "2 --csv '" + (dir / "two.csv").string() + "'");
+  REQUIRE(one.code == 0);
+  REQUIRE(two.code == 0);
+  CHECK(one.out.empty());
+  const std::string csv = slurp(dir / "one.csv");
+  CHECK(csv == slurp(dir / "two.csv"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 3 * 2);
+  CHECK(csv.rfind("channels.phone.agents,channels.chat.agents,offered,offered_ci95,", 0) == 0);
+  CHECK(csv.find("\n20,6,") != std::string::npos);
+  CHECK(csv.find("\n24,7,") != std::string::npos);
+  fs::remove_all(dir);
+
+  const Result j = cxsim(
+      "sweep scenarios/validation/erlang_a.toml --set scenario.horizon_hours=2 --reps 2 "
+      "--vary channels.phone.agents=40:50 --lhs 4 --json -");
+  REQUIRE(j.code == 0);
+  const auto json = nlohmann::json::parse(j.out);
+  CHECK(json["design"] == "lhs");
+  CHECK(json["points"].size() == 4);
+  CHECK(json["points"][0]["values"]["channels.phone.agents"].is_number_integer());
+}
+
+TEST_CASE("cli: sweep rejects a bad key or range with code 2") {
+  const std::string base = "sweep scenarios/validation/erlang_a.toml --reps 2 ";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--vary channels.phone.agnets=1:2:1", "unknown key"},
+      {"--vary channels.phone.agents=40:50:0.5", "whole number"},
+      {"--vary channels.phone.agents=50:40:1", "below LO"},
+      {"--vary channels.phone.agents=40:50", "a grid needs a step"},
+      {"--vary channels.phone.agents=40:50:1 --lhs 4", "leave out the step"},
+      {"--vary channels.phone.agents=40:41:1 --frontier occupancy,asa_s", "occupancy:min"},
+  };
+  for (const auto& [args, message] : cases) {
+    INFO(args);
+    const Result r = cxsim(base + args);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(message) != std::string::npos);
+  }
+  CHECK(cxsim(base).code == 2);  // --vary is required
+}
