@@ -1,6 +1,4 @@
 // cxsim run FILE: replications of a scenario, reported as text, JSON and CSV.
-#include <atomic>
-#include <csignal>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -12,13 +10,6 @@
 #include "sim/report.hpp"
 
 namespace cx::cli {
-
-namespace {
-std::atomic<bool> g_interrupted{false};
-extern "C" void onInterrupt(int) {
-  g_interrupted.store(true);
-}
-}  // namespace
 
 Command addRunCommand(CLI::App& app) {
   struct Options {
@@ -52,24 +43,19 @@ Command addRunCommand(CLI::App& app) {
     opt.seed = o->seed.value_or(scenario->seed);
     opt.replications = o->reps.value_or(scenario->replications);
     opt.threads = o->threads;
-    opt.cancel = &g_interrupted;
-    const bool show_progress = !o->quiet && stderrIsTerminal();
-    if (show_progress) {
-      opt.progress = [](int done, int total) {
-        std::cerr << fmt::format("\rreplication {}/{}", done, total)
-                  << (done == total ? "\r\033[K" : "") << std::flush;
-      };
-    }
-    std::signal(SIGINT, onInterrupt);
+    InterruptGuard interrupt;
+    opt.cancel = interrupt.flag();
+    StderrProgress progress("replications", opt.replications, !o->quiet);
+    opt.progress = [&progress](int done, int) { progress(done); };
     const ExperimentResult result = runExperiment(*scenario, opt);
-    std::signal(SIGINT, SIG_DFL);
+    progress.finish();
     if (result.cancelled)
-      std::cerr << "\ninterrupted: reporting " << result.replications
-                << " completed replications\n";
+      std::cerr << "interrupted: reporting " << result.replications << " completed replications\n";
 
     if (!o->json.empty()) writeOutput(o->json, resultToJson(*scenario, result).dump(2) + "\n");
     if (!o->csv.empty()) writeCsv(*scenario, result, o->csv);
     if (!o->quiet && o->json != "-") std::cout << textReport(*scenario, result);
+    if (result.cancelled) return kExitInterrupted;
     return result.replications > 0 ? kExitOk : kExitFailure;
   };
 }

@@ -45,9 +45,10 @@ Command addSweepCommand(CLI::App& app) {
   cmd->add_option("--csv", o->csv, "Write the rows as CSV to PATH ('-' = stdout)");
   cmd->add_option("--json", o->json,
                   "Write the rows as JSON to PATH ('-' = stdout, nothing else printed)");
-  cmd->add_flag("--quiet,-q", o->quiet, "Print no table");
+  cmd->add_flag("--quiet,-q", o->quiet, "Print no table and no progress");
 
   return [o]() -> int {
+    InterruptGuard interrupt;  // from the start: loading many points takes a moment too
     // The base scenario first: its own errors point into the file, and it gives the defaults.
     auto base = loadOrReport(o->file, o->set);
     if (!base) return kExitBadInput;
@@ -71,11 +72,19 @@ Command addSweepCommand(CLI::App& app) {
       for (const Diagnostic& d : e.diagnostics()) std::cerr << "error: " << d.format() << "\n";
       return kExitBadInput;
     }
+    opt.cancel = interrupt.flag();
+    const int total = static_cast<int>(prepared.points.size());
+    StderrProgress progress("points", total, !o->quiet);
+    opt.progress = [&progress](int done, int) { progress(done); };
     const SweepResult result = runSweep(spec, prepared, opt);
+    progress.finish();
+    if (result.cancelled)
+      std::cerr << "interrupted: writing the " << result.points.size() << " completed points of "
+                << total << "\n";
     if (!o->csv.empty()) writeOutput(o->csv, sweepCsv(result));
     if (!o->json.empty()) writeOutput(o->json, sweepJson(result).dump(2) + "\n");
     if (!o->quiet && o->json != "-" && o->csv != "-") std::cout << sweepText(result);
-    return kExitOk;
+    return result.cancelled ? kExitInterrupted : kExitOk;
   };
 }
 

@@ -1,11 +1,14 @@
 // Helpers shared by the cxsim subcommands.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/progress.hpp"
 #include "sim/scenario.hpp"
 
 namespace cx::cli {
@@ -24,5 +27,35 @@ inline constexpr const char* kSetHelp =
 void writeOutput(const std::string& path, const std::string& text);
 
 bool stderrIsTerminal();
+
+// While alive, Ctrl-C (SIGINT) raises the flag instead of killing the process, so workers
+// finish the replication under way and the command reports what completed; a second Ctrl-C
+// ends the process at once. One at a time.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  const std::atomic<bool>* flag() const;
+  bool raised() const { return flag()->load(); }
+};
+
+// Exit code of a command stopped by Ctrl-C after writing what it completed (128 + SIGINT).
+constexpr int kExitInterrupted = 130;
+
+// A ProgressMeter on stderr with the steady clock: a bar on a terminal, a line every few
+// seconds otherwise; nothing when disabled. Call it from one thread at a time (the
+// experiment and sweep runners serialise their progress callbacks).
+class StderrProgress {
+ public:
+  StderrProgress(std::string unit, int total, bool enabled);
+  ~StderrProgress() { finish(); }
+  void operator()(int done);
+  void finish();  // clears the bar (once); later calls print nothing
+
+ private:
+  std::unique_ptr<ProgressMeter> meter_;  // null when disabled
+};
 
 }  // namespace cx::cli

@@ -460,3 +460,33 @@ TEST_CASE("cli: sweep rejects a bad key or range with code 2") {
   }
   CHECK(cxsim(base).code == 2);  // --vary is required
 }
+
+TEST_CASE("cli: Ctrl-C stops a sweep cleanly and keeps the completed rows") {
+  const fs::path dir = fs::temp_directory_path() / ("cxsim_sigint_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string sweep =
+      "'" + std::string(CXSIM_EXE) +
+      "' sweep scenarios/validation/erlang_a.toml --set scenario.horizon_hours=5 --reps 4 "
+      "--threads 2 --quiet --vary channels.phone.agents=";
+  // 2,000 points would take about 15 s; Ctrl-C after one second.
+  const std::string cmd = "cd '" + std::string(CX_SOURCE_DIR) + "' && (" + sweep +
+                          "40:2039:1 --csv '" + (dir / "cut.csv").string() + "' 2> '" +
+                          (dir / "err").string() + "' & pid=$!; sleep 1; kill -INT $pid; " +
+                          "wait $pid; echo $? > '" + (dir / "code").string() + "')";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  CHECK(std::stoi(slurp(dir / "code")) == 130);
+  CHECK(slurp(dir / "err").find("interrupted: writing the ") != std::string::npos);
+  const std::string cut = slurp(dir / "cut.csv");
+  const long rows = std::count(cut.begin(), cut.end(), '\n') - 1;
+  INFO(rows << " rows kept");
+  REQUIRE(rows >= 0);
+  CHECK(rows < 2000);
+  if (rows > 0) {
+    // The kept rows are exactly a shorter sweep over the same points.
+    const Result full = cxsim(sweep.substr(sweep.find("' ") + 2) +
+                              "40:" + std::to_string(40 + rows - 1) + ":1 --csv -");
+    REQUIRE(full.code == 0);
+    CHECK(full.out == cut);
+  }
+  fs::remove_all(dir);
+}
