@@ -20,5 +20,6 @@ Command addBenchCommand(CLI::App& app);
 Command addStaffCommand(CLI::App& app);
 Command addCompareCommand(CLI::App& app);
 Command addSweepCommand(CLI::App& app);
+Command addOptimizeCommand(CLI::App& app);
 
 }  // namespace cx::cli

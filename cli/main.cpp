@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(cx::cli::addValidateCommand);
   add(cx::cli::addCompareCommand);
   add(cx::cli::addSweepCommand);
+  add(cx::cli::addOptimizeCommand);
   add(cx::cli::addBenchCommand);
   add(cx::cli::addStaffCommand);
 

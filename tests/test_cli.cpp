@@ -490,3 +490,42 @@ TEST_CASE("cli: Ctrl-C stops a sweep cleanly and keeps the completed rows") {
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("cli: optimize reports the best feasible point, and rejects bad input with code 2") {
+  const std::string base =
+      "optimize scenarios/validation/erlang_a.toml --set scenario.horizon_hours=10 --reps 4 ";
+  const Result r = cxsim(base +
+                         "--minimize agents_mean --subject-to 'service_level>=0.8' "
+                         "--vary channels.phone.agents=40:46:2 --json -");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["objective"]["direction"] == "minimize");
+  CHECK(j["points"].size() == 4);
+  REQUIRE(j["best"].is_object());
+  CHECK(j["best"]["values"]["channels.phone.agents"].get<int>() >= 42);
+  CHECK(j["best"]["joint_confidence"].get<double>() >= 0.95);
+  const Result none = cxsim(base +
+                            "--minimize agents_mean --subject-to 'service_level>=0.999' "
+                            "--vary channels.phone.agents=40:41:1");
+  CHECK(none.code == 0);
+  CHECK(none.out.find("No point meets every constraint") != std::string::npos);
+
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"--subject-to 'service_level>=0.8' --vary channels.phone.agents=40:41:1",
+       "--minimize METRIC or --maximize METRIC"},
+      {"--minimize cost --subject-to 'service_level>=0.8' --vary channels.phone.agents=40:41:1",
+       "no metric 'cost'"},
+      {"--minimize agents_mean --subject-to 'service_level=0.8' --vary "
+       "channels.phone.agents=40:41:1",
+       "METRIC>=VALUE"},
+      {"--minimize agents_mean --subject-to 'service_level>=0.8' --vary "
+       "channels.phone.agnets=1:2:1",
+       "unknown key"},
+  };
+  for (const auto& [args, message] : bad) {
+    INFO(args);
+    const Result b = cxsim(base + args);
+    CHECK(b.code == 2);
+    CHECK(b.err.find(message) != std::string::npos);
+  }
+}
