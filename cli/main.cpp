@@ -21,12 +21,12 @@ int main(int argc, char** argv) {
   };
   add(cx::cli::addRunCommand);
   add(cx::cli::addErlangCommand);
-  add(cx::cli::addValidateCommand);
+  add(cx::cli::addStaffCommand);
   add(cx::cli::addCompareCommand);
   add(cx::cli::addSweepCommand);
   add(cx::cli::addOptimizeCommand);
+  add(cx::cli::addValidateCommand);
   add(cx::cli::addBenchCommand);
-  add(cx::cli::addStaffCommand);
 
   try {
     app.parse(argc, argv);
