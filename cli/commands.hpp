@@ -21,5 +21,6 @@ Command addStaffCommand(CLI::App& app);
 Command addCompareCommand(CLI::App& app);
 Command addSweepCommand(CLI::App& app);
 Command addOptimizeCommand(CLI::App& app);
+Command addRoleplayCommand(CLI::App& app);
 
 }  // namespace cx::cli

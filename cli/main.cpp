@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(cx::cli::addOptimizeCommand);
   add(cx::cli::addValidateCommand);
   add(cx::cli::addBenchCommand);
+  add(cx::cli::addRoleplayCommand);
 
   try {
     app.parse(argc, argv);
