@@ -117,7 +117,10 @@ std::string debriefText(const RoleplayScript& s, const Debrief& d, const std::st
                         const std::string& date) {
   const SessionSummary& r = d.session;
   std::string out = fmt::format("\n=== Debrief: {} ({}) ===\n", s.title, toString(s.level));
-  out += fmt::format("Trainee {} · {}\n", trainee, date);
+  double total_s = 0.0;
+  for (const Turn& t : r.transcript) total_s += t.seconds;
+  out += fmt::format("Trainee {} · {} · {} answers in {:.0f} s\n", trainee, date,
+                     r.transcript.size(), total_s);
   out += line("Ending: ", endingText(s, r), 8);
   if (r.passed) {
     out +=
@@ -305,17 +308,22 @@ Command addPlay(CLI::App& parent, CLI::App*& sub) {
     const auto script = loadScriptOrReport(o->file);
     if (!script) return kExitBadInput;
     const std::string trainee = o->trainee.empty() ? defaultTrainee() : o->trainee;
+    // Scripted answers are checked for form before anything is printed.
+    std::optional<std::vector<int>> choices;
+    std::optional<std::vector<double>> times;
+    if (!o->choices.empty()) {
+      if (o->times.empty()) {
+        std::cerr << "error: --choices needs --times (seconds taken per answer)\n";
+        return kExitBadInput;
+      }
+      choices = parseList<int>(o->choices, "--choices");
+      times = parseList<double>(o->times, "--times");
+      if (!choices || !times) return kExitBadInput;
+    }
     RoleplaySession session(*script);
     std::cout << brief(*script);
-    int code = kExitOk;
-    if (!o->choices.empty()) {
-      const auto choices = parseList<int>(o->choices, "--choices");
-      const auto times = parseList<double>(o->times, "--times");
-      if (!choices || !times) return kExitBadInput;
-      code = playScripted(session, *choices, *times);
-    } else {
-      code = playInteractive(*script, session);
-    }
+    const int code =
+        choices ? playScripted(session, *choices, *times) : playInteractive(*script, session);
     if (code != kExitOk) return code;
     const std::string date = isoNowUtc();
     const Debrief debrief = session.debrief();

@@ -451,6 +451,7 @@ TEST_CASE("roleplay cli: scripted play prints the debrief and records the sessio
       d);
   CHECK(r.code == 0);
   CHECK(r.out.find("Result: PASSED, overall 100.0") != std::string::npos);
+  CHECK(r.out.find("4 answers in 35 s") != std::string::npos);
   CHECK(r.out.find("Best path for comparison: choices 1,1,1,1") != std::string::npos);
   CHECK(r.out.find("Next-day replacement booked") != std::string::npos);
   r = cxsim(
@@ -523,6 +524,10 @@ TEST_CASE("roleplay cli: bad input exits with code 2 and says where") {
   r = cxsim(
       "roleplay play scenarios/roleplay/broken_item.toml --no-record --choices 1,a --times 5,5");
   CHECK(r.code == 2);
+  r = cxsim("roleplay play scenarios/roleplay/broken_item.toml --no-record --choices 1,1");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--choices needs --times") != std::string::npos);
+  CHECK(r.out.empty());
   CHECK(cxsim("roleplay play no/such.toml").code == 2);
   CHECK(cxsim("roleplay").code == 2);
   CHECK(cxsim("roleplay report --by year").code == 2);
