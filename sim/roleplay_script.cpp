@@ -719,22 +719,18 @@ class ScriptLoader {
       VariableChange change;
       change.variable = static_cast<int>(it - s.variables.begin());
       change.add = add;
-      if (const auto* b = value.as_boolean()) {
-        if (add || !it->boolean) {
-          expected(value, vk, add ? "a number to add" : "a number (the variable is a number)");
-          continue;
-        }
+      if (add && it->boolean) {
+        fail(locOf(value), vk, "cannot add to a true/false variable (use set)");
+        continue;
+      }
+      if (const auto* b = value.as_boolean(); b && it->boolean) {
         change.value = b->get() ? 1.0 : 0.0;
-      } else if (value.is_number()) {
-        if (it->boolean) {
-          expected(value, vk,
-                   add ? "a number variable (this one is true/false)"
-                       : "true or false (the variable is true/false)");
-          continue;
-        }
+      } else if (value.is_number() && !it->boolean) {
         change.value = *value.value<double>();
       } else {
-        expected(value, vk, it->boolean ? "true or false" : "a number");
+        expected(value, vk,
+                 it->boolean ? "true or false (the variable is true/false)"
+                             : "a number (the variable is a number)");
         continue;
       }
       c.changes.push_back(change);

@@ -506,6 +506,22 @@ TEST_CASE("roleplay cli: interactive play reads numbers from stdin and re-asks o
   CHECK(eof.err.find("input ended") != std::string::npos);
 }
 
+TEST_CASE("roleplay cli: check prints every expected error of every broken script") {
+  for (const fs::path& f : tomlFiles("tests/bad_roleplay")) {
+    const std::string rel = fs::relative(f, CX_SOURCE_DIR).string();
+    CAPTURE(rel);
+    const Run r = cxsim("roleplay check " + rel);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    std::ifstream in(f);
+    for (std::string line; std::getline(in, line) && line.rfind('#', 0) == 0;)
+      if (line.rfind("# expect: ", 0) == 0)
+        CHECK_MESSAGE(r.err.find("error: " + rel + ":" + line.substr(10)) != std::string::npos,
+                      "missing: " << line << "\nstderr:\n"
+                                  << r.err);
+  }
+}
+
 TEST_CASE("roleplay cli: bad input exits with code 2 and says where") {
   Run r = cxsim(
       "roleplay check scenarios/roleplay/broken_item.toml tests/bad_roleplay/dangling_next.toml");
