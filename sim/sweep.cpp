@@ -266,8 +266,13 @@ std::vector<bool> paretoEfficient(const std::vector<std::vector<double>>& object
       if (q == p || !valid(q)) continue;
       bool all_at_least = true, some_strictly = false;
       for (std::size_t k = 0; k < better.size(); ++k) {
-        if (score(q, k) < score(p, k)) all_at_least = false;
-        if (score(q, k) > score(p, k)) some_strictly = true;
+        const double a = score(q, k), b = score(p, k);
+        // Time averages differ in the last bits (41.999999999999986 agents against 42):
+        // within a relative 1e-9 they are equal, else the "fewer" agents with a worse
+        // service level would count as efficient next to 42 with a better one.
+        if (std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)})) continue;
+        if (a < b) all_at_least = false;
+        if (a > b) some_strictly = true;
       }
       dominated = all_at_least && some_strictly;
     }

@@ -154,6 +154,10 @@ TEST_CASE("sweep: the Pareto frontier of a hand-made set, direction-aware") {
   CHECK(paretoEfficient(points, {Better::Higher, Better::Lower}) ==
         std::vector<bool>{true, false, true, true, false, false, true, false});
   CHECK(paretoEfficient({}, {Better::Lower, Better::Higher}).empty());
+  // Time-averaged agents come out as 41.999999999999986 for some points and 42 for others:
+  // rounding noise is no advantage, so the worse 42-agent point stays dominated.
+  CHECK(paretoEfficient({{42.0, 0.93}, {41.999999999999986, 0.90}, {41.0, 0.88}},
+                        {Better::Lower, Better::Higher}) == std::vector<bool>{true, false, true});
 
   const auto f = parseFrontier("agents_mean:min,service_level");
   REQUIRE(f.size() == 2);
