@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "sim/compare.hpp"
+#include "sim/html_report.hpp"
 
 namespace cx::cli {
 
@@ -14,7 +15,7 @@ Command addCompareCommand(CLI::App& app) {
     std::optional<std::uint64_t> seed;
     int threads = 0;
     std::vector<std::string> set, set_a, set_b;
-    std::string json;
+    std::string json, report;
     bool independent = false;
   };
   auto o = std::make_shared<Options>();
@@ -39,6 +40,8 @@ Command addCompareCommand(CLI::App& app) {
                 "Run B on streams independent of A's (to see what common random numbers save)");
   cmd->add_option("--json", o->json,
                   "Write the comparison as JSON to PATH ('-' = stdout, nothing else printed)");
+  cmd->add_option("--report", o->report,
+                  "Write a self-contained HTML report (charts and tables) to FILE.html");
 
   return [o]() -> int {
     auto with = [&](const std::vector<std::string>& own) {
@@ -60,6 +63,7 @@ Command addCompareCommand(CLI::App& app) {
     const Comparison c =
         compareScenarios(*a, *b, opt, o->independent ? Streams::Independent : Streams::Common);
     if (!o->json.empty()) writeOutput(o->json, comparisonToJson(*a, *b, c).dump(2) + "\n");
+    if (!o->report.empty()) writeOutput(o->report, compareReportHtml(*a, *b, c));
     if (o->json != "-") std::cout << comparisonText(*a, *b, c);
     return kExitOk;
   };

@@ -7,6 +7,7 @@
 #include "cli/common.hpp"
 #include "cli/text_report.hpp"
 #include "sim/experiment.hpp"
+#include "sim/html_report.hpp"
 #include "sim/report.hpp"
 
 namespace cx::cli {
@@ -17,7 +18,7 @@ Command addRunCommand(CLI::App& app) {
     std::optional<int> reps;
     std::optional<std::uint64_t> seed;
     int threads = 0;
-    std::string json, csv;
+    std::string json, csv, report;
     std::vector<std::string> set;
     bool quiet = false;
   };
@@ -32,6 +33,8 @@ Command addRunCommand(CLI::App& app) {
   cmd->add_option("--json", o->json,
                   "Write results as JSON to PATH ('-' = stdout, nothing else printed)");
   cmd->add_option("--csv", o->csv, "Write summary.csv and intervals.csv into DIR");
+  cmd->add_option("--report", o->report,
+                  "Write a self-contained HTML report (charts and tables) to FILE.html");
   cmd->add_flag("--quiet,-q", o->quiet, "Print no report and no progress");
   cmd->add_option("--set", o->set, kSetHelp)->allow_extra_args(false);
 
@@ -54,6 +57,7 @@ Command addRunCommand(CLI::App& app) {
 
     if (!o->json.empty()) writeOutput(o->json, resultToJson(*scenario, result).dump(2) + "\n");
     if (!o->csv.empty()) writeCsv(*scenario, result, o->csv);
+    if (!o->report.empty()) writeOutput(o->report, runReportHtml(*scenario, result));
     if (!o->quiet && o->json != "-") std::cout << textReport(*scenario, result);
     if (result.cancelled) return kExitInterrupted;
     return result.replications > 0 ? kExitOk : kExitFailure;

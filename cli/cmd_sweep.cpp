@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "sim/html_report.hpp"
 #include "sim/sweep.hpp"
 
 namespace cx::cli {
@@ -17,7 +18,7 @@ Command addSweepCommand(CLI::App& app) {
     std::optional<int> reps;
     std::optional<std::uint64_t> seed;
     int threads = 0;
-    std::string csv, json, frontier;
+    std::string csv, json, frontier, report;
     bool quiet = false;
   };
   auto o = std::make_shared<Options>();
@@ -45,6 +46,9 @@ Command addSweepCommand(CLI::App& app) {
   cmd->add_option("--csv", o->csv, "Write the rows as CSV to PATH ('-' = stdout)");
   cmd->add_option("--json", o->json,
                   "Write the rows as JSON to PATH ('-' = stdout, nothing else printed)");
+  cmd->add_option("--report", o->report,
+                  "Write a self-contained HTML report (scatter with the frontier, table) to "
+                  "FILE.html");
   cmd->add_flag("--quiet,-q", o->quiet, "Print no table and no progress");
 
   return [o]() -> int {
@@ -83,6 +87,7 @@ Command addSweepCommand(CLI::App& app) {
                 << total << "\n";
     if (!o->csv.empty()) writeOutput(o->csv, sweepCsv(result));
     if (!o->json.empty()) writeOutput(o->json, sweepJson(result).dump(2) + "\n");
+    if (!o->report.empty()) writeOutput(o->report, sweepReportHtml(result));
     if (!o->quiet && o->json != "-" && o->csv != "-") std::cout << sweepText(result);
     return result.cancelled ? kExitInterrupted : kExitOk;
   };

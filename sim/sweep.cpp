@@ -355,6 +355,7 @@ SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
 
   SweepResult result;
   result.file = spec.file;
+  if (!prepared.scenarios.empty()) result.name = prepared.scenarios.front().name;
   result.design = spec.lhs_points > 0 ? "lhs" : "grid";
   result.seed = options.seed;
   result.replications = static_cast<int>(reps);

@@ -77,6 +77,7 @@ struct SweepPoint {
 
 struct SweepResult {
   std::filesystem::path file;
+  std::string name;    // the scenario's name (as loaded for the first point)
   std::string design;  // "grid" or "lhs"
   std::uint64_t seed = 1;
   int replications = 0;

@@ -441,6 +441,36 @@ TEST_CASE("cli: sweep writes a CSV header and one line per point, whatever the t
   CHECK(json["points"][0]["values"]["channels.phone.agents"].is_number_integer());
 }
 
+TEST_CASE("cli: --report writes a self-contained HTML file for run, sweep and compare") {
+  const fs::path dir = fs::temp_directory_path() / ("cxsim_report_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string quick = " --set scenario.days=1 --reps 2 --quiet";
+  const Result run = cxsim("run scenarios/default.toml" + quick + " --report '" +
+                           (dir / "run.html").string() + "'");
+  const Result sweep = cxsim("sweep scenarios/default.toml --vary channels.chat.agents=6:8:2" +
+                             quick + " --frontier agents_mean:min,service_level --report '" +
+                             (dir / "sweep.html").string() + "'");
+  const Result compare = cxsim(
+      "compare scenarios/default.toml scenarios/default.toml --set scenario.days=1 --reps 2 "
+      "--set-b channels.chat.agents=8 --report '" +
+      (dir / "compare.html").string() + "'");
+  CHECK(run.code == 0);
+  CHECK(sweep.code == 0);
+  CHECK(compare.code == 0);
+  for (const char* name : {"run.html", "sweep.html", "compare.html"}) {
+    INFO(name);
+    const std::string html = slurp(dir / name);
+    CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+    CHECK(html.find("<svg") != std::string::npos);
+    CHECK(html.find("http") == std::string::npos);
+    CHECK(html.find("Service centre: a working week") != std::string::npos);
+  }
+  const Result bad = cxsim("run scenarios/default.toml" + quick + " --report /nonexistent/r.html");
+  CHECK(bad.code != 0);
+  CHECK(bad.err.find("/nonexistent/r.html") != std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("cli: sweep rejects a bad key or range with code 2") {
   const std::string base = "sweep scenarios/validation/erlang_a.toml --reps 2 ";
   const std::vector<std::pair<std::string, std::string>> cases = {
