@@ -327,7 +327,7 @@ struct ScatterChart {
 };
 
 std::string renderScatter(const ScatterChart& c, const std::string& aria) {
-  const double left = 80, right = kW - 20, top = 40, bottom = kH - 48;
+  const double left = 80, right = kW - 45, top = 40, bottom = kH - 48;  // room for "100,000"
   double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
   for (std::size_t i = 0; i < c.x.size(); ++i) {
     if (!std::isfinite(c.x[i]) || !std::isfinite(c.y[i])) continue;
