@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/scale_out.hpp"
 #include "sim/html_report.hpp"
 #include "sim/sweep.hpp"
 
@@ -52,6 +53,15 @@ Command addSweepCommand(CLI::App& app) {
   cmd->add_flag("--quiet,-q", o->quiet, "Print no table and no progress");
 
   return [o]() -> int {
+    // Under mpirun every rank loads and checks the same points; rank 0 alone speaks.
+    const ScaleOut scale_out;
+    std::streambuf* const cerr_buf = std::cerr.rdbuf();
+    struct RestoreCerr {
+      std::streambuf* buf;
+      ~RestoreCerr() { std::cerr.rdbuf(buf); }
+    } restore{cerr_buf};
+    if (scale_out.rank() != 0) std::cerr.rdbuf(nullptr);
+    const bool root = scale_out.rank() == 0;
     InterruptGuard interrupt;  // from the start: loading many points takes a moment too
     // The base scenario first: its own errors point into the file, and it gives the defaults.
     auto base = loadOrReport(o->file, o->set);
@@ -78,10 +88,17 @@ Command addSweepCommand(CLI::App& app) {
     }
     opt.cancel = interrupt.flag();
     const int total = static_cast<int>(prepared.points.size());
-    StderrProgress progress("points", total, !o->quiet);
+    StderrProgress progress("points", total, !o->quiet && root);
     opt.progress = [&progress](int done, int) { progress(done); };
-    const SweepResult result = runSweep(spec, prepared, opt);
+    SweepRanks ranks;
+    ranks.rank = scale_out.rank();
+    ranks.ranks = scale_out.ranks();
+    ranks.gather = [&scale_out](const std::vector<double>& local) {
+      return scale_out.gather(local);
+    };
+    const SweepResult result = runSweep(spec, prepared, opt, ranks);
     progress.finish();
+    if (!root) return kExitOk;  // rank 0 writes everything
     if (result.cancelled)
       std::cerr << "interrupted: writing the " << result.points.size() << " completed points of "
                 << total << "\n";

@@ -10,6 +10,7 @@ packages=(
   libglpk-dev
   xvfb xauth libgl1-mesa-dri
   libbenchmark-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

@@ -310,33 +310,46 @@ PreparedSweep prepareSweep(const SweepSpec& spec, std::uint64_t seed) {
 }
 
 SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
-                     const ExperimentOptions& options) {
+                     const ExperimentOptions& options, const SweepRanks& ranks) {
   const auto start = std::chrono::steady_clock::now();
   const std::size_t n_points = prepared.scenarios.size();
   const std::size_t reps = static_cast<std::size_t>(std::max(options.replications, 0));
   const std::size_t tasks = n_points * reps;
+  const auto rank = static_cast<std::size_t>(std::max(ranks.rank, 0));
+  const auto n_ranks = static_cast<std::size_t>(std::max(ranks.ranks, 1));
+  // This rank's tasks: rank, rank + ranks, ...
+  const std::size_t local_tasks = tasks > rank ? (tasks - rank + n_ranks - 1) / n_ranks : 0;
   int threads = options.threads > 0
                     ? options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::max(
-      1, static_cast<int>(std::min<std::size_t>(threads, std::max<std::size_t>(tasks, 1))));
+      1, static_cast<int>(std::min<std::size_t>(threads, std::max<std::size_t>(local_tasks, 1))));
 
   // Task t is replication t % reps of point t / reps: points complete roughly in order, so a
   // cancelled sweep keeps a prefix of the rows.
   std::vector<ReplicationMetrics> results(tasks);
+  std::vector<char> done(tasks, 0);
   std::vector<std::atomic<int>> reps_done(n_points);
+  // The replications of point p this rank runs (all of them in a single process).
+  auto localReps = [&](std::size_t p) {
+    int n = 0;
+    for (std::size_t t = p * reps; t < (p + 1) * reps; ++t) n += t % n_ranks == rank;
+    return n;
+  };
   std::atomic<std::size_t> next{0};
   std::atomic<int> points_done{0};
   std::mutex progress_mutex;
   auto worker = [&] {
     for (;;) {
       if (options.cancel && options.cancel->load()) return;
-      const std::size_t t = next.fetch_add(1);
-      if (t >= tasks) return;
+      const std::size_t i = next.fetch_add(1);
+      if (i >= local_tasks) return;
+      const std::size_t t = rank + i * n_ranks;
       const std::size_t p = t / reps, r = t % reps;
       results[t] = runReplication(prepared.scenarios[p], options.seed,
                                   options.first_replication + static_cast<std::uint32_t>(r));
-      if (reps_done[p].fetch_add(1) + 1 == static_cast<int>(reps)) {
+      done[t] = 1;
+      if (reps_done[p].fetch_add(1) + 1 == localReps(p)) {
         const int done = ++points_done;
         if (options.progress) {
           std::lock_guard lock(progress_mutex);
@@ -353,6 +366,52 @@ SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
     for (auto& t : pool) t.join();
   }
 
+  if (n_ranks > 1) {
+    // Pack this rank's tasks, in task order: a done flag, then the overall and per-channel
+    // values. Rank 0 unpacks every rank's tasks in the same order.
+    auto width = [&](std::size_t t) {
+      return 1 + (1 + prepared.scenarios[t / reps].channels.size()) * kMetricCount;
+    };
+    std::vector<double> local;
+    for (std::size_t t = rank; t < tasks; t += n_ranks) {
+      local.push_back(done[t] ? 1.0 : 0.0);
+      if (!done[t]) {
+        local.resize(local.size() + width(t) - 1, 0.0);
+        continue;
+      }
+      local.insert(local.end(), results[t].overall.begin(), results[t].overall.end());
+      for (const MetricValues& c : results[t].channels)
+        local.insert(local.end(), c.begin(), c.end());
+    }
+    if (!ranks.gather) throw std::logic_error("runSweep: several ranks but no gather function");
+    const std::vector<std::vector<double>> all = ranks.gather(local);
+    if (rank != 0) {
+      SweepResult partial;
+      partial.file = spec.file;
+      return partial;
+    }
+    if (all.size() != n_ranks)
+      throw std::runtime_error("runSweep: gather returned the wrong ranks");
+    for (std::size_t k = 0; k < n_ranks; ++k) {
+      std::size_t at = 0;
+      for (std::size_t t = k; t < tasks; t += n_ranks) {
+        if (at + width(t) > all[k].size())
+          throw std::runtime_error(fmt::format("runSweep: rank {} sent too few values", k));
+        const double* v = all[k].data() + at;
+        at += width(t);
+        if (k == 0) continue;  // this rank's own tasks are already in place
+        if (v[0] == 0.0) continue;
+        ReplicationMetrics& m = results[t];
+        std::copy(v + 1, v + 1 + kMetricCount, m.overall.begin());
+        m.channels.resize(prepared.scenarios[t / reps].channels.size());
+        for (std::size_t c = 0; c < m.channels.size(); ++c)
+          std::copy(v + 1 + (1 + c) * kMetricCount, v + 1 + (2 + c) * kMetricCount,
+                    m.channels[c].begin());
+        done[t] = 1;
+      }
+    }
+  }
+
   SweepResult result;
   result.file = spec.file;
   if (!prepared.scenarios.empty()) result.name = prepared.scenarios.front().name;
@@ -367,7 +426,9 @@ SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
   result.frontier = spec.frontier;
   std::vector<const MetricValues*> column;
   for (std::size_t p = 0; p < n_points; ++p) {
-    if (reps_done[p].load() != static_cast<int>(reps)) {
+    if (!std::all_of(done.begin() + static_cast<std::ptrdiff_t>(p * reps),
+                     done.begin() + static_cast<std::ptrdiff_t>((p + 1) * reps),
+                     [](char d) { return d != 0; })) {
       result.cancelled = true;
       continue;
     }

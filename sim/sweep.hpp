@@ -107,13 +107,26 @@ struct PreparedSweep {
 };
 PreparedSweep prepareSweep(const SweepSpec& spec, std::uint64_t seed);
 
+// Scale-out over processes (MPI ranks, see cli/scale_out.hpp): the sweep's task t (replication
+// t % reps of point t / reps) runs on rank t % ranks. Each rank packs the results of its tasks,
+// in task order, into one vector of doubles; `gather` must return, on rank 0, every rank's
+// vector in rank order (on other ranks its return value is ignored). The library knows
+// nothing of MPI: the caller supplies the exchange.
+struct SweepRanks {
+  int rank = 0;
+  int ranks = 1;
+  std::function<std::vector<std::vector<double>>(const std::vector<double>&)> gather;
+};
+
 // Runs every point's replications on a pool of `options.threads` workers (all points share the
 // pool, so few replications per point still keep every core busy). Replication r of every
-// point uses the streams (seed, r): results never depend on thread count. `options.progress`
-// gets (points done, points total); on `options.cancel` the workers finish the replications
-// under way and the result keeps the points whose replications all completed.
+// point uses the streams (seed, r): results never depend on thread count, nor on how the tasks
+// are split over `ranks` (rank 0 gets the same result as a single process; other ranks get a
+// result with no points). `options.progress` gets (points done, points total), counting this
+// rank's tasks only; on `options.cancel` the workers finish the replications under way and
+// the result keeps the points whose replications all completed (on every rank).
 SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
-                     const ExperimentOptions& options);
+                     const ExperimentOptions& options, const SweepRanks& ranks = {});
 
 // CSV: KEY1,KEY2,...,offered,offered_ci95,...[,pareto], a header then one line per point.
 std::string sweepCsv(const SweepResult& result);

@@ -248,6 +248,42 @@ TEST_CASE("sweep: results do not depend on the thread count") {
   CHECK(one["points"].size() == 5);
 }
 
+TEST_CASE("sweep: tasks split over ranks give rank 0 the single-process result") {
+  // The MPI exchange played in one process: each rank runs only its tasks (t % ranks), and
+  // rank 0 is handed every rank's packed results, as MPI_Gatherv would. 5 points × 3
+  // replications over 2 and 4 ranks: uneven shares, and ranks with no task of some points.
+  SweepSpec spec = erlangSweep({"channels.phone.agents=40:46"}, 5);
+  spec.frontier = parseFrontier("agents_mean:min,service_level");
+  const PreparedSweep prepared = prepareSweep(spec, 2);
+  ExperimentOptions opt;
+  opt.seed = 2;
+  opt.replications = 3;
+  opt.threads = 1;
+  auto single = sweepJson(runSweep(spec, prepared, opt));
+  single.erase("run");
+  for (int n_ranks : {2, 4}) {
+    CAPTURE(n_ranks);
+    std::vector<std::vector<double>> packed(static_cast<std::size_t>(n_ranks));
+    for (int rank = n_ranks - 1; rank >= 0; --rank) {
+      SweepRanks ranks;
+      ranks.rank = rank;
+      ranks.ranks = n_ranks;
+      ranks.gather = [&](const std::vector<double>& local) {
+        packed[static_cast<std::size_t>(rank)] = local;
+        return rank == 0 ? packed : std::vector<std::vector<double>>{};
+      };
+      const SweepResult r = runSweep(spec, prepared, opt, ranks);
+      if (rank != 0) {
+        CHECK(r.points.empty());  // only rank 0 has the rows
+        continue;
+      }
+      auto j = sweepJson(r);
+      j.erase("run");
+      CHECK(j.dump() == single.dump());
+    }
+  }
+}
+
 TEST_CASE("sweep: a bad key or value names the --vary and the point, before anything runs") {
   auto message = [](const SweepSpec& spec) -> std::string {
     try {

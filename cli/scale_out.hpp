@@ -1,0 +1,32 @@
+// Scale-out over machines: when cxsim is built with MPI (CMake CX_WITH_MPI) and started by
+// mpirun, `cxsim sweep` splits its tasks over the ranks and rank 0 gathers and prints. Started
+// any other way (or built without MPI) it is one process, and MPI is never initialised, so the
+// ordinary command line pays nothing for it.
+#pragma once
+
+#include <vector>
+
+namespace cx::cli {
+
+class ScaleOut {
+ public:
+  ScaleOut();  // joins the MPI job when launched by mpirun (and built with MPI)
+  ~ScaleOut();
+  ScaleOut(const ScaleOut&) = delete;
+  ScaleOut& operator=(const ScaleOut&) = delete;
+
+  int rank() const { return rank_; }
+  int ranks() const { return ranks_; }
+  // Collective: every rank's vector, in rank order, on rank 0 (empty on the others).
+  std::vector<std::vector<double>> gather(const std::vector<double>& local) const;
+  // Collective: rank 0's value on every rank (so all ranks agree on an exit code or a stop).
+  int broadcast(int value) const;
+
+  static bool built();  // compiled with MPI support
+
+ private:
+  int rank_ = 0, ranks_ = 1;
+  bool initialised_ = false;
+};
+
+}  // namespace cx::cli
