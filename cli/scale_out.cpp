@@ -24,14 +24,6 @@ bool launchedByMpirun() {
 
 }  // namespace
 
-bool ScaleOut::built() {
-#ifdef CX_WITH_MPI
-  return true;
-#else
-  return false;
-#endif
-}
-
 ScaleOut::ScaleOut() {
 #ifdef CX_WITH_MPI
   if (!launchedByMpirun()) return;
@@ -44,7 +36,12 @@ ScaleOut::ScaleOut() {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks_);
 #else
-  (void)launchedByMpirun;
+  const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (!size) size = std::getenv("PMI_SIZE");
+  if (launchedByMpirun() && size && std::atoi(size) > 1)
+    throw std::runtime_error(
+        "this cxsim was built without MPI: configure with -DCX_WITH_MPI=ON (libopenmpi-dev) to "
+        "run it under mpirun");
 #endif
 }
 
@@ -75,13 +72,6 @@ std::vector<std::vector<double>> ScaleOut::gather(const std::vector<double>& loc
 #else
   throw std::logic_error("ScaleOut: several ranks without MPI");
 #endif
-}
-
-int ScaleOut::broadcast(int value) const {
-#ifdef CX_WITH_MPI
-  if (ranks_ > 1) MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
-#endif
-  return value;
 }
 
 }  // namespace cx::cli

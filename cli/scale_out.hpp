@@ -10,7 +10,9 @@ namespace cx::cli {
 
 class ScaleOut {
  public:
-  ScaleOut();  // joins the MPI job when launched by mpirun (and built with MPI)
+  // Joins the MPI job when launched by mpirun. Built without MPI, a launch by mpirun with
+  // several processes throws std::runtime_error: each would run the whole sweep and print it.
+  ScaleOut();
   ~ScaleOut();
   ScaleOut(const ScaleOut&) = delete;
   ScaleOut& operator=(const ScaleOut&) = delete;
@@ -19,10 +21,6 @@ class ScaleOut {
   int ranks() const { return ranks_; }
   // Collective: every rank's vector, in rank order, on rank 0 (empty on the others).
   std::vector<std::vector<double>> gather(const std::vector<double>& local) const;
-  // Collective: rank 0's value on every rank (so all ranks agree on an exit code or a stop).
-  int broadcast(int value) const;
-
-  static bool built();  // compiled with MPI support
 
  private:
   int rank_ = 0, ranks_ = 1;
