@@ -56,7 +56,8 @@ struct Options {
   std::string screenshot;
   bool smoke = false;
   int smoke_replications = 4;
-  std::string frame_log;  // smoke: write one frame time per line (ms) during the run
+  std::string frame_log;  // write each frame's time (ms) and whether a run was going
+  int measure_run = 0;    // > 0: run this many replications at once, report frame times, exit
   int width = 1280;
   int height = 800;
 };
@@ -358,8 +359,6 @@ class SmokeDriver {
       case Stage::Load:
         if (!state_.doc.valid()) return fail("the default scenario did not load");
         state_.run_settings.replications = options_.smoke_replications;
-        state_.run_settings.threads =
-            static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         state_.pending_run = true;
         stage_ = Stage::Running;
         return false;
@@ -456,12 +455,70 @@ class SmokeDriver {
   bool failed_ = false;
 };
 
+// --measure-run N: the window as a user sees it (all panels in their places), a run of N
+// replications started at once, and the frame times while it runs printed at the end. This
+// is how docs/STUDIO.md's frame-time figure is measured.
+class RunMeasure {
+ public:
+  explicit RunMeasure(int replications) : replications_(replications) {}
+
+  // Before each frame; true when done (the run ended and a few frames showed its results).
+  bool step(AppState& state) {
+    if (!started_) {
+      if (!state.doc.valid()) return true;
+      state.run_settings.replications = replications_;
+      state.pending_run = true;
+      started_ = true;
+      return false;
+    }
+    if (state.run_job.running() || !state.last_run) return false;
+    return ++after_ > kFramesAfter;
+  }
+  void record(const AppState& state) {
+    if (state.run_job.running())
+      frames_ms_.push_back(state.frame_ms);
+    else if (started_ && state.last_run)
+      after_ms_.push_back(state.frame_ms);
+  }
+  bool report() {
+    if (frames_ms_.empty()) {
+      std::cerr << "cxstudio: --measure-run: no frame was drawn during the run\n";
+      return false;
+    }
+    std::cout << fmt::format("cxstudio: {} replications; {} frames during the run: {}\n",
+                             replications_, frames_ms_.size(), summary(frames_ms_));
+    if (!after_ms_.empty())
+      std::cout << fmt::format("cxstudio: {} frames after it, results on screen: {}\n",
+                               after_ms_.size(), summary(after_ms_));
+    return true;
+  }
+
+ private:
+  static std::string summary(std::vector<double> ms) {
+    std::sort(ms.begin(), ms.end());
+    double sum = 0.0;
+    for (double x : ms) sum += x;
+    const auto pick = [&](double q) {
+      return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))];
+    };
+    return fmt::format("mean {:.1f} ms, median {:.1f} ms, 95th percentile {:.1f} ms, max {:.1f} ms",
+                       sum / ms.size(), pick(0.5), pick(0.95), ms.back());
+  }
+
+  static constexpr int kFramesAfter = 60;  // the dashboard with the results, for comparison
+
+  int replications_;
+  bool started_ = false;
+  int after_ = 0;
+  std::vector<double> frames_ms_, after_ms_;
+};
+
 // -------------------------------------------------------------------------------------------
 // [SECTION] main loop
 
 int run(const Options& options) {
   AppState state;
-  const bool scripted = !options.screenshot.empty();
+  const bool scripted = !options.screenshot.empty() || options.measure_run > 0;
   state.persist = !scripted;
   if (!scripted) loadRecent(state);
   state.pending_load =
@@ -489,6 +546,7 @@ int run(const Options& options) {
   }
 
   SmokeDriver smoke(options, state);
+  RunMeasure measure(options.measure_run);
   std::ofstream frame_log;
   if (!options.frame_log.empty()) frame_log.open(options.frame_log);
   std::string title = window.title;
@@ -510,6 +568,7 @@ int run(const Options& options) {
     performPendingSave(state);
     performPendingRuns(state);
     if (options.smoke && smoke.beforeFrame()) break;
+    if (options.measure_run > 0 && measure.step(state)) break;
 
     platform.beginFrame();
     drawFrame(state);
@@ -521,7 +580,7 @@ int run(const Options& options) {
     platform.render();
     performPngExport(platform);
     if (options.smoke) smoke.afterRender(platform);
-    if (!options.smoke && scripted && --frames_left == 0) {
+    if (!options.smoke && !options.screenshot.empty() && --frames_left == 0) {
       if (!writePng(platform.readBackBuffer(), options.screenshot, error)) {
         std::cerr << "cxstudio: " << error << "\n";
         return kExitFailure;
@@ -532,9 +591,13 @@ int run(const Options& options) {
     const double now = nowSeconds();
     state.frame_ms = (now - last_frame) * 1000.0;
     last_frame = now;
-    if (frame_log.is_open() && state.run_job.running()) frame_log << state.frame_ms << "\n";
+    if (frame_log.is_open())
+      frame_log << state.frame_ms << " " << state.run_job.running()
+                << std::endl;  // survives a kill
+    if (options.measure_run > 0) measure.record(state);
   }
   state.run_job.cancel();
+  if (options.measure_run > 0) return measure.report() ? kExitOk : kExitFailure;
   return options.smoke && smoke.failed() ? kExitFailure : kExitOk;
 }
 
@@ -562,7 +625,10 @@ int main(int argc, char** argv) {
                  "Replications of the smoke run (default 4)")
       ->check(CLI::Range(1, 100000));
   app.add_option("--frame-log", options.frame_log,
-                 "Write the frame time (ms) of every frame drawn while a run is going");
+                 "Write every frame's time (ms) and whether a run was going (1/0), one per line");
+  app.add_option("--measure-run", options.measure_run,
+                 "Start a run of N replications at once, print the frame times during it, exit")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--size", size, "Window size, WxH (default: 1280x800)");
   try {
     app.parse(argc, argv);

@@ -272,32 +272,29 @@ plot::Heatmap serviceHeatmap(const RunOutcome& run) {
   return h;
 }
 
+// One row per metric, one column per scope (all channels, then each channel): metrics are
+// many and channels few, so this reads without scrolling sideways.
 plot::Table channelTable(const RunOutcome& run) {
   const Scenario& s = run.scenario;
   plot::Table t;
   t.id = "channels_summary";
-  t.headers = {"channel"};
-  std::vector<Metric> shown;
-  for (const MetricInfo& info : allMetrics()) {
-    bool any = false;
-    for (const MetricEstimates& e : run.result.channels)
-      any = any || e[static_cast<std::size_t>(info.metric)].n > 0;
-    if (!any) continue;
-    shown.push_back(info.metric);
-    t.headers.push_back(fmt::format("{}{}", info.name,
-                                    *info.unit ? fmt::format(" ({})", info.unit) : std::string()));
+  t.headers = {"metric", "all channels"};
+  std::vector<const MetricEstimates*> scopes{&run.result.overall};
+  for (std::size_t c = 0; c < s.channels.size() && c < run.result.channels.size(); ++c) {
+    t.headers.push_back(s.channels[c].id);
+    scopes.push_back(&run.result.channels[c]);
   }
-  auto row = [&](const std::string& name, const MetricEstimates& e) {
-    std::vector<std::string> cells{name};
-    for (Metric m : shown) {
-      const MetricInfo& info = metricInfo(m);
-      const double scale = isShare(info) ? 100.0 : 1.0;
-      cells.push_back(estimateText(e[static_cast<std::size_t>(m)], scale, isShare(info) ? 1 : 1));
-    }
+  for (const MetricInfo& info : allMetrics()) {
+    const auto m = static_cast<std::size_t>(info.metric);
+    bool any = false;
+    for (const MetricEstimates* e : scopes) any = any || (*e)[m].n > 0;
+    if (!any) continue;
+    std::vector<std::string> cells{
+        fmt::format("{}{}", info.label, *info.unit ? fmt::format(" ({})", info.unit) : "")};
+    const double scale = isShare(info) ? 100.0 : 1.0;
+    for (const MetricEstimates* e : scopes) cells.push_back(estimateText((*e)[m], scale, 1));
     t.rows.push_back(std::move(cells));
-  };
-  row("all", run.result.overall);
-  for (std::size_t c = 0; c < s.channels.size(); ++c) row(s.channels[c].id, run.result.channels[c]);
+  }
   return t;
 }
 
@@ -341,8 +338,10 @@ void drawDashboardPanel(AppState& state) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const bool two = width > ImGui::GetFontSize() * 50.0f;
   const float chart_w = two ? (width - spacing) * 0.5f : width;
-  const float chart_h = std::max(ImGui::GetTextLineHeight() * 14.0f,
-                                 ImGui::GetContentRegionAvail().y * 0.5f - spacing);
+  // Two rows of charts fill the view, within limits: a tall window shows more, not taller.
+  const float line = ImGui::GetTextLineHeight();
+  const float chart_h =
+      std::clamp(ImGui::GetContentRegionAvail().y * 0.5f - spacing, line * 14.0f, line * 22.0f);
   plot::drawChart(workloadChart(run), ImVec2(chart_w, chart_h));
   if (two) ImGui::SameLine();
   plot::drawChart(serviceLevelChart(run), ImVec2(chart_w, chart_h));
@@ -363,7 +362,7 @@ void drawDashboardPanel(AppState& state) {
       ImVec2(chart_w, std::max(chart_h * 0.6f, ImGui::GetTextLineHeight() *
                                                    (4.0f + run.scenario.channels.size()))));
   ImGui::Spacing();
-  ImGui::TextDisabled("Per channel, mean ± 95%% CI half-width (right-click: export CSV)");
+  ImGui::TextDisabled("Mean ± 95%% CI half-width (right-click the table: export CSV)");
   plot::drawTable(channelTable(run));
   ImGui::EndChild();
   ImGui::End();

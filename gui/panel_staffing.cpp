@@ -147,8 +147,8 @@ void drawStaffingPanel(AppState& state) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const bool two = width > ImGui::GetFontSize() * 50.0f && v.plan.channels.size() > 1;
   const float w = two ? (width - spacing) * 0.5f : width;
-  const float h =
-      std::max(ImGui::GetTextLineHeight() * 14.0f, ImGui::GetContentRegionAvail().y * 0.55f);
+  const float line = ImGui::GetTextLineHeight();
+  const float h = std::clamp(ImGui::GetContentRegionAvail().y * 0.55f, line * 14.0f, line * 24.0f);
   for (std::size_t c = 0; c < v.plan.channels.size(); ++c) {
     if (two && c % 2 == 1) ImGui::SameLine();
     plot::drawChart(coverageChart(v, c), ImVec2(w, h));

@@ -456,7 +456,8 @@ bool drawChart(const Chart& chart, ImVec2 size) {
   exportMenu(chart.id, origin, end, [&chart] { return chartCsv(chart); });
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(origin, end, IM_COL32(255, 255, 255, 8), 4.0f);
+  dl->AddRect(origin, end, IM_COL32(255, 255, 255, 24),
+              4.0f);  // an outline: a fill costs a layer of software rendering
   std::vector<const Series*> all, bars;
   std::vector<ImU32> colours, bar_colours;
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
@@ -550,7 +551,8 @@ bool drawHeatmap(const Heatmap& h, ImVec2 size) {
   exportMenu(h.id, origin, end, {});
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(origin, end, IM_COL32(255, 255, 255, 8), 4.0f);
+  dl->AddRect(origin, end, IM_COL32(255, 255, 255, 24),
+              4.0f);  // an outline: a fill costs a layer of software rendering
   const float pad = ImGui::GetStyle().ItemSpacing.x;
   const float text_h = ImGui::GetTextLineHeight();
   const float header = drawHeader(dl, ImVec2(origin.x + pad, origin.y + pad * 0.5f), size.x,
@@ -717,10 +719,16 @@ void drawTable(const Table& table, float height) {
   ImGui::PushID(table.id.c_str());
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                           ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
-  if (height > 0.0f) flags |= ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX;
+  if (height <= 0.0f) {
+    // All rows, and a horizontal scrollbar rather than squeezed columns when it is wide.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float row = ImGui::GetTextLineHeight() + 2.0f * style.CellPadding.y;
+    height = row * static_cast<float>(table.rows.size() + 1) + style.ScrollbarSize + 4.0f;
+  }
+  flags |= ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX;
   const ImVec2 top = ImGui::GetCursorScreenPos();
   if (ImGui::BeginTable("table", columns, flags, ImVec2(0.0f, height))) {
-    if (height > 0.0f) ImGui::TableSetupScrollFreeze(1, 1);
+    ImGui::TableSetupScrollFreeze(1, 1);
     for (int c = 0; c < columns; ++c)
       ImGui::TableSetupColumn(table.headers[static_cast<std::size_t>(c)].c_str());
     ImGui::TableHeadersRow();

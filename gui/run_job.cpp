@@ -123,7 +123,9 @@ void RunJob::watch(const Scenario& scenario, std::uint64_t seed) {
 
 void RunJob::work(Scenario scenario, RunSettings settings) {
   try {
-    std::jthread watcher([this, &scenario, &settings] { watch(scenario, settings.seed); });
+    // The watched replication first, on this thread: with threads = cores − 1 (the panel's
+    // default) the window keeps a core to itself throughout.
+    if (!cancel_) watch(scenario, settings.seed);
     ExperimentOptions options;
     options.seed = settings.seed;
     options.replications = settings.replications;
@@ -132,7 +134,6 @@ void RunJob::work(Scenario scenario, RunSettings settings) {
     options.progress = [this](int done, int) { done_ = done; };
     auto outcome = std::make_shared<RunOutcome>();
     outcome->result = runExperiment(scenario, options);
-    watcher.join();
     outcome->label =
         fmt::format("{} · {} replication{} · seed {}", scenario.name, outcome->result.replications,
                     outcome->result.replications == 1 ? "" : "s", settings.seed);

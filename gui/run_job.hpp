@@ -4,10 +4,10 @@
 //
 // The live view: the engine reports each channel's queue and busy agents per interval through
 // SimObserver as it goes (records.hpp), but runExperiment() keeps its observers to itself. So
-// while the experiment runs, one more thread runs replication 1 (streams (seed, 0), the same
-// as the experiment's first replication) with an observer that publishes those samples; the
-// UI plots them as they arrive. It costs one extra replication. A hook in ExperimentOptions
-// (an observer per replication) would let the experiment's own replication feed the view.
+// before the experiment, the worker runs replication 1 (streams (seed, 0), the same as the
+// experiment's first replication) with an observer that publishes those samples; the UI plots
+// them as they arrive. It costs one extra replication. A hook in ExperimentOptions (an
+// observer per replication) would let the experiment's own replication feed the view.
 #pragma once
 
 #include <atomic>
