@@ -1,26 +1,37 @@
 // cxstudio: the Dear ImGui desktop app of CX Sim (DESIGN.md §4). See docs/STUDIO.md.
 //
 //   cxstudio [SCENARIO.toml] [--size WxH] [--screenshot FILE.png]
+//   cxstudio [SCENARIO.toml] [--size WxH] --smoke --screenshot DIR [--frame-log FILE]
 //
 // [SECTION] Command line
 // [SECTION] Frame: the one place that decides which panels are drawn
+// [SECTION] Between frames: loads, saves, runs, the unsaved-changes guard
+// [SECTION] Smoke mode: every panel in turn, one PNG each
 // [SECTION] main
 
+#include <GLFW/glfw3.h>  // key codes: ImGui 1.86 indexes keys by the backend's codes
+#include <fmt/format.h>
 #include <imgui.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
+#include <vector>
 
 #include "gui/app_state.hpp"
 #include "gui/panels.hpp"
 #include "gui/platform.hpp"
+#include "gui/plot.hpp"
 #include "gui/screenshot.hpp"
+#include "sim/staffing.hpp"
 
 #ifndef CX_SOURCE_DIR
 #define CX_SOURCE_DIR "."
@@ -30,7 +41,7 @@ namespace cx::studio {
 namespace {
 
 constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;  // no display, screenshot not written
+constexpr int kExitFailure = 1;  // no display, screenshot not written, smoke run failed
 constexpr int kExitBadInput = 2;
 
 // Frames drawn before a screenshot: ImGui sizes auto-fitting windows and table columns from
@@ -43,6 +54,10 @@ constexpr int kScreenshotFrames = 4;
 struct Options {
   std::string scenario;  // empty: the default scenario
   std::string screenshot;
+  bool smoke = false;
+  int smoke_replications = 4;
+  std::string frame_log;  // write each frame's time (ms) and whether a run was going
+  int measure_run = 0;    // > 0: run this many replications at once, report frame times, exit
   int width = 1280;
   int height = 800;
 };
@@ -76,52 +91,448 @@ std::filesystem::path defaultScenario() {
 void drawMainMenu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
   state.layout.menu_bar_height = ImGui::GetWindowHeight();
+  const bool has_doc = state.doc.scenario.has_value();
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Reload scenario", nullptr, false, !state.scenario_path.empty())) {
-      state.pending_load = state.scenario_path;
+    if (ImGui::MenuItem("Open…", "Ctrl+O")) {
+      state.open.scenario = true;
+      state.focus_path = true;
+    }
+    if (ImGui::MenuItem("Save", "Ctrl+S", false, has_doc && !state.doc.path.empty()))
+      state.pending_save = true;
+    if (ImGui::MenuItem("Reload from disk", nullptr, false, !state.doc.path.empty()))
+      state.pending_load = state.doc.path;
+    if (ImGui::BeginMenu("Recent", !state.recent.empty())) {
+      for (const std::string& r : state.recent)
+        if (ImGui::MenuItem(r.c_str())) state.pending_load = std::filesystem::path(r);
+      ImGui::EndMenu();
     }
     ImGui::Separator();
-    if (ImGui::MenuItem("Quit")) state.quit_requested = true;
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) state.quit_requested = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Edit")) {
+    if (ImGui::MenuItem("Undo", "Ctrl+Z", false, !state.doc.undo.empty())) undo(state.doc);
+    if (ImGui::MenuItem("Redo", "Ctrl+Y", false, !state.doc.redo.empty())) redo(state.doc);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Run")) {
+    if (ImGui::MenuItem("Run", "F5", false, state.doc.valid() && !state.run_job.running()))
+      state.pending_run = true;
+    if (ImGui::MenuItem("Cancel", "Esc", false, state.run_job.running())) state.run_job.cancel();
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem("Scenario", nullptr, &state.open.scenario);
+    ImGui::MenuItem("Run", nullptr, &state.open.run);
+    ImGui::MenuItem("Dashboard", nullptr, &state.open.dashboard);
+    ImGui::MenuItem("Compare", nullptr, &state.open.compare);
+    ImGui::MenuItem("Staffing", nullptr, &state.open.staffing);
     ImGui::Separator();
     ImGui::MenuItem("ImGui metrics", nullptr, &state.open.metrics);
     ImGui::EndMenu();
   }
+  // The last file/export message, right-aligned.
+  const std::string& exported = plot::lastExportMessage();
+  const std::string& status = exported.empty() ? state.status : exported;
+  if (!status.empty()) {
+    const float w = ImGui::CalcTextSize(status.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2;
+    ImGui::SameLine(std::max(ImGui::GetWindowWidth() - w, ImGui::GetCursorPosX() + 20.0f));
+    ImGui::TextDisabled("%s", status.c_str());
+  }
   ImGui::EndMainMenuBar();
 }
 
-void drawFrame(AppState& state) {
-  drawMainMenu(state);
-  if (state.open.scenario) drawScenarioPanel(state);
-  if (state.open.metrics) ImGui::ShowMetricsWindow(&state.open.metrics);
+// Keyboard shortcuts that work wherever the focus is (Ctrl+...), and F5 / Esc outside text
+// fields.
+void handleShortcuts(AppState& state) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) {
+    state.open.scenario = true;
+    state.focus_path = true;
+  }
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false) && state.doc.scenario) {
+    if (state.doc.path.empty())
+      state.pending_save_as = std::filesystem::path(state.path_input);
+    else
+      state.pending_save = true;
+  }
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) state.quit_requested = true;
+  if (!io.WantTextInput) {
+    if (io.KeyCtrl && !io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_Z)) undo(state.doc);
+    if (io.KeyCtrl &&
+        (ImGui::IsKeyPressed(GLFW_KEY_Y) || (io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_Z))))
+      redo(state.doc);
+    if (ImGui::IsKeyPressed(GLFW_KEY_F5, false) && state.doc.valid()) state.pending_run = true;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) && state.run_job.running())
+      state.run_job.cancel();
+  }
 }
 
-// Loads what the UI asked for, between frames; prints problems to stderr as well, so a
-// scripted run (--screenshot) leaves a trace.
-void performPendingLoad(AppState& state, Platform& platform) {
+// The unsaved-changes question. Save, Discard or Cancel; the action waits for the answer.
+void drawGuard(AppState& state) {
+  if (!state.guard) return;
+  if (!ImGui::IsPopupOpen("Unsaved changes")) ImGui::OpenPopup("Unsaved changes");
+  const ImVec2 centre = ImGui::GetMainViewport()->GetCenter();
+  ImGui::SetNextWindowPos(centre, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (!ImGui::BeginPopupModal("Unsaved changes", nullptr, ImGuiWindowFlags_AlwaysAutoResize))
+    return;
+  const Guard guard = *state.guard;
+  ImGui::Text("%s has unsaved edits.", state.doc.path.filename().string().c_str());
+  ImGui::TextUnformatted(
+      guard.action == Guard::Action::Quit
+          ? "Save them before quitting?"
+          : ("Save them before opening " + guard.file.filename().string() + "?").c_str());
+  auto proceed = [&] {
+    state.guard.reset();
+    if (guard.action == Guard::Action::Quit) {
+      state.quit_confirmed = true;
+    } else {
+      state.force_load = true;
+      state.pending_load = guard.file;
+    }
+    ImGui::CloseCurrentPopup();
+  };
+  if (ImGui::Button("Save")) {
+    if (saveScenario(state, state.doc.path)) proceed();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Discard edits")) proceed();
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+    state.guard.reset();
+    state.quit_requested = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
+}
+
+void drawFrame(AppState& state) {
+  handleShortcuts(state);
+  drawMainMenu(state);
+  if (state.open.scenario) drawScenarioPanel(state);
+  if (state.open.run) drawRunPanel(state);
+  if (state.open.dashboard) drawDashboardPanel(state);
+  if (state.open.compare) drawComparePanel(state);
+  if (state.open.staffing) drawStaffingPanel(state);
+  if (state.open.metrics) ImGui::ShowMetricsWindow(&state.open.metrics);
+  drawGuard(state);
+}
+
+// -------------------------------------------------------------------------------------------
+// [SECTION] Between frames: loads, saves, runs, the unsaved-changes guard
+
+// Loads what the UI asked for; prints problems to stderr as well, so a scripted run leaves a
+// trace. With unsaved edits, asks first (the guard) unless the user already chose to discard.
+void performPendingLoad(AppState& state) {
   if (!state.pending_load) return;
   const std::filesystem::path file = *state.pending_load;
   state.pending_load.reset();
+  if (state.doc.dirty() && !state.force_load) {
+    state.guard = Guard{Guard::Action::Open, file};
+    return;
+  }
+  state.force_load = false;
   loadScenarioInto(state, file);
   for (const std::string& line : state.load_errors) std::cerr << "cxstudio: " << line << "\n";
-  platform.setTitle(windowTitle(state));
 }
+
+void performPendingSave(AppState& state) {
+  if (state.pending_save && !state.doc.path.empty()) saveScenario(state, state.doc.path);
+  state.pending_save = false;
+  if (state.pending_save_as) {
+    const std::filesystem::path file = *state.pending_save_as;
+    state.pending_save_as.reset();
+    if (!file.empty()) saveScenario(state, file);
+  }
+}
+
+void performPendingRuns(AppState& state) {
+  if (state.pending_run && state.doc.valid() && !state.run_job.running()) {
+    state.run_error.clear();
+    state.live.reset();
+    state.run_job.start(*state.doc.scenario, state.run_settings);
+  }
+  state.pending_run = false;
+  if (auto outcome = state.run_job.takeOutcome()) state.last_run = std::move(outcome);
+  if (std::string error = state.run_job.takeError(); !error.empty()) state.run_error = error;
+  const std::uint64_t version = state.live ? state.live->version : 0;
+  if (auto live = state.run_job.liveSince(version)) state.live = std::move(live);
+
+  if (state.pending_compare && state.baseline && state.doc.valid() &&
+      !state.compare_job.running()) {
+    ExperimentOptions options;
+    options.seed = state.run_settings.seed;
+    options.replications = std::max(2, state.run_settings.replications);
+    options.threads = state.run_settings.threads;
+    const Scenario a = *state.baseline, b = *state.doc.scenario;
+    state.comparison_label = fmt::format("{} replications · seed {} · common random numbers",
+                                         options.replications, options.seed);
+    state.compare_job.start([a, b, options] { return compareScenarios(a, b, options); });
+  }
+  state.pending_compare = false;
+  std::shared_ptr<const Comparison> comparison;
+  std::string error;
+  if (state.compare_job.take(comparison, error)) {
+    state.comparison = comparison;
+    state.compare_error = error;
+  }
+
+  if (state.pending_staffing && state.doc.valid() && !state.staffing_job.running()) {
+    const Scenario s = *state.doc.scenario;
+    const std::string shifts = state.shifts_path_input;
+    state.staffing_job.start([s, shifts] {
+      StaffingView view;
+      view.scenario = s;
+      StaffingOptions options;
+      if (s.costs) options.shrinkage = s.costs->shrinkage;
+      view.plan = erlangRequirements(s, options);
+      if (!shifts.empty()) {
+        view.shifts = loadShifts(shifts, s);
+        std::vector<std::vector<double>> required;
+        for (const ChannelRequirement& ch : view.plan.channels) {
+          std::vector<double> row;
+          for (const IntervalRequirement& k : ch.intervals) row.push_back(k.required);
+          required.push_back(std::move(row));
+        }
+        view.roster = solveRoster(s, view.shifts, required);
+        view.shifts_file = shifts;
+      }
+      return view;
+    });
+  }
+  state.pending_staffing = false;
+  std::shared_ptr<const StaffingView> staffing;
+  if (state.staffing_job.take(staffing, error)) {
+    state.staffing = staffing;
+    state.staffing_error = error;
+  }
+}
+
+// After render(), before present(): a chart's PNG export reads the frame just drawn.
+void performPngExport(const Platform& platform) {
+  std::optional<plot::PngRequest> request = plot::takePngRequest();
+  if (!request) return;
+  const RgbImage frame = platform.readBackBuffer();
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  const int x0 = std::clamp(static_cast<int>(request->min.x * scale.x), 0, frame.width);
+  const int y0 = std::clamp(static_cast<int>(request->min.y * scale.y), 0, frame.height);
+  const int x1 = std::clamp(static_cast<int>(request->max.x * scale.x), x0, frame.width);
+  const int y1 = std::clamp(static_cast<int>(request->max.y * scale.y), y0, frame.height);
+  RgbImage crop;
+  crop.width = x1 - x0;
+  crop.height = y1 - y0;
+  for (int y = y0; y < y1; ++y) {
+    const auto* row = frame.pixels.data() + (static_cast<std::size_t>(y) * frame.width + x0) * 3;
+    crop.pixels.insert(crop.pixels.end(), row, row + static_cast<std::size_t>(crop.width) * 3);
+  }
+  std::string error;
+  std::error_code ec;
+  if (request->file.has_parent_path())
+    std::filesystem::create_directories(request->file.parent_path(), ec);
+  plot::lastExportMessage() =
+      writePng(crop, request->file, error) ? "Saved " + request->file.string() : error;
+}
+
+// -------------------------------------------------------------------------------------------
+// [SECTION] Smoke mode: every panel in turn, one PNG each
+
+struct SmokeStep {
+  const char* file;
+  bool PanelFlags::*panel;
+};
+constexpr SmokeStep kSmokeSteps[] = {
+    {"scenario.png", &PanelFlags::scenario},   {"run.png", &PanelFlags::run},
+    {"dashboard.png", &PanelFlags::dashboard}, {"compare.png", &PanelFlags::compare},
+    {"staffing.png", &PanelFlags::staffing},
+};
+
+// Drives the app like a user: run the default scenario briefly, make it the baseline, add
+// an agent to the first channel everywhere, compare, plan staffing, then show each panel alone
+// and save it. Returns false (with a message) when something did not happen.
+class SmokeDriver {
+ public:
+  SmokeDriver(const Options& options, AppState& state) : options_(options), state_(state) {}
+
+  // Called before each frame; true when the smoke run is over.
+  bool beforeFrame() {
+    switch (stage_) {
+      case Stage::Load:
+        if (!state_.doc.valid()) return fail("the default scenario did not load");
+        state_.run_settings.replications = options_.smoke_replications;
+        state_.pending_run = true;
+        stage_ = Stage::Running;
+        return false;
+      case Stage::Running:
+        if (state_.run_job.running() || !state_.last_run) return timeout("the run");
+        if (!state_.run_error.empty()) return fail("the run failed: " + state_.run_error);
+        state_.baseline = *state_.doc.scenario;
+        state_.baseline_label = "default scenario as opened";
+        addAgent();
+        state_.pending_compare = true;
+        state_.shifts_path_input =
+            (std::filesystem::path(CX_SOURCE_DIR) / "scenarios" / "shifts" / "default.toml")
+                .string();
+        state_.pending_staffing = true;
+        stage_ = Stage::Working;
+        return false;
+      case Stage::Working:
+        if (state_.compare_job.running() || state_.staffing_job.running() || !state_.comparison ||
+            !state_.staffing)
+          return timeout("compare and staffing");
+        if (!state_.compare_error.empty()) return fail("compare failed: " + state_.compare_error);
+        if (!state_.staffing_error.empty())
+          return fail("staffing failed: " + state_.staffing_error);
+        stage_ = Stage::Shots;
+        showPanel(0);
+        return false;
+      case Stage::Shots:
+        return false;
+      case Stage::Done:
+        return true;
+    }
+    return true;
+  }
+
+  // Called after render(); saves the panel shown once its layout has settled.
+  void afterRender(const Platform& platform) {
+    if (stage_ != Stage::Shots || --frames_left_ > 0) return;
+    const std::filesystem::path file =
+        std::filesystem::path(options_.screenshot) / kSmokeSteps[step_].file;
+    std::string error;
+    if (!writePng(platform.readBackBuffer(), file, error)) {
+      fail(error);
+      return;
+    }
+    std::cout << "cxstudio: saved " << file.string() << "\n";
+    if (++step_ == std::size(kSmokeSteps)) {
+      stage_ = Stage::Done;
+      return;
+    }
+    showPanel(step_);
+  }
+
+  bool failed() const { return failed_; }
+
+ private:
+  enum class Stage { Load, Running, Working, Shots, Done };
+  static constexpr int kMaxFrames = 20000;  // about 5 minutes at 60 frames per second
+
+  void showPanel(std::size_t i) {
+    state_.open = PanelFlags{};
+    state_.open.scenario = false;
+    state_.open.run = false;
+    state_.open.dashboard = false;
+    state_.open.*(kSmokeSteps[i].panel) = true;
+    state_.scenario_tab = "Channels";  // the tab with the most widgets
+    frames_left_ = kScreenshotFrames;
+  }
+
+  // An edit through the document, as the editor would make it, so the compare has a B.
+  void addAgent() {
+    Scenario& s = *state_.doc.scenario;
+    if (s.agent_groups.empty() && !s.channels.empty())
+      for (int& n : s.channels.front().agents) ++n;
+    trackEdits(state_.doc, false);
+  }
+
+  bool timeout(const char* what) {
+    if (++frames_ > kMaxFrames) return fail(std::string(what) + " did not finish in time");
+    return false;
+  }
+  bool fail(const std::string& message) {
+    std::cerr << "cxstudio: smoke: " << message << "\n";
+    failed_ = true;
+    stage_ = Stage::Done;
+    return true;
+  }
+
+  const Options& options_;
+  AppState& state_;
+  Stage stage_ = Stage::Load;
+  std::size_t step_ = 0;
+  int frames_left_ = 0;
+  int frames_ = 0;
+  bool failed_ = false;
+};
+
+// --measure-run N: the window as a user sees it (all panels in their places), a run of N
+// replications started at once, and the frame times while it runs printed at the end. This
+// is how docs/STUDIO.md's frame-time figure is measured.
+class RunMeasure {
+ public:
+  explicit RunMeasure(int replications) : replications_(replications) {}
+
+  // Before each frame; true when done (the run ended and a few frames showed its results).
+  bool step(AppState& state) {
+    if (!started_) {
+      if (!state.doc.valid()) return true;
+      state.run_settings.replications = replications_;
+      state.pending_run = true;
+      started_ = true;
+      return false;
+    }
+    if (state.run_job.running() || !state.last_run) return false;
+    return ++after_ > kFramesAfter;
+  }
+  void record(const AppState& state) {
+    if (state.run_job.running())
+      frames_ms_.push_back(state.frame_ms);
+    else if (started_ && state.last_run)
+      after_ms_.push_back(state.frame_ms);
+  }
+  bool report() {
+    if (frames_ms_.empty()) {
+      std::cerr << "cxstudio: --measure-run: no frame was drawn during the run\n";
+      return false;
+    }
+    std::cout << fmt::format("cxstudio: {} replications; {} frames during the run: {}\n",
+                             replications_, frames_ms_.size(), summary(frames_ms_));
+    if (!after_ms_.empty())
+      std::cout << fmt::format("cxstudio: {} frames after it, results on screen: {}\n",
+                               after_ms_.size(), summary(after_ms_));
+    return true;
+  }
+
+ private:
+  static std::string summary(std::vector<double> ms) {
+    std::sort(ms.begin(), ms.end());
+    double sum = 0.0;
+    for (double x : ms) sum += x;
+    const auto pick = [&](double q) {
+      return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))];
+    };
+    return fmt::format("mean {:.1f} ms, median {:.1f} ms, 95th percentile {:.1f} ms, max {:.1f} ms",
+                       sum / ms.size(), pick(0.5), pick(0.95), ms.back());
+  }
+
+  static constexpr int kFramesAfter = 60;  // the dashboard with the results, for comparison
+
+  int replications_;
+  bool started_ = false;
+  int after_ = 0;
+  std::vector<double> frames_ms_, after_ms_;
+};
+
+// -------------------------------------------------------------------------------------------
+// [SECTION] main loop
 
 int run(const Options& options) {
   AppState state;
+  const bool scripted = !options.screenshot.empty() || options.measure_run > 0;
+  state.persist = !scripted;
+  if (!scripted) loadRecent(state);
   state.pending_load =
       options.scenario.empty() ? defaultScenario() : std::filesystem::path(options.scenario);
   state.path_input = state.pending_load->string();
+  state.run_settings.threads =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency() - 1));
+  if (options.smoke) state.layout.one_panel = true;
 
-  const bool screenshot = !options.screenshot.empty();
   WindowOptions window;
   window.width = options.width;
   window.height = options.height;
   window.title = windowTitle(state);
-  window.save_layout = !screenshot;
+  window.save_layout = !scripted;
 
   Platform platform;
   std::string error;
@@ -129,14 +540,47 @@ int run(const Options& options) {
     std::cerr << "cxstudio: " << error << "\n";
     return kExitFailure;
   }
+  if (options.smoke) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.screenshot, ec);
+  }
 
+  SmokeDriver smoke(options, state);
+  RunMeasure measure(options.measure_run);
+  std::ofstream frame_log;
+  if (!options.frame_log.empty()) frame_log.open(options.frame_log);
+  std::string title = window.title;
   int frames_left = kScreenshotFrames;
-  while (!platform.shouldClose() && !state.quit_requested) {
-    performPendingLoad(state, platform);
+  double last_frame = nowSeconds();
+  for (;;) {
+    if (platform.shouldClose()) {
+      platform.cancelClose();
+      state.quit_requested = true;
+    }
+    if (state.quit_requested && !state.guard && !state.quit_confirmed) {
+      if (state.doc.dirty() && !scripted)
+        state.guard = Guard{Guard::Action::Quit, {}};
+      else
+        state.quit_confirmed = true;
+    }
+    if (state.quit_confirmed) break;
+    performPendingLoad(state);
+    performPendingSave(state);
+    performPendingRuns(state);
+    if (options.smoke && smoke.beforeFrame()) break;
+    if (options.measure_run > 0 && measure.step(state)) break;
+
     platform.beginFrame();
     drawFrame(state);
+    trackEdits(state.doc, ImGui::IsAnyItemActive());
+    if (const std::string t = windowTitle(state); t != title) {
+      platform.setTitle(t);
+      title = t;
+    }
     platform.render();
-    if (screenshot && --frames_left == 0) {
+    performPngExport(platform);
+    if (options.smoke) smoke.afterRender(platform);
+    if (!options.smoke && !options.screenshot.empty() && --frames_left == 0) {
       if (!writePng(platform.readBackBuffer(), options.screenshot, error)) {
         std::cerr << "cxstudio: " << error << "\n";
         return kExitFailure;
@@ -144,8 +588,17 @@ int run(const Options& options) {
       return kExitOk;
     }
     platform.present();
+    const double now = nowSeconds();
+    state.frame_ms = (now - last_frame) * 1000.0;
+    last_frame = now;
+    if (frame_log.is_open())
+      frame_log << state.frame_ms << " " << state.run_job.running()
+                << std::endl;  // survives a kill
+    if (options.measure_run > 0) measure.record(state);
   }
-  return kExitOk;
+  state.run_job.cancel();
+  if (options.measure_run > 0) return measure.report() ? kExitOk : kExitFailure;
+  return options.smoke && smoke.failed() ? kExitFailure : kExitOk;
 }
 
 }  // namespace
@@ -163,7 +616,19 @@ int main(int argc, char** argv) {
   app.add_option("scenario", options.scenario,
                  "Scenario file to open (default: scenarios/default.toml)");
   app.add_option("--screenshot", options.screenshot,
-                 "Draw a few frames, save the window as this PNG file and exit");
+                 "Draw a few frames, save the window as this PNG file and exit; with --smoke, "
+                 "the folder for one PNG per panel");
+  app.add_flag("--smoke", options.smoke,
+               "Run the scenario briefly, compare and staff it, save each panel as a PNG in the "
+               "--screenshot folder, exit 0 when all went well");
+  app.add_option("--smoke-replications", options.smoke_replications,
+                 "Replications of the smoke run (default 4)")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--frame-log", options.frame_log,
+                 "Write every frame's time (ms) and whether a run was going (1/0), one per line");
+  app.add_option("--measure-run", options.measure_run,
+                 "Start a run of N replications at once, print the frame times during it, exit")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--size", size, "Window size, WxH (default: 1280x800)");
   try {
     app.parse(argc, argv);
@@ -175,6 +640,10 @@ int main(int argc, char** argv) {
     std::cerr << "cxstudio: --size expects WIDTHxHEIGHT between 200 and 16384, e.g. 1280x800; "
                  "got '"
               << size << "'\n";
+    return kExitBadInput;
+  }
+  if (options.smoke && options.screenshot.empty()) {
+    std::cerr << "cxstudio: --smoke needs --screenshot DIR (the folder for the pictures)\n";
     return kExitBadInput;
   }
   try {

@@ -128,6 +128,10 @@ bool Platform::shouldClose() const {
   return glfwWindowShouldClose(window_) != 0;
 }
 
+void Platform::cancelClose() {
+  glfwSetWindowShouldClose(window_, GLFW_FALSE);
+}
+
 void Platform::setTitle(const std::string& title) {
   glfwSetWindowTitle(window_, title.c_str());
 }

@@ -35,6 +35,9 @@ class Platform {
   bool open(const WindowOptions& options, std::string& error);
 
   bool shouldClose() const;
+  // The window manager's close button sets shouldClose(); the app may say "not yet" (unsaved
+  // edits) and ask the user first.
+  void cancelClose();
   void setTitle(const std::string& title);
 
   // One frame: beginFrame() polls events and starts an ImGui frame; the caller draws its

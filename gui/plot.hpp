@@ -1,0 +1,115 @@
+// Charts drawn with Dear ImGui's draw lists (ImPlot is not packaged for Debian): line, step,
+// area and bar series over categories (intervals) or a numeric x axis, and heatmaps; with
+// axes, nice ticks, units, a legend and a hover readout. Plus the two exports every panel
+// offers: a chart as PNG (read back from the frame after it is drawn) and a table as CSV.
+//
+// A chart is plain data the panel fills each frame (imgui_club's habit: the widget is handed
+// the data, it never owns it). Everything here runs on the UI thread.
+#pragma once
+
+#include <imgui.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cx::studio::plot {
+
+// --- Ticks ------------------------------------------------------------------------------------
+
+// "Nice" tick positions covering [lo, hi]: steps of 1, 2 or 5 × 10^k, at most about
+// `max_ticks` of them (Heckbert, Graphics Gems 1990). The first tick is <= lo and the last
+// >= hi, so the axis can be widened to them.
+struct Ticks {
+  double first = 0.0;
+  double step = 1.0;
+  int count = 0;
+  double at(int i) const { return first + step * i; }
+  double last() const { return at(count - 1); }
+};
+Ticks niceTicks(double lo, double hi, int max_ticks);
+
+// A number for an axis or a readout: "1,250", "0.35", "12.5k"; digits follow the tick step.
+std::string formatValue(double value, double step);
+
+// --- Series charts ----------------------------------------------------------------------------
+
+enum class Kind { Line, Step, Area, Bars };
+
+struct Series {
+  std::string label;  // legend and readout
+  Kind kind = Kind::Line;
+  std::vector<double> y;  // one per x; NaN = no value (a gap)
+  // Optional band (e.g. a 95% CI): drawn shaded behind the series, shown in the readout.
+  std::vector<double> lo, hi;
+  ImU32 colour = 0;  // 0: the palette colour of the series' index
+};
+
+struct Chart {
+  std::string id;     // unique in the window; also the default export file name
+  std::string title;  // drawn above the plot
+  std::string x_unit, y_unit;
+  // Categories (e.g. "08:00" per interval): one per value, x at 0, 1, 2 ...; labels thinned
+  // to what fits. Empty: `x` holds numeric positions for a numeric axis.
+  std::vector<std::string> categories;
+  std::vector<double> x;
+  std::vector<Series> series;
+  std::optional<double> y_min, y_max;  // fixed ends (e.g. 0 and 100 for a percentage)
+  // A horizontal reference (a target), drawn dashed with its label.
+  std::optional<double> reference;
+  std::string reference_label;
+};
+
+// Draws the chart filling `size` (0 for x: the available width). Right-click: export as PNG,
+// data as CSV. Returns true when hovered.
+bool drawChart(const Chart& chart, ImVec2 size);
+
+// --- Heatmap ----------------------------------------------------------------------------------
+
+struct Heatmap {
+  std::string id, title, unit;
+  std::vector<std::string> rows, columns;   // labels
+  std::vector<std::vector<double>> values;  // [row][column]; NaN = empty cell
+  std::optional<double> lo, hi;             // colour scale ends; default: the data's range
+};
+bool drawHeatmap(const Heatmap& heatmap, ImVec2 size);
+
+// --- Palette ----------------------------------------------------------------------------------
+
+ImU32 paletteColour(int index);
+// Green / amber / red for a value against a target (better_higher tells which way is good);
+// amber within `tolerance` (a share of the target) on the wrong side.
+ImU32 targetColour(double value, double target, bool better_higher, double tolerance = 0.05);
+
+// --- Tables and exports -----------------------------------------------------------------------
+
+// A table the panels draw and can export as CSV.
+struct Table {
+  std::string id;
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::string>> rows;
+};
+// Draws the table (borders, scrolling within `height`, 0 = all rows) with an "Export CSV"
+// context menu on the header row.
+void drawTable(const Table& table, float height = 0.0f);
+
+// CSV text of a table (RFC 4180 quoting) and of a chart's data (x, then one column per series
+// and its band).
+std::string tableCsv(const Table& table);
+std::string chartCsv(const Chart& chart);
+// Writes `text` to `file`; false with a message on failure.
+bool writeText(const std::filesystem::path& file, const std::string& text, std::string& error);
+
+// A PNG export waiting for the frame to be rendered: main.cpp takes it after render(),
+// crops the back buffer to `rect` (ImGui coordinates) and writes the file.
+struct PngRequest {
+  ImVec2 min, max;
+  std::filesystem::path file;
+};
+std::optional<PngRequest> takePngRequest();
+// Where exports go (the popup's folder field) and the last export's outcome, for the status bar.
+std::string& exportFolder();
+std::string& lastExportMessage();
+
+}  // namespace cx::studio::plot

@@ -1,0 +1,182 @@
+#include "gui/scenario_toml.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <exception>
+#include <sstream>
+
+namespace cx::studio {
+
+namespace {
+
+// Shortest text that reads back as the same double; always a TOML float or integer.
+std::string number(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15) return fmt::format("{:.0f}", v);
+  return fmt::format("{}", v);
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out + "\"";
+}
+
+template <typename T>
+std::string list(const std::vector<T>& values) {
+  if (values.size() == 1) return number(static_cast<double>(values.front()));
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += (i ? ", " : "") + number(static_cast<double>(values[i]));
+  }
+  return out + "]";
+}
+
+std::string stringList(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + quoted(values[i]);
+  return out + "]";
+}
+
+std::string dist(const DistSpec& d) {
+  std::string out = "{ dist = " + quoted(toString(d.kind));
+  switch (d.kind) {
+    case DistSpec::Kind::Exponential:
+      out += ", mean_s = " + number(d.mean_s);
+      break;
+    case DistSpec::Kind::Lognormal:
+    case DistSpec::Kind::Gamma:
+      out += ", mean_s = " + number(d.mean_s) + ", cv = " + number(d.cv);
+      break;
+    case DistSpec::Kind::Deterministic:
+      out += ", value_s = " + number(d.mean_s);
+      break;
+    case DistSpec::Kind::Empirical: {
+      out += ", values_s = [";
+      for (std::size_t i = 0; i < d.values_s.size(); ++i)
+        out += (i ? ", " : "") + number(d.values_s[i]);
+      out += "]";
+      break;
+    }
+  }
+  return out + " }";
+}
+
+std::string clock(double seconds_after_midnight) {
+  const long minutes = std::lround(seconds_after_midnight / 60.0);
+  return fmt::format("\"{:02}:{:02}\"", minutes / 60, minutes % 60);
+}
+
+}  // namespace
+
+std::string scenarioToToml(const Scenario& s) {
+  std::ostringstream out;
+  out << "# Written by CX Studio.\n\n[scenario]\n";
+  out << "name = " << quoted(s.name) << "\n";
+  if (s.dayStructured()) {
+    out << "days = " << s.days << "\n";
+    out << "open = " << clock(s.open_s) << "\n";
+  } else {
+    out << "horizon_hours = " << number(s.horizon_hours) << "\n";
+    if (s.warmup_hours != 0.0) out << "warmup_hours = " << number(s.warmup_hours) << "\n";
+  }
+  out << "interval_minutes = " << number(s.interval_minutes) << "\n";
+  out << "seed = " << s.seed << "\n";
+  out << "replications = " << s.replications << "\n";
+
+  for (const ChannelSpec& ch : s.channels) {
+    out << "\n[[channels]]\n";
+    out << "id = " << quoted(ch.id) << "\n";
+    out << "kind = " << quoted(toString(ch.kind)) << "\n";
+    if (s.agent_groups.empty()) out << "agents = " << list(ch.agents) << "\n";
+    out << "arrivals = { per_hour = " << list(ch.arrivals.per_hour);
+    if (ch.arrivals.busyness_alpha > 0.0)
+      out << ", busyness_alpha = " << number(ch.arrivals.busyness_alpha);
+    out << " }\n";
+    out << "handle_time = " << dist(ch.handle_time) << "\n";
+    if (ch.patience) out << "patience = " << dist(*ch.patience) << "\n";
+    if (ch.balk_probability != 0.0)
+      out << "balk_probability = " << number(ch.balk_probability) << "\n";
+    out << "service_level = { threshold_s = " << number(ch.service_level.threshold_s)
+        << ", target = " << number(ch.service_level.target) << " }\n";
+  }
+
+  for (const AgentGroupSpec& g : s.agent_groups) {
+    out << "\n[[agent_groups]]\n";
+    out << "id = " << quoted(g.id) << "\n";
+    out << "channels = " << stringList(g.channels) << "\n";
+    out << "agents = " << list(g.agents) << "\n";
+    if (g.proficiency != 1.0) out << "proficiency = " << number(g.proficiency) << "\n";
+    if (g.cost_per_hour) out << "cost_per_hour = " << number(*g.cost_per_hour) << "\n";
+  }
+
+  if (s.costs) {
+    out << "\n[costs]\n";
+    out << "agent_per_hour = " << number(s.costs->agent_per_hour) << "\n";
+    out << "shrinkage = " << number(s.costs->shrinkage) << "\n";
+  }
+
+  for (const IntentSpec& in : s.intents) {
+    out << "\n[[intents]]\n";
+    out << "id = " << quoted(in.id) << "\n";
+    out << "complexity = " << quoted(toString(in.complexity)) << "\n";
+    out << "handle_factor = " << number(in.handle_factor) << "\n";
+    out << "fcr = " << number(in.fcr) << "\n";
+    if (in.bot_containment) out << "bot_containment = " << number(*in.bot_containment) << "\n";
+    out << "share = {";
+    for (std::size_t i = 0; i < in.share.size(); ++i)
+      out << (i ? ", " : " ") << in.share[i].first << " = " << number(in.share[i].second);
+    out << " }\n";
+  }
+
+  if (s.bot) {
+    const BotSpec& b = *s.bot;
+    out << "\n[bot]\n";
+    out << "channels = " << stringList(b.channels) << "\n";
+    out << "conversation = " << dist(b.conversation) << "\n";
+    out << "containment = " << number(b.containment) << "\n";
+    out << "escalation = " << (b.cold ? "\"cold\"" : "\"warm\"") << "\n";
+    out << "cold_handle_factor = " << number(b.cold_handle_factor) << "\n";
+    out << "escalated_handle_factor = " << number(b.escalated_handle_factor) << "\n";
+    out << "loop_turns = " << b.loop_turns << "\n";
+    out << "turn_s = " << number(b.turn_s) << "\n";
+    out << "loop_abandon = " << number(b.loop_abandon) << "\n";
+    out << "false_containment = " << number(b.false_containment) << "\n";
+    out << "cost_per_conversation = " << number(b.cost_per_conversation) << "\n";
+  }
+  return out.str();
+}
+
+std::vector<Diagnostic> checkByLoader(const Scenario& scenario,
+                                      const std::filesystem::path& base_dir,
+                                      const std::string& name_for_errors) {
+  try {
+    parseScenario(scenarioToToml(scenario), name_for_errors, base_dir);
+    return {};
+  } catch (const ScenarioError& error) {
+    std::vector<Diagnostic> out = error.diagnostics();
+    if (out.empty()) out.push_back(Diagnostic{name_for_errors, {}, "", error.what()});
+    return out;
+  } catch (const std::exception& error) {
+    return {Diagnostic{name_for_errors, {}, "", error.what()}};
+  }
+}
+
+}  // namespace cx::studio
