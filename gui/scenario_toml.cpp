@@ -161,6 +161,28 @@ std::string scenarioToToml(const Scenario& s) {
     out << "false_containment = " << number(b.false_containment) << "\n";
     out << "cost_per_conversation = " << number(b.cost_per_conversation) << "\n";
   }
+
+  if (s.journeys) {
+    const JourneySpec& j = *s.journeys;
+    out << "\n[journeys]\n";
+    out << "retry_unresolved = " << number(j.retry_unresolved) << "\n";
+    out << "retry_abandoned = " << number(j.retry_abandoned) << "\n";
+    out << "delay = " << dist(j.delay) << "\n";
+    out << "shared_context = " << (j.shared_context ? "true" : "false") << "\n";
+    out << "repeat_handle_factor = " << number(j.repeat_handle_factor) << "\n";
+    out << "max_contacts = " << j.max_contacts << "\n";
+    if (!j.switch_rows.empty()) {
+      out << "switch = {";
+      for (std::size_t r = 0; r < j.switch_rows.size(); ++r) {
+        out << (r ? ", " : " ") << j.switch_rows[r].first << " = {";
+        const auto& row = j.switch_rows[r].second;
+        for (std::size_t i = 0; i < row.size(); ++i)
+          out << (i ? ", " : " ") << row[i].first << " = " << number(row[i].second);
+        out << " }";
+      }
+      out << " }\n";
+    }
+  }
   return out.str();
 }
 

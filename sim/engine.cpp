@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "sim/distributions.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/rng.hpp"
@@ -30,7 +32,8 @@ enum EventKind : std::uint32_t {
   kServiceEnd,
   kAbandon,
   kArrival,
-  kBotEnd
+  kBotEnd,
+  kRetry
 };
 constexpr int kPrioClock = 0, kPrioRelease = 1, kPrioAbandon = 2, kPrioArrival = 3;
 
@@ -51,10 +54,16 @@ struct Contact {
   std::uint32_t interval = 0;
   std::uint32_t day = 0;
   std::uint32_t intent = ContactRecord::kNoIntent;
+  std::uint32_t attempt = 1;  // contact number on the case
+  std::uint64_t case_id = 0;
+  double case_start = 0.0;
   TimerId abandon;
   bool measured = false;
   bool waited = false;
-  bool resolved = false;  // with intents: answered → solved by the agent; deflected → for real
+  bool resolved = false;  // if handled, the problem is solved (agent's FCR, bot not false)
+  bool repeated = false;  // had to tell the story again (no shared context)
+  bool switched = false;  // came back on another channel than last time
+  bool case_ended = false;
   BotResult bot = BotResult::None;
 };
 
@@ -150,6 +159,11 @@ struct Simulation::Impl {
   std::vector<GroupState> groups;
   std::vector<IntentRt> intents;
   BotSpec bot;  // the scenario's [bot], when some channel has one
+  std::optional<JourneySpec> journeys;
+  Sampler retry_delay;
+  std::vector<std::vector<std::pair<double, std::uint32_t>>> switch_cum;  // [channel]
+  std::uint64_t seed = 0;
+  std::uint32_t rep = 0;
   std::vector<Contact> contacts;
   std::vector<std::uint32_t> free_contacts;
   EventQueue calendar;
@@ -169,7 +183,8 @@ struct Simulation::Impl {
   // The interval the clock is in (for new stretches and contact records).
   Stretch now_stretch;
 
-  Impl(const Scenario& sc, std::uint64_t seed, std::uint32_t rep) : scenario(sc) {
+  Impl(const Scenario& sc, std::uint64_t seed_, std::uint32_t rep_)
+      : scenario(sc), seed(seed_), rep(rep_) {
     day_form = sc.dayStructured();
     intervals = sc.intervalsPerDay();
     interval_s = sc.intervalSeconds();
@@ -195,6 +210,21 @@ struct Simulation::Impl {
       intents.push_back(
           {in.handle_factor, in.fcr, in.bot_containment.value_or(default_containment)});
     if (sc.bot) bot = *sc.bot;
+    if (sc.journeys) {
+      journeys = *sc.journeys;
+      retry_delay = Sampler(sc.journeys->delay);
+      for (std::uint32_t c = 0; c < sc.channels.size(); ++c) {
+        auto& cum = switch_cum.emplace_back();
+        for (const auto& [from, row] : sc.journeys->switch_rows) {
+          if (from != sc.channels[c].id) continue;
+          double total = 0.0;
+          for (const auto& [to, p] : row)
+            for (std::uint32_t d = 0; d < sc.channels.size(); ++d)
+              if (sc.channels[d].id == to && p > 0.0) cum.emplace_back(total += p, d);
+        }
+        if (cum.empty()) cum.emplace_back(1.0, c);  // no row: customers stay on the channel
+      }
+    }
     for (std::uint32_t c = 0; c < sc.channels.size(); ++c) {
       ChannelState& ch = channels[c];
       double cum = 0.0;
@@ -285,6 +315,12 @@ struct Simulation::Impl {
     r.resolved = c.resolved && (outcome == Outcome::Answered || outcome == Outcome::Deflected);
     r.arrival_s = c.arrival;
     r.bot_s = c.bot_s;
+    r.case_id = c.case_id;
+    r.case_start_s = c.case_start;
+    r.contact_number = c.attempt;
+    r.repeated_info = c.repeated;
+    r.switched_channel = c.switched;
+    r.case_ended = c.case_ended;
     if (outcome == Outcome::Answered) {
       r.wait_s = c.answered - c.queued;
       r.handle_s = c.handle;
@@ -515,10 +551,25 @@ struct Simulation::Impl {
     ct.handle = ch.handle.sample(ch.handle_rng);
     ct.patience = ch.has_patience ? ch.patience.sample(ch.patience_rng) : 0.0;
     ct.intent = ContactRecord::kNoIntent;
-    ct.resolved = false;
+    ct.resolved = true;  // without intents an answered contact solves the problem
     ct.bot = BotResult::None;
     ct.bot_s = 0.0;
+    ct.case_id = ct.id;
+    ct.case_start = now;
+    ct.attempt = 1;
+    ct.repeated = ct.switched = ct.case_ended = false;
     if (!ch.intent_cum.empty()) drawIntent(ch, ct);
+    stamp(ch, ct, now);
+    scheduleNextArrival(c, now);
+    if (ch.has_bot) {
+      startBot(ch, slot, now, ch.bot_rng, ch.bot_time_rng);
+      return;
+    }
+    toAgents(c, slot, now);
+  }
+
+  // The report interval and day of a contact arriving now.
+  void stamp(const ChannelState& ch, Contact& ct, double now) const {
     if (day_form) {
       ct.day = now_stretch.day;
       ct.interval = static_cast<std::uint32_t>(
@@ -528,12 +579,99 @@ struct Simulation::Impl {
       ct.interval = static_cast<std::uint32_t>(static_cast<std::uint64_t>(now / interval_s) %
                                                static_cast<std::uint64_t>(intervals));
     }
-    scheduleNextArrival(c, now);
-    if (ch.has_bot) {
-      startBot(ch, slot, now);
+  }
+
+  // ---- journeys ------------------------------------------------------------------------
+
+  // A contact ends: reported, then its case either comes back later (the slot is kept for the
+  // next attempt) or ends. Every draw for a later attempt comes from a stream of its own,
+  // derived from (seed, replication, case, attempt), so fresh arrivals keep their streams
+  // whatever the journeys do (common random numbers across scenarios).
+  void finish(std::uint32_t slot, Outcome outcome, double now) {
+    Contact& ct = contacts[slot];
+    const bool handled = outcome == Outcome::Answered || outcome == Outcome::Deflected;
+    double when = -1.0;
+    bool retry = false;
+    std::uint32_t next = ct.channel;
+    if (journeys && !(handled && ct.resolved) &&
+        static_cast<int>(ct.attempt) < journeys->max_contacts) {
+      Rng r(seed, rep, fmt::format("journey/{}/{}", ct.case_id, ct.attempt));
+      const double p = handled ? journeys->retry_unresolved : journeys->retry_abandoned;
+      const double u_retry = r.uniform(), u_channel = r.uniform();
+      const double delay = retry_delay.sample(r);
+      if (u_retry < p) {
+        retry = true;
+        when = comeBackTime(now, delay);
+        const auto& cum = switch_cum[ct.channel];
+        const double u = u_channel * cum.back().first;
+        auto it = std::lower_bound(cum.begin(), cum.end(), u,
+                                   [](const auto& e, double x) { return e.first < x; });
+        next = (it == cum.end() ? cum.back() : *it).second;
+      }
+    }
+    ct.case_ended = !retry;
+    report(ct, outcome, now);
+    if (when < 0.0) {  // ended, or coming back after the horizon: open at the end
+      if (retry) ++stats.cases_open;
+      freeContact(slot);
       return;
     }
-    toAgents(c, slot, now);
+    ct.switched = next != ct.channel;
+    ct.channel = next;
+    ++ct.attempt;
+    calendar.push(when, kPrioArrival, kRetry, slot);
+  }
+
+  // When a customer who ended a contact at `end` and wants to come back `delay` later does:
+  // in the day form only open hours count towards the delay (a customer who would call back
+  // at night calls after the next opening, as far into the day as the delay had left to run).
+  // -1: after the simulated horizon (the case is open at the end).
+  double comeBackTime(double end, double delay) const {
+    if (!day_form) return end + delay < horizon_end ? end + delay : -1.0;
+    const double open_len = intervals * interval_s;
+    double d = std::floor((end - scenario.open_s) / kDay);
+    const double open = d * kDay + scenario.open_s;
+    double left = delay;
+    if (end < open + open_len) {
+      const double from = std::max(end, open);
+      if (from + left < open + open_len) return d < scenario.days ? from + left : -1.0;
+      left -= open + open_len - from;
+    }
+    while (++d < scenario.days) {
+      if (left < open_len) return d * kDay + scenario.open_s + left;
+      left -= open_len;
+    }
+    return -1.0;
+  }
+
+  void onRetry(std::uint32_t slot, double now) {
+    ++stats.arrivals;
+    ++stats.retries;
+    Contact& ct = contacts[slot];
+    ChannelState& ch = channels[ct.channel];
+    Rng r(seed, rep, fmt::format("contact/{}/{}", ct.case_id, ct.attempt));
+    ct.arrival = now;
+    ct.id = next_contact_id++;
+    ct.measured = measuring;
+    ct.waited = false;
+    ct.abandon = TimerId{};
+    ct.handle = ch.handle.sample(r);
+    ct.patience = ch.has_patience ? ch.patience.sample(r) : 0.0;
+    ct.bot = BotResult::None;
+    ct.bot_s = 0.0;
+    ct.resolved = true;
+    if (ct.intent != ContactRecord::kNoIntent) {
+      ct.handle *= intents[ct.intent].handle_factor;
+      ct.resolved = r.uniform() < intents[ct.intent].fcr;
+    }
+    ct.repeated = !journeys->shared_context;
+    if (ct.repeated) ct.handle *= journeys->repeat_handle_factor;
+    stamp(ch, ct, now);
+    if (ch.has_bot) {
+      startBot(ch, slot, now, r, r);
+      return;
+    }
+    toAgents(ct.channel, slot, now);
   }
 
   // The contact's reason, and whether an agent will solve it (drawn now, one uniform each,
@@ -550,12 +688,12 @@ struct Simulation::Impl {
 
   // The bot answers first. Its outcome is decided now from three uniforms (contained?,
   // falsely?, the loop turn the customer gives up at), always drawn, for common random numbers.
-  void startBot(ChannelState& ch, std::uint32_t slot, double now) {
+  void startBot(ChannelState& ch, std::uint32_t slot, double now, Rng& decide, Rng& time) {
     Contact& ct = contacts[slot];
-    const double u_contain = ch.bot_rng.uniform();
-    const double u_false = ch.bot_rng.uniform();
-    const double u_loop = ch.bot_rng.uniform();
-    ct.bot_s = ch.bot_time.sample(ch.bot_time_rng);
+    const double u_contain = decide.uniform();
+    const double u_false = decide.uniform();
+    const double u_loop = decide.uniform();
+    ct.bot_s = ch.bot_time.sample(time);
     const double containment =
         ct.intent == ContactRecord::kNoIntent ? bot.containment : intents[ct.intent].containment;
     if (u_contain < containment) {
@@ -590,8 +728,7 @@ struct Simulation::Impl {
     if (ct.bot == BotResult::Escalate) {
       toAgents(ct.channel, slot, now);
     } else {
-      report(ct, ct.bot == BotResult::Deflect ? Outcome::Deflected : Outcome::Abandoned, now);
-      freeContact(slot);
+      finish(slot, ct.bot == BotResult::Deflect ? Outcome::Deflected : Outcome::Abandoned, now);
     }
     if (closing) checkDrain(now);
   }
@@ -613,8 +750,7 @@ struct Simulation::Impl {
     }
     ct.waited = true;
     if (ch.balk_probability > 0.0 && ch.balk_rng.uniform() < ch.balk_probability) {
-      report(ct, Outcome::Balked, now);
-      freeContact(slot);
+      finish(slot, Outcome::Balked, now);
       return;
     }
     ch.advance(now);
@@ -631,8 +767,7 @@ struct Simulation::Impl {
     ch.advance(now);
     gs.advance(now);
     --ch.busy;
-    report(contacts[slot], Outcome::Answered, now);
-    freeContact(slot);
+    finish(slot, Outcome::Answered, now);
     if (gs.present > gs.target) {  // staffing dropped while this agent was busy
       --gs.present;
       --gs.busy;
@@ -647,8 +782,7 @@ struct Simulation::Impl {
     ChannelState& ch = channels[contacts[slot].channel];
     ch.advance(now);
     unlink(ch, slot);
-    report(contacts[slot], Outcome::Abandoned, now);
-    freeContact(slot);
+    finish(slot, Outcome::Abandoned, now);
     if (closing) checkDrain(now);
   }
 
@@ -733,6 +867,9 @@ struct Simulation::Impl {
         case kBotEnd:
           onBotEnd(e.target, now);
           break;
+        case kRetry:
+          onRetry(e.target, now);
+          break;
         case kSlot:
           onSlot(e.target, now);
           break;
@@ -756,6 +893,9 @@ struct Simulation::Impl {
       while (ch.head != kNil) {
         const std::uint32_t slot = ch.head;
         unlink(ch, slot);
+        // With journeys the case is open at the end, neither resolved nor given up.
+        contacts[slot].case_ended = !journeys;
+        if (journeys) ++stats.cases_open;
         report(contacts[slot], Outcome::Abandoned, now);
         freeContact(slot);
       }

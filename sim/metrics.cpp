@@ -30,6 +30,9 @@ const std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::Deflected, "deflected", "deflected by bot", "", Better::Neither, true},
     {Metric::BotContainment, "bot_containment", "bot containment", "%", Better::Higher, false},
     {Metric::Fcr, "fcr", "FCR", "%", Better::Higher, false},
+    {Metric::ContactsPerCase, "contacts_per_case", "contacts per case", "", Better::Lower, false},
+    {Metric::CaseResolution, "case_resolution", "cases resolved", "%", Better::Higher, false},
+    {Metric::ResolutionTimeS, "resolution_time_s", "time to resolution", "s", Better::Lower, false},
     {Metric::CostTotal, "cost_total", "cost", "money", Better::Lower, true},
     {Metric::CostPerContact, "cost_per_contact", "cost per contact", "money", Better::Lower, false},
 }};
@@ -56,10 +59,18 @@ void Tally::add(const ContactRecord& r, double threshold_s) {
   if (r.waited) waited += 1;
   if (r.reached_agents) reached += 1;
   if (r.via_bot) bot_conversations += 1;
-  if (r.intent != ContactRecord::kNoIntent &&
-      (r.outcome == Outcome::Answered || r.outcome == Outcome::Deflected)) {
+  const bool handled = r.outcome == Outcome::Answered || r.outcome == Outcome::Deflected;
+  if (r.intent != ContactRecord::kNoIntent && handled && r.contact_number == 1) {
     with_intent += 1;
     if (r.resolved) resolved += 1;
+  }
+  if (r.case_ended) {
+    cases += 1;
+    case_contacts += r.contact_number;
+    if (r.resolved) {
+      cases_resolved += 1;
+      resolution_s += r.arrival_s + r.bot_s + r.wait_s + r.handle_s - r.case_start_s;
+    }
   }
   wait_all_s += r.wait_s;
   switch (r.outcome) {
@@ -129,6 +140,11 @@ Tally& Tally::operator+=(const Tally& o) {
   bot_conversations += o.bot_conversations;
   with_intent += o.with_intent;
   resolved += o.resolved;
+  cases += o.cases;
+  case_contacts += o.case_contacts;
+  cases_resolved += o.cases_resolved;
+  resolution_s += o.resolution_s;
+  journeys = journeys || o.journeys;
   bot_cost += o.bot_cost;
   return *this;
 }
@@ -154,6 +170,9 @@ MetricValues Tally::values() const {
   set(Metric::Deflected, bot_conversations > 0 ? deflected : kNaN);
   set(Metric::BotContainment, ratio(deflected, bot_conversations));
   set(Metric::Fcr, ratio(resolved, with_intent));
+  set(Metric::ContactsPerCase, journeys ? ratio(case_contacts, cases) : kNaN);
+  set(Metric::CaseResolution, journeys ? ratio(cases_resolved, cases) : kNaN);
+  set(Metric::ResolutionTimeS, journeys ? ratio(resolution_s, cases_resolved) : kNaN);
   set(Metric::CostTotal, costed ? cost + bot_cost : kNaN);
   set(Metric::CostPerContact, costed ? ratio(cost + bot_cost, answered + deflected) : kNaN);
   return v;
@@ -167,6 +186,10 @@ Monitor::Monitor(const Scenario& scenario)
       cells_(channels_ * intervals_),
       after_close_(channels_) {
   for (const auto& ch : scenario.channels) threshold_s_.push_back(ch.service_level.threshold_s);
+  if (scenario.journeys) {
+    for (Tally& t : cells_) t.journeys = true;
+    for (Tally& t : after_close_) t.journeys = true;
+  }
   const std::vector<AgentGroupSpec> groups = scenario.effectiveAgentGroups();
   groups_ = groups.size();
   group_cells_.resize(groups_ * intervals_);

@@ -14,25 +14,28 @@
 namespace cx {
 
 enum class Metric : int {
-  Offered,         // contacts that arrived
-  Answered,        // reached an agent
-  Abandoned,       // left (or balked) before an agent answered
-  Balked,          // of which left at once on finding no free agent
-  AbandonRate,     // abandoned / (answered + abandoned)
-  PWait,           // share of contacts reaching the agents that found no free agent
-  AsaS,            // mean wait of answered contacts
-  ServiceLevel,    // answered within the threshold / (answered + abandoned)
-  Occupancy,       // busy agent time / staffed agent time
-  AhtS,            // mean handle time of answered contacts
-  WaitAllS,        // mean time in queue of all contacts (abandoned and balked included)
-  QueueMean,       // time-average number of contacts waiting
-  BusyMean,        // time-average number of agents handling contacts
-  AgentsMean,      // time-average number of agents present while open
-  Deflected,       // resolved by the bot without an agent ([bot])
-  BotContainment,  // deflected / contacts that talked to the bot
-  Fcr,             // share of handled contacts (answered + deflected) resolved ([[intents]])
-  CostTotal,       // paid agent time × rate + bot conversations × cost ([costs])
-  CostPerContact,  // cost_total / (answered + deflected)
+  Offered,          // contacts that arrived
+  Answered,         // reached an agent
+  Abandoned,        // left (or balked) before an agent answered
+  Balked,           // of which left at once on finding no free agent
+  AbandonRate,      // abandoned / (answered + abandoned)
+  PWait,            // share of contacts reaching the agents that found no free agent
+  AsaS,             // mean wait of answered contacts
+  ServiceLevel,     // answered within the threshold / (answered + abandoned)
+  Occupancy,        // busy agent time / staffed agent time
+  AhtS,             // mean handle time of answered contacts
+  WaitAllS,         // mean time in queue of all contacts (abandoned and balked included)
+  QueueMean,        // time-average number of contacts waiting
+  BusyMean,         // time-average number of agents handling contacts
+  AgentsMean,       // time-average number of agents present while open
+  Deflected,        // resolved by the bot without an agent ([bot])
+  BotContainment,   // deflected / contacts that talked to the bot
+  Fcr,              // share of handled first contacts of cases resolved ([[intents]])
+  ContactsPerCase,  // contacts per ended case ([journeys])
+  CaseResolution,   // share of ended cases that ended resolved ([journeys])
+  ResolutionTimeS,  // mean time from a case's first contact to its resolution ([journeys])
+  CostTotal,        // paid agent time × rate + bot conversations × cost ([costs])
+  CostPerContact,   // cost_total / (answered + deflected)
   Count_
 };
 constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::Count_);
@@ -64,10 +67,14 @@ struct Tally {
   double open_staffed_agent_s = 0, open_duration_s = 0;
   double reached = 0;  // contacts that came to the agents (p_wait's base)
   double deflected = 0, bot_conversations = 0;
-  double with_intent = 0, resolved = 0;  // handled contacts with a reason; of which resolved
-  double bot_cost = 0;                   // bot conversations × cost
-  double cost = 0;                       // paid agent time × rate
-  bool costed = false;  // the scenario has [costs]: cost is meaningful (0 is a cost)
+  double with_intent = 0, resolved = 0;  // handled first contacts with a reason; resolved
+  // Cases ending (their last contact reported here): contacts they took, how many were
+  // resolved, and the time from first contact to resolution of those.
+  double cases = 0, case_contacts = 0, cases_resolved = 0, resolution_s = 0;
+  double bot_cost = 0;    // bot conversations × cost
+  double cost = 0;        // paid agent time × rate
+  bool costed = false;    // the scenario has [costs]: cost is meaningful (0 is a cost)
+  bool journeys = false;  // the scenario has [journeys]: case metrics are meaningful
 
   void add(const ContactRecord& r, double threshold_s);
   void add(const IntervalSample& s);

@@ -26,14 +26,20 @@ struct ContactRecord {
   std::uint32_t day = 0;       // day (day form) or 24-hour period (continuous form) of arrival
   std::uint32_t intent = kNoIntent;  // index into Scenario::intents
   Outcome outcome = Outcome::Answered;
-  bool waited = false;         // found no free agent on reaching the agents
-  bool reached_agents = true;  // came to the agent queue (not deflected, not lost in the bot)
-  bool via_bot = false;        // talked to the bot first
-  bool resolved = false;       // with intents: the problem was solved (answered or deflected)
-  double arrival_s = 0.0;      // simulation time of arrival
-  double bot_s = 0.0;          // time with the bot (escalated: before joining the queue)
-  double wait_s = 0.0;         // time in the agent queue until answered or gone (0 for balked)
-  double handle_s = 0.0;       // service time (answered only)
+  bool waited = false;            // found no free agent on reaching the agents
+  bool reached_agents = true;     // came to the agent queue (not deflected, not lost in the bot)
+  bool via_bot = false;           // talked to the bot first
+  bool resolved = false;          // handled and the problem solved (agent's FCR; bot: not falsely)
+  bool repeated_info = false;     // had to tell the story again (journeys without shared context)
+  bool switched_channel = false;  // this attempt is on another channel than the last one
+  bool case_ended = true;         // no further contact on this case follows (solved or given up)
+  std::uint32_t contact_number = 1;  // attempt on the case: 1 = first contact
+  std::uint64_t case_id = 0;         // the id of the case's first contact
+  double case_start_s = 0.0;         // arrival of the case's first contact
+  double arrival_s = 0.0;            // simulation time of arrival
+  double bot_s = 0.0;                // time with the bot (escalated: before joining the queue)
+  double wait_s = 0.0;    // time in the agent queue until answered or gone (0 for balked)
+  double handle_s = 0.0;  // service time (answered only)
 
   static constexpr std::uint32_t kNoIntent = std::numeric_limits<std::uint32_t>::max();
 };

@@ -125,6 +125,22 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                 {"escalated_handle_factor", b.escalated_handle_factor},
                 {"cost_per_conversation", b.cost_per_conversation}};
   }
+  if (s.journeys) {
+    const JourneySpec& jn = *s.journeys;
+    nlohmann::ordered_json rows = nlohmann::ordered_json::object();
+    for (const auto& [from, row] : jn.switch_rows) {
+      nlohmann::ordered_json r = nlohmann::ordered_json::object();
+      for (const auto& [to, p] : row) r[to] = p;
+      rows[from] = std::move(r);
+    }
+    j["journeys"] = {{"retry_unresolved", jn.retry_unresolved},
+                     {"retry_abandoned", jn.retry_abandoned},
+                     {"delay", distJson(jn.delay)},
+                     {"switch", std::move(rows)},
+                     {"shared_context", jn.shared_context},
+                     {"repeat_handle_factor", jn.repeat_handle_factor},
+                     {"max_contacts", jn.max_contacts}};
+  }
   if (s.costs) {
     j["costs"] = {{"agent_per_hour", s.costs->agent_per_hour}, {"shrinkage", s.costs->shrinkage}};
   }

@@ -226,6 +226,7 @@ class Rules {
     checkCosts();
     checkIntents();
     checkBot();
+    checkJourneys();
     checkIntervalLists();
     return std::move(out_);
   }
@@ -480,6 +481,46 @@ class Rules {
     if (b.cost_per_conversation > 0.0 && !s_.costs)
       add("bot.cost_per_conversation",
           "needs a [costs] table: costs are reported only with the agents' cost");
+  }
+
+  void checkJourneys() {
+    if (!s_.journeys) return;
+    const JourneySpec& j = *s_.journeys;
+    require(probability(j.retry_unresolved), "journeys.retry_unresolved",
+            "a probability from 0 to 1", j.retry_unresolved);
+    require(probability(j.retry_abandoned), "journeys.retry_abandoned", "a probability from 0 to 1",
+            j.retry_abandoned);
+    checkDist(j.delay, "journeys.delay");
+    require(positive(j.repeat_handle_factor), "journeys.repeat_handle_factor",
+            "a positive multiplier of the handle time", j.repeat_handle_factor);
+    if (j.max_contacts < 1 || j.max_contacts > 100)
+      add("journeys.max_contacts",
+          "expected a number of contacts from 1 to 100, got " + std::to_string(j.max_contacts));
+    std::set<std::string> rows;
+    for (const auto& [from, row] : j.switch_rows) {
+      const std::string key = "journeys.switch." + from;
+      if (!knownChannel(from)) {
+        add(key, "no channel with id \"" + from + "\" (channels: " + channelList() + ")");
+        continue;
+      }
+      double sum = 0.0;
+      bool ok = true;
+      for (const auto& [to, p] : row) {
+        const std::string k = key + "." + to;
+        if (!knownChannel(to)) {
+          add(k, "no channel with id \"" + to + "\" (channels: " + channelList() + ")");
+          ok = false;
+        } else if (!probability(p)) {
+          require(false, k, "a probability from 0 to 1", p);
+          ok = false;
+        } else {
+          sum += p;
+        }
+      }
+      if (ok && std::abs(sum - 1.0) > 1e-6)
+        add(key,
+            fmt::format("the probabilities of the next channel add up to {:g}, expected 1", sum));
+    }
   }
 
   void checkDist(const DistSpec& d, const std::string& key) {

@@ -164,6 +164,21 @@ struct BotSpec {
   }
 };
 
+// Customers coming back ([journeys]): a case (the customer's problem) lives across contacts
+// until it is resolved or the customer gives up (docs/MODEL.md, "Journeys").
+struct JourneySpec {
+  double retry_unresolved = 0.0;  // P(coming back after a contact that did not solve it)
+  double retry_abandoned = 0.0;   // P(coming back after abandoning, balking, quitting the bot)
+  DistSpec delay;                 // time from the end of one contact to the next attempt
+  // Next channel given the last one: rows of (channel id, probability); a channel without a
+  // row keeps its customers.
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> switch_rows;
+  bool shared_context = true;         // false: each new contact means telling the story again
+  double repeat_handle_factor = 1.0;  // × handle time when the story is told again
+  int max_contacts = 5;               // a case ends unresolved after this many contacts
+  SourceLoc loc;                      // of the [journeys] table
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path source_path;  // empty when built in code
@@ -187,9 +202,10 @@ struct Scenario {
   // Empty: every channel has its own agents. Otherwise channels have no `agents` and these
   // groups serve them (skills-based routing, docs/MODEL.md).
   std::vector<AgentGroupSpec> agent_groups;
-  std::optional<CostSpec> costs;    // absent: no cost figures
-  std::vector<IntentSpec> intents;  // empty: contacts have no reason (no resolution model)
-  std::optional<BotSpec> bot;       // absent: no AI assistant
+  std::optional<CostSpec> costs;        // absent: no cost figures
+  std::vector<IntentSpec> intents;      // empty: contacts have no reason (no resolution model)
+  std::optional<BotSpec> bot;           // absent: no AI assistant
+  std::optional<JourneySpec> journeys;  // absent: every contact is its own case, no retries
 
   bool dayStructured() const { return days > 0; }
   // The groups the engine runs: `agent_groups`, or one dedicated group per channel (id and

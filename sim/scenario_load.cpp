@@ -105,7 +105,8 @@ class Loader {
 
   Scenario run(const toml::table& root) {
     Scenario s;
-    checkKeys(root, "", {"scenario", "channels", "agent_groups", "costs", "intents", "bot"});
+    checkKeys(root, "",
+              {"scenario", "channels", "agent_groups", "costs", "intents", "bot", "journeys"});
     locs_[""] = locOf(root);
     const toml::node* groups = field(root, "", "agent_groups");
     has_groups_ = groups != nullptr;
@@ -125,6 +126,7 @@ class Loader {
     if (const toml::node* node = field(root, "", "costs")) readCosts(*node, s);
     if (const toml::node* node = field(root, "", "intents")) readIntents(*node, s);
     if (const toml::node* node = field(root, "", "bot")) readBot(*node, s);
+    if (const toml::node* node = field(root, "", "journeys")) readJourneys(*node, s);
     addValueRuleFindings(s);
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
@@ -578,6 +580,55 @@ class Loader {
     readNumber(*t, path, "false_containment", b.false_containment);
     readNumber(*t, path, "escalated_handle_factor", b.escalated_handle_factor);
     readNumber(*t, path, "cost_per_conversation", b.cost_per_conversation);
+  }
+
+  // --- [journeys] --------------------------------------------------------------------------
+
+  void readJourneys(const toml::node& node, Scenario& s) {
+    const toml::table* t = asTable(node, "journeys", "a table ([journeys])");
+    if (!t) return;
+    JourneySpec& j = s.journeys.emplace();
+    j.loc = locOf(node);
+    const std::string path = "journeys";
+    checkKeys(*t, path,
+              {"retry_unresolved", "retry_abandoned", "delay", "switch", "shared_context",
+               "repeat_handle_factor", "max_contacts"});
+    readNumber(*t, path, "retry_unresolved", j.retry_unresolved);
+    readNumber(*t, path, "retry_abandoned", j.retry_abandoned);
+    if (const toml::node* n = field(*t, path, "delay")) {
+      if (auto d = readDist(*n, "journeys.delay")) j.delay = std::move(*d);
+    } else {
+      missing(*t, "journeys.delay", "a distribution table of the time until the next attempt");
+    }
+    if (const toml::node* n = field(*t, path, "switch")) {
+      const char* what = "a table of rows such as { chat = { chat = 0.6, phone = 0.4 } }";
+      if (const toml::table* rows = asTable(*n, "journeys.switch", what)) {
+        for (auto&& [from, row_node] : *rows) {
+          const std::string key = "journeys.switch." + std::string(from.str());
+          locs_[key] = locOf(row_node);
+          const toml::table* row = asTable(row_node, key, "a table such as { phone = 0.4 }");
+          if (!row) continue;
+          auto& out = j.switch_rows.emplace_back(std::string(from.str()),
+                                                 std::vector<std::pair<std::string, double>>{});
+          for (auto&& [to, p] : *row) {
+            const std::string k = key + "." + std::string(to.str());
+            locs_[k] = locOf(p);
+            if (auto v = asNumber(p, k)) out.second.emplace_back(std::string(to.str()), *v);
+          }
+        }
+      }
+    }
+    if (const toml::node* n = field(*t, path, "shared_context")) {
+      if (const auto* v = n->as_boolean()) {
+        j.shared_context = v->get();
+      } else {
+        expected(*n, "journeys.shared_context", "true or false");
+      }
+    }
+    readNumber(*t, path, "repeat_handle_factor", j.repeat_handle_factor);
+    if (const toml::node* n = field(*t, path, "max_contacts")) {
+      if (auto v = asInt(*n, "journeys.max_contacts")) j.max_contacts = *v;
+    }
   }
 
   // --- [costs] -----------------------------------------------------------------------------

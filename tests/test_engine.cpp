@@ -319,6 +319,14 @@ TEST_CASE("engine: results are identical with 1 and 2 threads") {
   bot.loop_abandon = 0.1;
   bot.cost_per_conversation = 0.4;
   s.bot = bot;
+  JourneySpec j;
+  j.retry_unresolved = 0.7;
+  j.retry_abandoned = 0.5;
+  j.delay = DistSpec::exponential(1800);
+  j.switch_rows = {{"chat", {{"chat", 0.6}, {"phone", 0.4}}}};
+  j.shared_context = false;
+  j.repeat_handle_factor = 1.2;
+  s.journeys = j;
   REQUIRE(validateScenario(s).empty());
   ExperimentOptions opt;
   opt.seed = 9;

@@ -102,7 +102,7 @@ TEST_CASE("html report: numbers are rounded for reading, never invented") {
 }
 
 TEST_CASE("html report: run — charts inline, every table figure equals the JSON's") {
-  Scenario s = loadScenario(sourcePath("scenarios/examples/ai_assistant.toml"),
+  Scenario s = loadScenario(sourcePath("scenarios/examples/shared_context.toml"),
                             {"scenario.days=1", "scenario.name=Bot <&> \"test\""});
   const ExperimentResult r = runExperiment(s, quick(3));
   const json j = json::parse(resultToJson(s, r).dump());

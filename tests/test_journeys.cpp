@@ -1,0 +1,260 @@
+// Journeys: a case lives across contacts. Checked against the absorbing chain of a case (each
+// contact solves it with probability f, else the customer comes back with probability p, up
+// to M contacts), and for the exact mechanics: channel switches, the story told again, the
+// cap on contacts, closed hours, conservation of cases, and common random numbers.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "sim/engine.hpp"
+#include "sim/experiment.hpp"
+#include "test_support.hpp"
+
+using namespace cx;
+using namespace cx::test;
+
+namespace {
+
+struct Recorder final : SimObserver {
+  std::vector<ContactRecord> contacts;
+  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
+  void onInterval(const IntervalSample&) override {}
+  void onGroupInterval(const GroupSample&) override {}
+};
+
+// Plenty of agents, no patience: every contact is answered at once, so a case's path depends
+// only on resolution and coming back.
+Scenario ampleQueue(double fcr, double retry, int max_contacts, DistSpec handle) {
+  Scenario s = singleQueue(200, handle, 150, std::nullopt, 40, 0);
+  IntentSpec in;
+  in.id = "any";
+  in.fcr = fcr;
+  in.share = {{"phone", 1.0}};
+  s.intents = {in};
+  JourneySpec j;
+  j.retry_unresolved = retry;
+  j.delay = DistSpec::exponential(120);
+  j.max_contacts = max_contacts;
+  s.journeys = j;
+  return s;
+}
+
+Recorder record(const Scenario& s, std::uint64_t seed = 1, EngineStats* stats = nullptr) {
+  REQUIRE(validateScenario(s).empty());
+  Recorder rec;
+  Simulation sim(s, seed, 0);
+  sim.run(rec);
+  if (stats) *stats = sim.stats();
+  return rec;
+}
+
+}  // namespace
+
+TEST_CASE("journeys: contacts per case, resolution and time to resolve match the chain") {
+  // f = 0.6, p = 0.75, M = 4: a case reaches contact n with probability q^(n-1), q = 0.3.
+  const double f = 0.6, p = 0.75, q = (1 - f) * p, service = 240, delay = 120;
+  const int M = 4;
+  double contacts = 0, resolved = 0, n_resolved = 0;
+  for (int n = 1; n <= M; ++n) {
+    const double reach = std::pow(q, n - 1);
+    contacts += reach;
+    resolved += reach * f;
+    n_resolved += n * reach * f;
+  }
+  const double mean_n = n_resolved / resolved;  // contacts of a resolved case
+  const double time = mean_n * service + (mean_n - 1) * delay;
+
+  ExperimentOptions opt;
+  opt.seed = 4;
+  opt.replications = 10;
+  const ExperimentResult r =
+      runExperiment(ampleQueue(f, p, M, DistSpec::exponential(service)), opt);
+  checkAgainst(est(r.overall, Metric::ContactsPerCase), contacts, 0.01, "contacts per case");
+  checkAgainst(est(r.overall, Metric::CaseResolution), resolved, 0.01, "cases resolved");
+  checkAgainst(est(r.overall, Metric::ResolutionTimeS), time, 6.0, "time to resolution");
+  // FCR is the first contact's: f, whatever happens later.
+  checkAgainst(est(r.overall, Metric::Fcr), f, 0.01, "FCR");
+  // Retries are load: offered = cases × contacts per case (up to the cases open at the end).
+  CHECK(value(r.overall, Metric::Offered) == doctest::Approx(200 * 40 * contacts).epsilon(0.02));
+}
+
+TEST_CASE("journeys: without the table, case metrics are not reported") {
+  Scenario s = ampleQueue(0.6, 0.75, 4, DistSpec::exponential(240));
+  s.journeys.reset();
+  ExperimentOptions opt;
+  opt.replications = 2;
+  const ExperimentResult r = runExperiment(s, opt);
+  CHECK(std::isnan(value(r.overall, Metric::ContactsPerCase)));
+  CHECK(std::isnan(value(r.overall, Metric::ResolutionTimeS)));
+  // Nobody comes back: offered is the fresh arrivals alone.
+  CHECK(value(r.overall, Metric::Offered) == doctest::Approx(8000).epsilon(0.05));
+}
+
+TEST_CASE("journeys: no contact beyond max_contacts; the last one ends the case") {
+  Scenario s = ampleQueue(0.2, 1.0, 3, DistSpec::exponential(240));
+  const Recorder rec = record(s);
+  std::size_t third = 0;
+  for (const ContactRecord& c : rec.contacts) {
+    REQUIRE(c.contact_number <= 3);
+    if (c.contact_number == 3) {
+      ++third;
+      CHECK(c.case_ended);
+    }
+    if (c.contact_number < 3 && !c.resolved) CHECK_FALSE(c.case_ended);  // p = 1: back
+  }
+  CHECK(third > 1000);  // 0.8² of 8,000 cases
+}
+
+TEST_CASE("journeys: every case ends resolved, given up, or open at the end") {
+  Scenario s = singleQueue(300, DistSpec::exponential(240), 18, DistSpec::exponential(120), 30, 0);
+  IntentSpec in;
+  in.id = "any";
+  in.fcr = 0.7;
+  in.share = {{"phone", 1.0}};
+  s.intents = {in};
+  JourneySpec j;
+  j.retry_unresolved = 0.6;
+  j.retry_abandoned = 0.8;
+  j.delay = DistSpec::exponential(1800);
+  s.journeys = j;
+  EngineStats stats;
+  const Recorder rec = record(s, 7, &stats);
+  std::map<std::uint64_t, int> ends;  // case → terminal records
+  std::uint64_t retries = 0, abandoned = 0;
+  for (const ContactRecord& c : rec.contacts) {
+    ends[c.case_id] += c.case_ended ? 1 : 0;
+    if (c.contact_number > 1) ++retries;
+    if (c.outcome == Outcome::Abandoned) ++abandoned;
+    if (c.contact_number == 1) CHECK(c.case_id == c.id);
+  }
+  std::uint64_t ended = 0, open = 0;
+  for (const auto& [id, n] : ends) {
+    REQUIRE(n <= 1);  // a case ends once
+    (n == 1 ? ended : open) += 1;
+  }
+  CHECK(open == stats.cases_open);
+  CHECK(ended + open == ends.size());
+  CHECK(retries == stats.retries);
+  CHECK(rec.contacts.size() == stats.arrivals);
+  CHECK(abandoned > 500);  // the abandoned path is exercised
+  CHECK(stats.cases_open > 0);
+}
+
+TEST_CASE("journeys: the switch matrix sends customers back on the channels it says") {
+  Scenario s = ampleQueue(0.5, 1.0, 2, DistSpec::exponential(240));
+  ChannelSpec chat = s.channels.front();
+  chat.id = "chat";
+  chat.kind = ChannelKind::Chat;
+  chat.arrivals.per_hour = {0};  // nobody starts on chat
+  s.channels.push_back(chat);
+  s.intents.front().share = {{"phone", 1.0}, {"chat", 1.0}};
+  s.journeys->switch_rows = {{"phone", {{"phone", 0.3}, {"chat", 0.7}}}};
+  const Recorder rec = record(s, 3);
+  double second = 0, on_chat = 0;
+  for (const ContactRecord& c : rec.contacts) {
+    if (c.contact_number != 2) continue;
+    ++second;
+    if (c.channel == 1) ++on_chat;
+    CHECK(c.switched_channel == (c.channel == 1));
+  }
+  REQUIRE(second > 1500);
+  const double share = on_chat / second, se = std::sqrt(0.7 * 0.3 / second);
+  INFO("share " << share << " ± " << se);
+  CHECK(std::fabs(share - 0.7) < 4 * se);
+}
+
+TEST_CASE("journeys: without shared context the story is told again, at the configured cost") {
+  Scenario s = ampleQueue(0.5, 1.0, 3, DistSpec::deterministic(200));
+  s.journeys->shared_context = false;
+  s.journeys->repeat_handle_factor = 1.5;
+  for (const ContactRecord& c : record(s).contacts) {
+    CHECK(c.repeated_info == (c.contact_number > 1));
+    CHECK(c.handle_s == doctest::Approx(c.contact_number > 1 ? 300 : 200));
+  }
+  s.journeys->shared_context = true;
+  for (const ContactRecord& c : record(s).contacts) {
+    CHECK_FALSE(c.repeated_info);
+    CHECK(c.handle_s == doctest::Approx(200));
+  }
+}
+
+TEST_CASE("journeys: fresh arrivals keep their random numbers when customers come back") {
+  // Common random numbers: switching journeys on adds contacts but moves no first contact.
+  Scenario on = ampleQueue(0.5, 1.0, 3, DistSpec::exponential(240));
+  Scenario off = on;
+  off.journeys.reset();
+  std::vector<std::pair<double, double>> a, b;
+  for (const ContactRecord& c : record(on, 9).contacts)
+    if (c.contact_number == 1) a.emplace_back(c.arrival_s, c.handle_s);
+  for (const ContactRecord& c : record(off, 9).contacts) b.emplace_back(c.arrival_s, c.handle_s);
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  CHECK(a.size() > 7000);
+  CHECK(a == b);
+}
+
+TEST_CASE("journeys: customers who come back after closing time do so after the next opening") {
+  Scenario s;
+  s.name = "days";
+  s.days = 3;
+  s.open_s = 8 * 3600;
+  s.interval_minutes = 60;
+  ChannelSpec phone;
+  phone.id = "phone";
+  phone.agents = {30, 30, 30, 30};
+  phone.arrivals.per_hour = {100, 100, 100, 100};
+  phone.handle_time = DistSpec::exponential(240);
+  s.channels = {phone};
+  IntentSpec in;
+  in.id = "any";
+  in.fcr = 0.5;
+  in.share = {{"phone", 1.0}};
+  s.intents = {in};
+  JourneySpec j;
+  j.retry_unresolved = 1.0;
+  j.delay = DistSpec::deterministic(3 * 3600);  // most come back after the 4-hour day
+  j.max_contacts = 2;
+  s.journeys = j;
+  EngineStats stats;
+  const Recorder rec = record(s, 2, &stats);
+  std::map<std::uint64_t, double> ended;  // case → end of its first contact
+  for (const ContactRecord& c : rec.contacts)
+    if (c.contact_number == 1) ended[c.case_id] = c.arrival_s + c.wait_s + c.handle_s;
+  std::size_t next_day = 0;
+  for (const ContactRecord& c : rec.contacts) {
+    const double tod = std::fmod(c.arrival_s, 86400.0);
+    REQUIRE(tod >= 8 * 3600);
+    REQUIRE(tod < 12 * 3600);
+    if (c.contact_number == 1) continue;
+    REQUIRE(ended.count(c.case_id));
+    const double end = ended[c.case_id];
+    const double close = std::floor(end / 86400.0) * 86400.0 + 12 * 3600;
+    if (end + 3 * 3600 < close) {
+      CHECK(c.arrival_s == doctest::Approx(end + 3 * 3600));
+    } else {
+      // Closed hours do not count: the delay left at closing (all of it after a contact
+      // that ran past closing) runs from the next opening.
+      ++next_day;
+      const double left = 3 * 3600 - std::max(0.0, close - end);
+      CHECK(c.arrival_s == doctest::Approx(close + 20 * 3600 + left));
+    }
+  }
+  CHECK(next_day > 200);
+  CHECK(stats.cases_open > 100);  // the last day's come-backs fall after the horizon
+}
+
+TEST_CASE("journeys: the [journeys] table loads, and its errors say where and what") {
+  const Scenario s = loadScenario(sourcePath("scenarios/examples/shared_context.toml"));
+  REQUIRE(s.journeys);
+  CHECK(s.journeys->retry_unresolved == 0.8);
+  CHECK(s.journeys->max_contacts == 4);
+  CHECK_FALSE(s.journeys->shared_context);
+  REQUIRE(s.journeys->switch_rows.size() == 2);
+  CHECK(s.journeys->switch_rows[0].first == "chat");
+  CHECK(s.journeys->switch_rows[0].second[1] == std::pair<std::string, double>{"phone", 0.5});
+  Scenario shared = loadScenario(sourcePath("scenarios/examples/shared_context.toml"),
+                                 {"journeys.shared_context=true"});
+  CHECK(shared.journeys->shared_context);
+}
