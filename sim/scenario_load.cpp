@@ -1125,6 +1125,11 @@ std::optional<std::string> applyOverride(toml::table& root, const std::string& t
           return fmt::format("{} is not in the file, so [{}] cannot be set in it", key,
                              (*steps)[j + 1].index);
         if (key == "channels") return std::string("the file has no [[channels]] to set keys in");
+        if (key == "bot.containment")  // a natural guess at per-intent containment
+          return fmt::format(
+              "bot.containment is one number for contacts without their own; a reason's "
+              "containment is set on the intent: intents.{}.bot_containment",
+              (*steps)[j + 1].key.empty() ? "ID" : (*steps)[j + 1].key);
         // A table the file leaves out (e.g. a channel's patience): created. A distribution
         // created this way is exponential unless the override says otherwise.
         toml::table created;

@@ -138,6 +138,9 @@ TEST_CASE("overrides: problems with the path name the override") {
   expectProblem("channels.phone.agents.x=1",
                 "channels[0].agents is a list of values, not of tables");
   expectProblem("channels.chat=1", "channels[1] is a whole table");
+  expectProblem("bot.containment.order_status=0.6",
+                "a reason's containment is set on the intent: "
+                "intents.order_status.bot_containment");
   expectProblem("scenario..days=1", "expected a key name at position 10");
   expectProblem("channels[x].agents=1", "expected an index such as [0]");
   expectProblem("scenario.days", "expected KEY=VALUE");
