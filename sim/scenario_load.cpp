@@ -1060,8 +1060,22 @@ std::optional<std::string> applyOverride(toml::table& root, const std::string& t
   if (eq == std::string::npos)
     return "expected KEY=VALUE, e.g. channels.phone.agents=50 (no '=' found)";
   std::string why;
-  const auto steps = parsePath(trim(std::string_view(text).substr(0, eq)), why);
+  auto steps = parsePath(trim(std::string_view(text).substr(0, eq)), why);
   if (!steps) return why;
+  // `bot.containment.ID` is the natural way to say a reason's containment (the issue's own
+  // example): it is the intent's `bot_containment`, so it goes there.
+  if (steps->size() == 3 && (*steps)[0].key == "bot" && (*steps)[1].key == "containment" &&
+      !(*steps)[2].key.empty()) {
+    const PathStep id = (*steps)[2];
+    (*steps)[0].key = "intents";
+    (*steps)[1] = id;
+    (*steps)[2].key = "bot_containment";
+    if (!root.get("intents"))
+      return fmt::format(
+          "bot.containment.{} is the containment of intent '{}', and the file "
+          "has no [[intents]]",
+          id.key, id.key);
+  }
   auto value_table = parseValue(text.substr(eq + 1), why);
   if (!value_table) return why;
   const toml::node& value = *value_table->get("v");
@@ -1125,11 +1139,6 @@ std::optional<std::string> applyOverride(toml::table& root, const std::string& t
           return fmt::format("{} is not in the file, so [{}] cannot be set in it", key,
                              (*steps)[j + 1].index);
         if (key == "channels") return std::string("the file has no [[channels]] to set keys in");
-        if (key == "bot.containment")  // a natural guess at per-intent containment
-          return fmt::format(
-              "bot.containment is one number for contacts without their own; a reason's "
-              "containment is set on the intent: intents.{}.bot_containment",
-              (*steps)[j + 1].key.empty() ? "ID" : (*steps)[j + 1].key);
         // A table the file leaves out (e.g. a channel's patience): created. A distribution
         // created this way is exponential unless the override says otherwise.
         toml::table created;

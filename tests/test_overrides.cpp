@@ -139,8 +139,8 @@ TEST_CASE("overrides: problems with the path name the override") {
                 "channels[0].agents is a list of values, not of tables");
   expectProblem("channels.chat=1", "channels[1] is a whole table");
   expectProblem("bot.containment.order_status=0.6",
-                "a reason's containment is set on the intent: "
-                "intents.order_status.bot_containment");
+                "bot.containment.order_status is the containment of intent 'order_status', and "
+                "the file has no [[intents]]");
   expectProblem("scenario..days=1", "expected a key name at position 10");
   expectProblem("channels[x].agents=1", "expected an index such as [0]");
   expectProblem("scenario.days", "expected KEY=VALUE");
@@ -186,4 +186,15 @@ TEST_CASE("overrides: problems in the file itself still point into the file") {
     CHECK(e.diagnostics()[0].file == "two.toml");
     CHECK(e.diagnostics()[0].loc.line > 0);
   }
+}
+
+TEST_CASE("overrides: bot.containment.ID sets that intent's containment") {
+  const std::string file = std::string(CX_SOURCE_DIR) + "/scenarios/examples/ai_assistant.toml";
+  const Scenario s = loadScenario(file, {"bot.containment.returns=0.9"});
+  REQUIRE(s.intents.size() == 5);
+  CHECK(s.intents[1].id == "returns");
+  CHECK(s.intents[1].bot_containment == 0.9);
+  CHECK(s.intents[0].bot_containment == 0.65);  // the others as in the file
+  CHECK_THROWS_WITH_AS(loadScenario(file, {"bot.containment.refunds=0.9"}),
+                       doctest::Contains("no entry of intents with id 'refunds'"), ScenarioError);
 }
