@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "sim/journey_persona.hpp"
 #include "sim/roleplay.hpp"
 #include "sim/roleplay_records.hpp"
 
@@ -228,9 +229,32 @@ Command addCheck(CLI::App& parent, CLI::App*& sub) {
 // --- play ---------------------------------------------------------------------------------------
 
 struct PlayOptions {
-  std::string file, trainee, data, choices, times;
+  std::string file, trainee, data, choices, times, journey;
+  std::optional<std::uint64_t> case_id, seed;
   bool no_record = false;
 };
+
+// The journey `case_id` (or the hardest unresolved one) of a run of `file`; nullopt after a
+// message when the scenario is bad, has no such case, or no unresolved case at all.
+std::optional<std::pair<Scenario, Journey>> pickJourney(const std::string& file,
+                                                        std::optional<std::uint64_t> seed,
+                                                        std::optional<std::uint64_t> case_id) {
+  auto scenario = loadOrReport(file);
+  if (!scenario) return std::nullopt;
+  const std::uint64_t used_seed = seed.value_or(scenario->seed);
+  std::vector<Journey> all = unresolvedJourneys(*scenario, used_seed);
+  if (all.empty()) {
+    std::cerr << "error: " << file << ": no case ended unresolved in replication 0 (seed "
+              << used_seed << "); with [journeys] and a busier operation there will be some\n";
+    return std::nullopt;
+  }
+  if (!case_id) return std::make_pair(std::move(*scenario), std::move(all.front()));
+  for (Journey& j : all)
+    if (j.case_id == *case_id) return std::make_pair(std::move(*scenario), std::move(j));
+  std::cerr << "error: --case " << *case_id << ": not an unresolved case of " << file << " (seed "
+            << used_seed << "); `cxsim roleplay journeys " << file << "` lists them\n";
+  return std::nullopt;
+}
 
 std::string defaultTrainee() {
   if (const char* user = std::getenv("USER"); user && *user) return user;
@@ -304,9 +328,27 @@ Command addPlay(CLI::App& parent, CLI::App*& sub) {
   sub->add_option("--times", o->times, "Scripted run: seconds taken per answer, e.g. 10,25,8")
       ->needs(choices);
   sub->add_flag("--no-record", o->no_record, "Do not save the session");
+  auto* journey = sub->add_option(
+      "--journey", o->journey,
+      "Scenario: play the customer of one of its unresolved cases (mood and patience from "
+      "the simulated journey)");
+  sub->add_option("--case", o->case_id, "With --journey: the case (default: the hardest)")
+      ->needs(journey);
+  sub->add_option("--seed", o->seed, "With --journey: seed of the run (default: the scenario's)")
+      ->needs(journey);
   return [o]() -> int {
-    const auto script = loadScriptOrReport(o->file);
+    auto script = loadScriptOrReport(o->file);
     if (!script) return kExitBadInput;
+    if (!o->journey.empty()) {
+      const auto picked = pickJourney(o->journey, o->seed, o->case_id);
+      if (!picked) return kExitBadInput;
+      const Persona before = script->persona;
+      script->persona = personaFromJourney(before, picked->second, picked->first);
+      std::cout << fmt::format(
+          "Customer from case {} of {}: mood {:.2f} -> {:.2f}, patience {:.0f} s -> {:.0f} s\n\n",
+          picked->second.case_id, o->journey, before.mood, script->persona.mood, before.patience_s,
+          script->persona.patience_s);
+    }
     const std::string trainee = o->trainee.empty() ? defaultTrainee() : o->trainee;
     // Scripted answers are checked for form before anything is printed.
     std::optional<std::vector<int>> choices;
@@ -382,17 +424,64 @@ Command addReport(CLI::App& parent, CLI::App*& sub) {
 
 }  // namespace
 
+// --- journeys ------------------------------------------------------------------------------------
+
+struct JourneysOptions {
+  std::string scenario;
+  std::optional<std::uint64_t> seed;
+  int top = 5;
+};
+
+Command addJourneys(CLI::App& parent, CLI::App*& sub) {
+  auto o = std::make_shared<JourneysOptions>();
+  sub = parent.add_subcommand(
+      "journeys", "The hardest unresolved cases of a simulated run, to play with --journey");
+  sub->add_option("scenario", o->scenario, "Scenario (TOML); [journeys] gives multi-contact cases")
+      ->required();
+  sub->add_option("--seed", o->seed, "Seed of the run (default: the scenario's)");
+  sub->add_option("--top", o->top, "How many cases to list (default 5)")
+      ->check(CLI::Range(1, 1000));
+  return [o]() -> int {
+    auto scenario = loadOrReport(o->scenario);
+    if (!scenario) return kExitBadInput;
+    const std::uint64_t seed = o->seed.value_or(scenario->seed);
+    const std::vector<Journey> all = unresolvedJourneys(*scenario, seed);
+    std::cout << fmt::format(
+        "{} unresolved cases in replication 0 of {} (seed {}); the {} "
+        "hardest:\n",
+        all.size(), o->scenario, seed,
+        std::min<std::size_t>(all.size(), static_cast<std::size_t>(o->top)));
+    for (std::size_t i = 0; i < all.size() && i < static_cast<std::size_t>(o->top); ++i) {
+      const JourneyToll t = journeyToll(all[i], *scenario);
+      std::cout << fmt::format(
+          "\ncase {} · mood -{:.2f} (contacts {:.2f}, waiting {:.2f}, unresolved {:.2f}, bot "
+          "{:.2f}, story again {:.2f}, switches {:.2f})\n",
+          all[i].case_id, t.total, t.contacts, t.waiting, t.unresolved, t.bot, t.repeated,
+          t.switched);
+      std::istringstream lines(describeJourney(all[i], *scenario));
+      for (std::string l; std::getline(lines, l);) std::cout << "  " << l << "\n";
+    }
+    if (!all.empty())
+      std::cout << fmt::format("\nPlay one: cxsim roleplay play SCRIPT --journey {} --case {}\n",
+                               o->scenario, all.front().case_id);
+    return kExitOk;
+  };
+}
+
 Command addRoleplayCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("roleplay", "Role-play training: check, play and report");
+  auto* cmd = app.add_subcommand(
+      "roleplay", "Role-play training: check, play, report, and customers from a simulation");
   cmd->require_subcommand(1);
-  CLI::App *check = nullptr, *play = nullptr, *report = nullptr;
+  CLI::App *check = nullptr, *play = nullptr, *report = nullptr, *journeys = nullptr;
   Command run_check = addCheck(*cmd, check);
   Command run_play = addPlay(*cmd, play);
   Command run_report = addReport(*cmd, report);
+  Command run_journeys = addJourneys(*cmd, journeys);
   return [=]() -> int {
     if (check->parsed()) return run_check();
     if (play->parsed()) return run_play();
     if (report->parsed()) return run_report();
+    if (journeys->parsed()) return run_journeys();
     return kExitBadInput;
   };
 }

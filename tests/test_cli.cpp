@@ -559,3 +559,26 @@ TEST_CASE("cli: optimize reports the best feasible point, and rejects bad input 
     CHECK(b.err.find(message) != std::string::npos);
   }
 }
+
+TEST_CASE("cli: roleplay journeys lists hard cases; play --journey starts from one") {
+  const std::string scenario = " scenarios/examples/shared_context.toml --seed 5";
+  const Result list = cxsim("roleplay journeys" + scenario + " --top 2");
+  REQUIRE(list.code == 0);
+  CHECK(list.out.find("unresolved cases in replication 0") != std::string::npos);
+  const auto at = list.out.find("\ncase ");
+  REQUIRE(at != std::string::npos);
+  const std::string id = list.out.substr(at + 6, list.out.find(' ', at + 6) - at - 6);
+  const Result play = cxsim(
+      "roleplay play scenarios/roleplay/chat_then_call.toml --no-record --choices 1,1,1,1 "
+      "--times 5,5,5,5 --journey" +
+      scenario + " --case " + id);
+  CHECK(play.code == 0);
+  CHECK(play.out.find("Customer from case " + id + " of") != std::string::npos);
+  CHECK(play.out.find("Their contacts so far") != std::string::npos);
+  const Result bad = cxsim(
+      "roleplay play scenarios/roleplay/chat_then_call.toml --no-record --choices 1 --times 5 "
+      "--journey" +
+      scenario + " --case 999999999");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--case 999999999: not an unresolved case") != std::string::npos);
+}
