@@ -109,6 +109,8 @@ std::string scenarioToToml(const Scenario& s) {
     out << "arrivals = { per_hour = " << list(ch.arrivals.per_hour);
     if (ch.arrivals.busyness_alpha > 0.0)
       out << ", busyness_alpha = " << number(ch.arrivals.busyness_alpha);
+    if (!ch.arrivals.day_factors.empty())
+      out << ", day_factors = " << list(ch.arrivals.day_factors);
     out << " }\n";
     out << "handle_time = " << dist(ch.handle_time) << "\n";
     if (ch.patience) out << "patience = " << dist(*ch.patience) << "\n";

@@ -204,6 +204,9 @@ struct Simulation::Impl {
         const double a = spec.arrivals.busyness_alpha;
         for (double& f : ch.busyness) f = busy_rng.gamma(a, 1.0 / a);
       }
+      const auto& week = spec.arrivals.day_factors;
+      for (std::size_t d = 0; d < ch.busyness.size() && !week.empty(); ++d)
+        ch.busyness[d] *= week[d % week.size()];
     }
     const double default_containment = sc.bot ? sc.bot->containment : 0.0;
     for (const IntentSpec& in : sc.intents)
@@ -521,7 +524,8 @@ struct Simulation::Impl {
         if ((d + 1) * kDay <= t) ++d;
         rate = ch.rate_per_s[g % intervals] * ch.busyness[d];
         end = intervals > 1 ? (g + 1) * interval_s : std::numeric_limits<double>::infinity();
-        if (scenario.channels[c].arrivals.busyness_alpha > 0.0) end = std::min(end, (d + 1) * kDay);
+        const ArrivalSpec& a = scenario.channels[c].arrivals;
+        if (a.busyness_alpha > 0.0 || !a.day_factors.empty()) end = std::min(end, (d + 1) * kDay);
       }
       end = std::min(end, ch.arrival_end);
       if (rate > 0.0) {

@@ -76,6 +76,7 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
     if (!c.agents.empty()) cj["agents"] = listOrScalar(c.agents);  // else per group
     cj["arrivals_per_hour"] = listOrScalar(c.arrivals.per_hour);
     if (c.arrivals.busyness_alpha > 0) cj["busyness_alpha"] = c.arrivals.busyness_alpha;
+    if (!c.arrivals.day_factors.empty()) cj["day_factors"] = c.arrivals.day_factors;
     cj["handle_time"] = distJson(c.handle_time);
     if (c.patience) cj["patience"] = distJson(*c.patience);
     cj["balk_probability"] = c.balk_probability;

@@ -301,6 +301,10 @@ class Rules {
     }
     require(nonNegative(ch.arrivals.busyness_alpha), arrivals + ".busyness_alpha",
             "a positive number (0 = no daily variation)", ch.arrivals.busyness_alpha);
+    for (std::size_t i = 0; i < ch.arrivals.day_factors.size(); ++i)
+      require(nonNegative(ch.arrivals.day_factors[i]),
+              arrivals + ".day_factors[" + std::to_string(i) + "]",
+              "a non-negative multiplier of the day's rates", ch.arrivals.day_factors[i]);
     checkDist(ch.handle_time, key + ".handle_time");
     if (ch.patience) checkDist(*ch.patience, key + ".patience");
     require(std::isfinite(ch.balk_probability) && ch.balk_probability >= 0.0 &&

@@ -60,6 +60,9 @@ struct ArrivalSpec {
   std::vector<double> per_hour;
   // Daily busyness factor Gamma(alpha, 1/alpha) multiplying all of a day's rates; 0 = off.
   double busyness_alpha = 0.0;
+  // Day-of-week (or any cyclic) pattern: day d's rates are multiplied by
+  // day_factors[d % size]; empty = every day alike. Day 0 is the first simulated day.
+  std::vector<double> day_factors;
 
   // The rate in interval `i` of the day (or cycle): a single value applies to every interval,
   // a list is indexed cyclically. Requires a non-empty `per_hour` (validateScenario checks).

@@ -650,7 +650,7 @@ class Loader {
   }
 
   void readArrivals(const toml::table& t, const std::string& path, ArrivalSpec& arrivals) {
-    checkKeys(t, path, {"per_hour", "busyness_alpha"});
+    checkKeys(t, path, {"per_hour", "busyness_alpha", "day_factors"});
     if (const toml::node* n = field(t, path, "per_hour")) {
       auto v =
           asList<double>(*n, path + ".per_hour", "a number or an array of numbers",
@@ -671,6 +671,12 @@ class Loader {
           arrivals.busyness_alpha = *v;
         }
       }
+    }
+    if (const toml::node* n = field(t, path, "day_factors")) {
+      auto v =
+          asList<double>(*n, path + ".day_factors", "an array of numbers, one per day of a cycle",
+                         [&](const toml::node& e, const std::string& k) { return asNumber(e, k); });
+      if (v) arrivals.day_factors = std::move(*v);
     }
   }
 

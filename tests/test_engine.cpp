@@ -371,3 +371,34 @@ TEST_CASE("engine: memory follows contacts in the system, not contacts simulated
   CHECK(large.event_capacity <= 2 * small.event_capacity + 16);
   CHECK(large.contact_slots < 1000);
 }
+
+TEST_CASE("engine: day_factors scale each day's arrivals cyclically (day-of-week patterns)") {
+  // Day form and continuous form: a 3-day cycle 1.5, 1, 0.5 over 6 days.
+  for (const bool day_form : {true, false}) {
+    Scenario s = twoChannelDay();
+    s.channels.resize(1);
+    s.channels[0].arrivals.busyness_alpha = 0;
+    s.channels[0].arrivals.day_factors = {1.5, 1.0, 0.5};
+    if (day_form) {
+      s.days = 6;
+    } else {
+      s.days = 0;
+      s.horizon_hours = 6 * 24;
+      s.warmup_hours = 0;
+      s.channels[0].arrivals.per_hour = {100};
+      s.channels[0].agents = {40};
+      s.open_s = 0;
+    }
+    REQUIRE(validateScenario(s).empty());
+    Recorder rec;
+    Simulation(s, 11, 0).run(rec);
+    std::vector<double> per_day(6, 0.0);
+    for (const auto& r : rec.contacts) per_day.at(r.day) += 1;
+    const double base = day_form ? 100 + 180 + 120 : 2400;  // contacts a day at factor 1
+    for (std::size_t d = 0; d < 6; ++d) {
+      const double expect = base * std::vector<double>{1.5, 1.0, 0.5}[d % 3];
+      INFO("day " << d << " (day form " << day_form << "): " << per_day[d] << " vs " << expect);
+      CHECK(std::fabs(per_day[d] - expect) < 4 * std::sqrt(expect));  // Poisson, 4 sd
+    }
+  }
+}
