@@ -173,6 +173,8 @@ std::string scenarioToToml(const Scenario& s) {
     out << "shared_context = " << (j.shared_context ? "true" : "false") << "\n";
     out << "repeat_handle_factor = " << number(j.repeat_handle_factor) << "\n";
     out << "max_contacts = " << j.max_contacts << "\n";
+    out << "promise_follow_up = " << number(j.promise_follow_up) << "\n";
+    out << "broken_promise = " << number(j.broken_promise) << "\n";
     if (!j.switch_rows.empty()) {
       out << "switch = {";
       for (std::size_t r = 0; r < j.switch_rows.size(); ++r) {

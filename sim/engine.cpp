@@ -64,6 +64,8 @@ struct Contact {
   bool repeated = false;  // had to tell the story again (no shared context)
   bool switched = false;  // came back on another channel than last time
   bool case_ended = false;
+  bool follow_up = false;  // the agent's promised call back (no bot, no abandonment)
+  bool chase = false;      // the customer chasing a broken promise
   BotResult bot = BotResult::None;
 };
 
@@ -324,6 +326,8 @@ struct Simulation::Impl {
     r.repeated_info = c.repeated;
     r.switched_channel = c.switched;
     r.case_ended = c.case_ended;
+    r.follow_up = c.follow_up;
+    r.chase = c.chase;
     if (outcome == Outcome::Answered) {
       r.wait_s = c.answered - c.queued;
       r.handle_s = c.handle;
@@ -561,7 +565,7 @@ struct Simulation::Impl {
     ct.case_id = ct.id;
     ct.case_start = now;
     ct.attempt = 1;
-    ct.repeated = ct.switched = ct.case_ended = false;
+    ct.repeated = ct.switched = ct.case_ended = ct.follow_up = ct.chase = false;
     if (!ch.intent_cum.empty()) drawIntent(ch, ct);
     stamp(ch, ct, now);
     scheduleNextArrival(c, now);
@@ -597,20 +601,28 @@ struct Simulation::Impl {
     double when = -1.0;
     bool retry = false;
     std::uint32_t next = ct.channel;
+    bool follow_up = false, chase = false;
     if (journeys && !(handled && ct.resolved) &&
         static_cast<int>(ct.attempt) < journeys->max_contacts) {
       Rng r(seed, rep, fmt::format("journey/{}/{}", ct.case_id, ct.attempt));
       const double p = handled ? journeys->retry_unresolved : journeys->retry_abandoned;
       const double u_retry = r.uniform(), u_channel = r.uniform();
       const double delay = retry_delay.sample(r);
-      if (u_retry < p) {
+      // An agent who could not solve it may promise to come back to the customer: kept, the
+      // agent calls back; broken, the customer chases. Drawn after the others (CRN).
+      if (outcome == Outcome::Answered && journeys->promise_follow_up > 0.0) {
+        const double u_promise = r.uniform(), u_broken = r.uniform();
+        if (u_promise < journeys->promise_follow_up)
+          (u_broken < journeys->broken_promise ? chase : follow_up) = true;
+      }
+      if (u_retry < p || follow_up || chase) {
         retry = true;
         when = comeBackTime(now, delay);
         const auto& cum = switch_cum[ct.channel];
         const double u = u_channel * cum.back().first;
         auto it = std::lower_bound(cum.begin(), cum.end(), u,
                                    [](const auto& e, double x) { return e.first < x; });
-        next = (it == cum.end() ? cum.back() : *it).second;
+        if (!follow_up) next = (it == cum.end() ? cum.back() : *it).second;
       }
     }
     ct.case_ended = !retry;
@@ -622,6 +634,8 @@ struct Simulation::Impl {
     }
     ct.switched = next != ct.channel;
     ct.channel = next;
+    ct.follow_up = follow_up;
+    ct.chase = chase;
     ++ct.attempt;
     calendar.push(when, kPrioArrival, kRetry, slot);
   }
@@ -668,10 +682,10 @@ struct Simulation::Impl {
       ct.handle *= intents[ct.intent].handle_factor;
       ct.resolved = r.uniform() < intents[ct.intent].fcr;
     }
-    ct.repeated = !journeys->shared_context;
+    ct.repeated = !journeys->shared_context && !ct.follow_up;  // the agent who promised knows
     if (ct.repeated) ct.handle *= journeys->repeat_handle_factor;
     stamp(ch, ct, now);
-    if (ch.has_bot) {
+    if (ch.has_bot && !ct.follow_up) {
       startBot(ch, slot, now, r, r);
       return;
     }
@@ -753,13 +767,13 @@ struct Simulation::Impl {
       return;
     }
     ct.waited = true;
-    if (ch.balk_probability > 0.0 && ch.balk_rng.uniform() < ch.balk_probability) {
+    if (ch.balk_probability > 0.0 && ch.balk_rng.uniform() < ch.balk_probability && !ct.follow_up) {
       finish(slot, Outcome::Balked, now);
       return;
     }
     ch.advance(now);
     enqueue(ch, slot);
-    if (ch.has_patience)
+    if (ch.has_patience && !ct.follow_up)
       ct.abandon = calendar.pushTimer(now + ct.patience, kPrioAbandon, kAbandon, slot);
   }
 

@@ -93,6 +93,8 @@ std::string describeJourney(const Journey& journey, const Scenario& scenario) {
         break;
     }
     if (r.repeated_info) line += " · told the story again";
+    if (r.follow_up) line += " · the agent called back as promised";
+    if (r.chase) line += " · chasing a promise nobody kept";
     out += line + "\n";
   }
   return out;

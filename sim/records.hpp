@@ -33,6 +33,8 @@ struct ContactRecord {
   bool repeated_info = false;     // had to tell the story again (journeys without shared context)
   bool switched_channel = false;  // this attempt is on another channel than the last one
   bool case_ended = true;         // no further contact on this case follows (solved or given up)
+  bool follow_up = false;         // the agent's promised call back ([journeys] promises)
+  bool chase = false;             // the customer chasing a promise that was broken
   std::uint32_t contact_number = 1;  // attempt on the case: 1 = first contact
   std::uint64_t case_id = 0;         // the id of the case's first contact
   double case_start_s = 0.0;         // arrival of the case's first contact

@@ -140,7 +140,9 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                      {"switch", std::move(rows)},
                      {"shared_context", jn.shared_context},
                      {"repeat_handle_factor", jn.repeat_handle_factor},
-                     {"max_contacts", jn.max_contacts}};
+                     {"max_contacts", jn.max_contacts},
+                     {"promise_follow_up", jn.promise_follow_up},
+                     {"broken_promise", jn.broken_promise}};
   }
   if (s.costs) {
     j["costs"] = {{"agent_per_hour", s.costs->agent_per_hour}, {"shrinkage", s.costs->shrinkage}};

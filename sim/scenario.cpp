@@ -495,6 +495,10 @@ class Rules {
     require(probability(j.retry_abandoned), "journeys.retry_abandoned", "a probability from 0 to 1",
             j.retry_abandoned);
     checkDist(j.delay, "journeys.delay");
+    require(probability(j.promise_follow_up), "journeys.promise_follow_up",
+            "a probability from 0 to 1", j.promise_follow_up);
+    require(probability(j.broken_promise), "journeys.broken_promise", "a probability from 0 to 1",
+            j.broken_promise);
     require(positive(j.repeat_handle_factor), "journeys.repeat_handle_factor",
             "a positive multiplier of the handle time", j.repeat_handle_factor);
     if (j.max_contacts < 1 || j.max_contacts > 100)

@@ -179,7 +179,11 @@ struct JourneySpec {
   bool shared_context = true;         // false: each new contact means telling the story again
   double repeat_handle_factor = 1.0;  // × handle time when the story is told again
   int max_contacts = 5;               // a case ends unresolved after this many contacts
-  SourceLoc loc;                      // of the [journeys] table
+  // After an answered contact that did not solve it: P(the agent promises to come back to the
+  // customer), and P(that promise is broken: the customer chases instead).
+  double promise_follow_up = 0.0;
+  double broken_promise = 0.0;
+  SourceLoc loc;  // of the [journeys] table
 };
 
 struct Scenario {

@@ -180,6 +180,68 @@ TEST_CASE("journeys: without shared context the story is told again, at the conf
   }
 }
 
+TEST_CASE("journeys: promised follow-ups are kept by the agent or chased by the customer") {
+  // Nobody comes back on their own (retry 0): every later contact is a promise's doing.
+  // Among answered unresolved contacts, a share `promise` get a promise, of which `broken`
+  // are chased by the customer; the rest are called back on the same channel, straight to an
+  // agent who knows the story. One in 1.6: the promise share, binomial with 4 SE.
+  Scenario s = ampleQueue(0.5, 0.0, 3, DistSpec::exponential(240));
+  s.channels.front().patience = DistSpec::exponential(30);  // would abandon, if they could
+  s.channels.front().agents = {18};                         // busy: first contacts wait and abandon
+  s.journeys->shared_context = false;
+  s.journeys->repeat_handle_factor = 2.0;
+  s.journeys->promise_follow_up = 0.6;
+  s.journeys->broken_promise = 0.25;
+  const Recorder rec = record(s, 5);
+  std::map<std::uint64_t, std::vector<const ContactRecord*>> cases;
+  for (const ContactRecord& c : rec.contacts) cases[c.case_id].push_back(&c);
+  double eligible = 0, promised = 0, chased = 0;
+  for (auto& [id, list] : cases) {
+    std::sort(list.begin(), list.end(), [](const ContactRecord* a, const ContactRecord* b) {
+      return a->contact_number < b->contact_number;
+    });
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const ContactRecord& c = *list[i];
+      CHECK(c.contact_number == i + 1);
+      if (c.follow_up) {
+        CHECK((c.outcome == Outcome::Answered));  // never abandoned, never balked
+        CHECK_FALSE(c.repeated_info);
+        CHECK_FALSE(c.switched_channel);
+      }
+      if (c.chase) CHECK(c.repeated_info);
+      if (i == 0) CHECK_FALSE((c.follow_up || c.chase));
+      const bool answered_unsolved = c.outcome == Outcome::Answered && !c.resolved;
+      if (i + 1 < list.size()) CHECK(answered_unsolved);  // only a promise brings a next
+      if (answered_unsolved && c.contact_number < 3 && (c.case_ended || i + 1 < list.size())) {
+        ++eligible;
+        if (i + 1 < list.size()) {
+          ++promised;
+          if (list[i + 1]->chase) ++chased;
+        }
+      }
+    }
+  }
+  REQUIRE(eligible > 3000);
+  const double share = promised / eligible, se = std::sqrt(0.6 * 0.4 / eligible);
+  INFO("promised " << share << " ± " << se << ", chased " << chased / promised);
+  CHECK(std::fabs(share - 0.6) < 4 * se);
+  const double broken = chased / promised, se_b = std::sqrt(0.25 * 0.75 / promised);
+  CHECK(std::fabs(broken - 0.25) < 4 * se_b);
+
+  // Without promises nothing follows; with every promise broken, every one is a chase.
+  s.journeys->promise_follow_up = 0.0;
+  for (const ContactRecord& c : record(s, 5).contacts) CHECK(c.contact_number == 1);
+  s.journeys->promise_follow_up = 1.0;
+  s.journeys->broken_promise = 1.0;
+  std::size_t later = 0;
+  for (const ContactRecord& c : record(s, 5).contacts) {
+    CHECK_FALSE(c.follow_up);
+    CHECK(c.chase == (c.contact_number > 1));
+    later += c.contact_number > 1;
+  }
+  CHECK(later > 1000);
+}
+
 TEST_CASE("journeys: fresh arrivals keep their random numbers when customers come back") {
   // Common random numbers: switching journeys on adds contacts but moves no first contact.
   Scenario on = ampleQueue(0.5, 1.0, 3, DistSpec::exponential(240));
