@@ -349,6 +349,30 @@ plot::Table channelTable(const RunOutcome& run) {
   return t;
 }
 
+// The CX outcomes per interval, by metric name: drawn once the library produces the metric and
+// the run has values for it, two to a row like the charts above. Adding one is one line.
+void drawOutcomeCharts(const RunOutcome& run, float chart_w, float chart_h, bool two) {
+  constexpr const char* kOutcomes[] = {"csat", "ces", "nps", "churn_rate"};
+  int drawn = 0;
+  for (const char* name : kOutcomes) {
+    Metric m;
+    if (!metricByName(name, m)) continue;
+    bool any = false;
+    for (const auto& interval : run.result.interval_channels)
+      for (const MetricEstimates& channel : interval)
+        any = any || channel[static_cast<std::size_t>(m)].n > 0;
+    if (!any) continue;
+    const MetricInfo& info = metricInfo(m);
+    const double scale = isShare(info) ? 100.0 : 1.0;
+    const std::string id = std::string(name) + "_per_interval";
+    const std::string title = std::string(info.label) + " per interval";
+    if (two && drawn % 2 == 1) ImGui::SameLine();
+    plot::drawChart(perChannelIntervalChart(run, id.c_str(), title.c_str(), m, scale, info.unit),
+                    ImVec2(chart_w, chart_h));
+    ++drawn;
+  }
+}
+
 }  // namespace
 
 // -------------------------------------------------------------------------------------------
@@ -412,6 +436,7 @@ void drawDashboardPanel(AppState& state) {
       serviceHeatmap(run),
       ImVec2(chart_w, std::max(chart_h * 0.6f, ImGui::GetTextLineHeight() *
                                                    (4.0f + run.scenario.channels.size()))));
+  drawOutcomeCharts(run, chart_w, chart_h, two);
   ImGui::Spacing();
   ImGui::TextDisabled("Mean ± 95%% CI half-width (right-click the table: export CSV)");
   plot::drawTable(channelTable(run));
