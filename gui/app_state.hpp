@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gui/run_job.hpp"
+#include "gui/sweep_job.hpp"
 #include "gui/task.hpp"
 #include "sim/compare.hpp"
 #include "sim/roster.hpp"
@@ -110,6 +111,7 @@ struct AppState {
   std::string comparison_label;
   std::string compare_error;
   bool pending_compare = false;
+  SweepView sweep;  // the compare panel's sweep tab
 
   // Staffing: Erlang requirements for the current scenario, and optionally a roster.
   std::string shifts_path_input;

@@ -277,6 +277,15 @@ void performPendingRuns(AppState& state) {
     state.compare_error = error;
   }
 
+  if (state.sweep.pending && state.doc.valid() && !state.sweep.job.running())
+    startSweep(state.sweep, *state.doc.scenario, state.run_settings);
+  state.sweep.pending = false;
+  std::shared_ptr<const SweepResult> sweep;
+  if (state.sweep.job.take(sweep, error)) {
+    if (sweep) state.sweep.result = sweep;  // a failed sweep keeps the last good one on screen
+    state.sweep.error = error;
+  }
+
   if (state.pending_staffing && state.doc.valid() && !state.staffing_job.running()) {
     const Scenario s = *state.doc.scenario;
     const std::string shifts = state.shifts_path_input;
@@ -339,11 +348,12 @@ void performPngExport(const Platform& platform) {
 struct SmokeStep {
   const char* file;
   bool PanelFlags::*panel;
+  bool sweep_tab = false;  // the compare panel's second tab
 };
 constexpr SmokeStep kSmokeSteps[] = {
     {"scenario.png", &PanelFlags::scenario},   {"run.png", &PanelFlags::run},
     {"dashboard.png", &PanelFlags::dashboard}, {"compare.png", &PanelFlags::compare},
-    {"staffing.png", &PanelFlags::staffing},
+    {"sweep.png", &PanelFlags::compare, true}, {"staffing.png", &PanelFlags::staffing},
 };
 
 // Drives the app like a user: run the default scenario briefly, make it the baseline, add
@@ -373,12 +383,16 @@ class SmokeDriver {
             (std::filesystem::path(CX_SOURCE_DIR) / "scenarios" / "shifts" / "default.toml")
                 .string();
         state_.pending_staffing = true;
+        prefillSweep(state_.sweep, *state_.doc.scenario);
+        state_.sweep.pending = true;
         stage_ = Stage::Working;
         return false;
       case Stage::Working:
-        if (state_.compare_job.running() || state_.staffing_job.running() || !state_.comparison ||
-            !state_.staffing)
-          return timeout("compare and staffing");
+        if (state_.compare_job.running() || state_.staffing_job.running() ||
+            state_.sweep.job.running() || !state_.comparison || !state_.staffing ||
+            (!state_.sweep.result && state_.sweep.error.empty()))
+          return timeout("compare, sweep and staffing");
+        if (!state_.sweep.error.empty()) return fail("sweep failed: " + state_.sweep.error);
         if (!state_.compare_error.empty()) return fail("compare failed: " + state_.compare_error);
         if (!state_.staffing_error.empty())
           return fail("staffing failed: " + state_.staffing_error);
@@ -423,6 +437,7 @@ class SmokeDriver {
     state_.open.run = false;
     state_.open.dashboard = false;
     state_.open.*(kSmokeSteps[i].panel) = true;
+    state_.sweep.select_tab = kSmokeSteps[i].sweep_tab;
     state_.scenario_tab = "Channels";  // the tab with the most widgets
     frames_left_ = kScreenshotFrames;
   }

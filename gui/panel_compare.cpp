@@ -1,20 +1,28 @@
 // The compare panel: a baseline scenario against the current one, run on common random
 // numbers (sim/compare.hpp): both means, the paired difference with its 95% CI, the CI
 // independent runs would have had, and the verdict; service level per interval side by side.
+// And the sweep view: the current scenario over a grid (sim/sweep.hpp) as a scatter of two
+// chosen metrics coloured by a third, the AI/human frontier of cost against CSAT.
 //
 // [SECTION] Baseline
 // [SECTION] Results
+// [SECTION] Sweep
 // [SECTION] The panel
 
 #include <fmt/format.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
+#include <limits>
+#include <string_view>
+#include <utility>
 
 #include "gui/panels.hpp"
 #include "gui/plot.hpp"
+#include "gui/sweep_job.hpp"
 #include "gui/widgets.hpp"
 #include "sim/report.hpp"
 
@@ -161,21 +169,162 @@ plot::Chart intervalChart(const Comparison& c, const Scenario& s) {
   return chart;
 }
 
-}  // namespace
-
 // -------------------------------------------------------------------------------------------
-// [SECTION] The panel
+// [SECTION] Sweep
 
-void drawComparePanel(AppState& state) {
-  if (!beginPanel("Compare", &state.open.compare, state, {0.42f, 0.42f, 1.0f, 1.0f})) {
-    ImGui::End();
+// A combo over every metric the library produces: a new Metric shows up here by itself.
+void metricCombo(const char* label, Metric& metric) {
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 11.0f);
+  if (!ImGui::BeginCombo(label, metricInfo(metric).label)) return;
+  for (const MetricInfo& info : allMetrics())
+    if (ImGui::Selectable(info.label, info.metric == metric)) metric = info.metric;
+  ImGui::EndCombo();
+}
+
+double shown(const Estimate& e, Metric m) {
+  return std::string_view(metricInfo(m).unit) == "%" ? e.mean * 100.0 : e.mean;
+}
+
+std::string axisLabel(Metric m) {
+  const MetricInfo& info = metricInfo(m);
+  return *info.unit ? fmt::format("{} ({})", info.label, info.unit) : std::string(info.label);
+}
+
+void drawSweepControls(SweepView& view, const AppState& state) {
+  ImGui::TextDisabled(
+      "Vary one or two scenario keys over a grid, KEY=LO:HI:STEP (as cxsim sweep "
+      "--vary); the current scenario as edited, run settings from the Run panel.");
+  const float field = ImGui::GetFontSize() * 20.0f;
+  ImGui::SetNextItemWidth(field);
+  ImGui::InputTextWithHint("##vary0", "channels.phone.agents=40:50:2", &view.vary[0]);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(field);
+  ImGui::InputTextWithHint("##vary1", "optional: bot.containment=0.3:0.6:0.1", &view.vary[1]);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!state.doc.valid() || view.job.running());
+  if (ImGui::Button("Run sweep")) view.pending = true;
+  ImGui::EndDisabled();
+  if (view.job.running()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("running the grid…");
+  }
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("x");
+  ImGui::SameLine();
+  metricCombo("##x", view.x);
+  ImGui::SameLine();
+  ImGui::TextUnformatted("y");
+  ImGui::SameLine();
+  metricCombo("##y", view.y);
+  ImGui::SameLine();
+  ImGui::TextUnformatted("colour");
+  ImGui::SameLine();
+  metricCombo("##colour", view.colour);
+  if (!view.error.empty()) ImGui::TextColored(kErrorColour, "%s", view.error.c_str());
+}
+
+// Significant digits, but never an exponent: costs run to six figures.
+std::string tableNumber(double v, int digits) {
+  if (!std::isfinite(v)) return "—";
+  if (std::abs(v) >= std::pow(10.0, digits)) return fmt::format("{:.0f}", v);
+  return fmt::format("{:.{}g}", v, digits);
+}
+
+// The frontier by the axes as chosen now (not as run): no point better on both.
+std::vector<bool> frontierOf(const SweepResult& r, Metric x, Metric y) {
+  const Better bx = metricInfo(x).better, by = metricInfo(y).better;
+  if (bx == Better::Neither || by == Better::Neither) return std::vector<bool>(r.points.size());
+  std::vector<std::vector<double>> objectives;
+  for (const SweepPoint& p : r.points)
+    objectives.push_back(
+        {p.overall[static_cast<std::size_t>(x)].mean, p.overall[static_cast<std::size_t>(y)].mean});
+  return paretoEfficient(objectives, {bx, by});
+}
+
+void drawSweepResult(const SweepView& view) {
+  const SweepResult& r = *view.result;
+  if (r.points.empty()) {
+    ImGui::TextDisabled("The sweep has no finished points.");
     return;
   }
+  const auto ix = static_cast<std::size_t>(view.x), iy = static_cast<std::size_t>(view.y),
+             ic = static_cast<std::size_t>(view.colour);
+  double c_lo = std::numeric_limits<double>::infinity(), c_hi = -c_lo;
+  for (const SweepPoint& p : r.points)
+    if (std::isfinite(p.overall[ic].mean))
+      c_lo = std::min(c_lo, p.overall[ic].mean), c_hi = std::max(c_hi, p.overall[ic].mean);
+  const std::vector<bool> frontier = frontierOf(r, view.x, view.y);
+
+  plot::Chart chart;
+  chart.id = "sweep_frontier";
+  chart.title = fmt::format("{} against {}, colour: {}", metricInfo(view.y).label,
+                            metricInfo(view.x).label, metricInfo(view.colour).label);
+  chart.x_unit = axisLabel(view.x);
+  chart.y_unit = metricInfo(view.y).unit;
+  plot::Series points;
+  points.label = metricInfo(view.y).label;
+  points.kind = plot::Kind::Points;
+  plot::Table table;
+  table.id = "sweep_points";
+  table.headers = r.keys;
+  for (Metric m : {view.x, view.y, view.colour}) {
+    table.headers.push_back(axisLabel(m));
+    table.headers.push_back("± 95% CI");
+  }
+  table.headers.push_back("frontier");
+  for (std::size_t p = 0; p < r.points.size(); ++p) {
+    const MetricEstimates& e = r.points[p].overall;
+    chart.x.push_back(shown(e[ix], view.x));
+    points.y.push_back(shown(e[iy], view.y));
+    const double c = e[ic].mean;
+    points.point_colours.push_back(
+        std::isfinite(c) ? plot::rampColour(c_hi > c_lo ? (c - c_lo) / (c_hi - c_lo) : 0.5)
+                         : IM_COL32(128, 128, 128, 255));
+    std::vector<std::string> row = r.points[p].values;
+    for (Metric m : {view.x, view.y, view.colour}) {
+      const Estimate& est = e[static_cast<std::size_t>(m)];
+      const double scale = std::string_view(metricInfo(m).unit) == "%" ? 100.0 : 1.0;
+      row.push_back(tableNumber(est.mean * scale, 4));
+      row.push_back(std::isfinite(est.ci95) ? tableNumber(est.ci95 * scale, 2) : "—");
+    }
+    row.push_back(frontier[p] ? "yes" : "");
+    table.rows.push_back(std::move(row));
+  }
+  chart.series.push_back(std::move(points));
+
+  ImGui::TextDisabled("%zu points · %d replications each · seed %llu%s", r.points.size(),
+                      r.replications, static_cast<unsigned long long>(r.seed),
+                      r.cancelled ? " · cancelled: finished points only" : "");
+  if (std::isfinite(c_lo)) {
+    const double scale = std::string_view(metricInfo(view.colour).unit) == "%" ? 100.0 : 1.0;
+    ImGui::SameLine();
+    ImGui::TextDisabled("· colour %s: dark %.3g → yellow %.3g %s", metricInfo(view.colour).label,
+                        c_lo * scale, c_hi * scale, metricInfo(view.colour).unit);
+  }
+  const float avail = ImGui::GetContentRegionAvail().y;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float table_h = std::min(line * (static_cast<float>(table.rows.size()) + 1.5f),
+                                 std::max(avail * 0.35f, line * 4.0f));
+  plot::drawChart(chart, ImVec2(0.0f, std::max(avail - table_h - line, line * 12.0f)));
+  plot::drawTable(table, table_h);
+}
+
+void drawSweep(AppState& state) {
+  SweepView& view = state.sweep;
+  if (!view.prefilled && state.doc.valid()) prefillSweep(view, *state.doc.scenario);
+  drawSweepControls(view, state);
+  ImGui::Separator();
+  if (!view.result)
+    ImGui::TextDisabled("No sweep yet.");
+  else
+    drawSweepResult(view);
+}
+
+void drawAgainstBaseline(AppState& state) {
   drawBaseline(state);
   ImGui::Separator();
   if (!state.comparison) {
     ImGui::TextDisabled("No comparison yet.");
-    ImGui::End();
     return;
   }
   const Comparison& c = *state.comparison;
@@ -188,6 +337,33 @@ void drawComparePanel(AppState& state) {
     plot::drawChart(intervalChart(c, *state.baseline),
                     ImVec2(0.0f, std::max(ImGui::GetContentRegionAvail().y,
                                           ImGui::GetTextLineHeight() * 12.0f)));
+}
+
+}  // namespace
+
+// -------------------------------------------------------------------------------------------
+// [SECTION] The panel
+
+void drawComparePanel(AppState& state) {
+  if (!beginPanel("Compare", &state.open.compare, state, {0.42f, 0.42f, 1.0f, 1.0f})) {
+    ImGui::End();
+    return;
+  }
+  if (!ImGui::BeginTabBar("compare_tabs")) {
+    ImGui::End();
+    return;
+  }
+  const bool pick_sweep = std::exchange(state.sweep.select_tab, false);
+  if (ImGui::BeginTabItem("Baseline vs current")) {
+    drawAgainstBaseline(state);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Sweep: frontier", nullptr,
+                          pick_sweep ? ImGuiTabItemFlags_SetSelected : 0)) {
+    drawSweep(state);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
   ImGui::End();
 }
 

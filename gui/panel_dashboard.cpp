@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <utility>
 
 #include "gui/panels.hpp"
 #include "gui/plot.hpp"
@@ -27,9 +29,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // -------------------------------------------------------------------------------------------
 // [SECTION] KPI cards
 
-// The cards, in the order managers read them. Metrics the library does not produce yet
-// (csat, nps, ces, churn, revenue_at_risk) are looked up by name and shown as soon as a
-// result has them.
+// The cards, in the order managers read them, by JSON name: a metric the library does not
+// produce (yet) or that the scenario lacks the part for gets a card saying so, and shows its
+// numbers as soon as a result has them. Adding a card is one line here.
 constexpr const char* kCardMetrics[] = {
     "service_level",
     "asa_s",
@@ -41,7 +43,7 @@ constexpr const char* kCardMetrics[] = {
     "csat",
     "nps",
     "ces",
-    "churn",
+    "churn_rate",
     "revenue_at_risk",
     "cost_total",
     "cost_per_contact",
@@ -76,6 +78,7 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
   dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), IM_COL32(255, 255, 255, 14), 5.0f);
   dl->AddRectFilled(p, ImVec2(p.x + 5.0f, p.y + size.y), band, 5.0f, ImDrawFlags_RoundCornersLeft);
   ImGui::BeginGroup();
+  ImGui::PushClipRect(p, ImVec2(p.x + size.x - 4.0f, p.y + size.y), true);
   ImGui::Dummy(ImVec2(size.x, 0.0f));
   ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, p.y + 4.0f));
   ImGui::TextDisabled("%s", info.label);
@@ -94,6 +97,7 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
                            : std::string("one replication: no CI");
   if (has_target) detail += fmt::format(" · target {:.0f}{}", target * scale, info.unit);
   ImGui::TextDisabled("%s", detail.c_str());
+  ImGui::PopClipRect();
   ImGui::SetCursorScreenPos(p);
   ImGui::Dummy(size);
   ImGui::EndGroup();
@@ -111,27 +115,74 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
   }
 }
 
+// The card's title: the library's label once the metric exists, else the words DESIGN.md §3
+// uses for it.
+const char* cardLabel(const char* name) {
+  Metric m;
+  if (metricByName(name, m)) return metricInfo(m).label;
+  static constexpr std::pair<std::string_view, const char*> kFuture[] = {
+      {"csat", "CSAT"},
+      {"nps", "NPS"},
+      {"ces", "CES (effort)"},
+      {"churn_rate", "churn rate"},
+      {"revenue_at_risk", "revenue at risk"}};
+  for (const auto& [key, label] : kFuture)
+    if (key == name) return label;
+  return name;
+}
+
+// A metric's card when there is nothing to show: its name, greyed, and why.
+void drawAbsentCard(const char* name, ImVec2 size) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  dl->AddRect(p, ImVec2(p.x + size.x, p.y + size.y), IM_COL32(255, 255, 255, 22), 5.0f);
+  ImGui::BeginGroup();
+  ImGui::PushClipRect(p, ImVec2(p.x + size.x - 4.0f, p.y + size.y), true);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, p.y + 4.0f));
+  ImGui::TextDisabled("%s", cardLabel(name));
+  for (const char* line : {"not modelled", "in this scenario"}) {
+    ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, ImGui::GetCursorScreenPos().y));
+    ImGui::TextDisabled("%s", line);
+  }
+  ImGui::PopClipRect();
+  ImGui::SetCursorScreenPos(p);
+  ImGui::Dummy(size);
+  ImGui::EndGroup();
+}
+
 void drawCards(const RunOutcome& run, int scope) {
   const ExperimentResult& r = run.result;
   const MetricEstimates& est = scope < 0 ? r.overall : r.channels[static_cast<std::size_t>(scope)];
   const float width = ImGui::GetContentRegionAvail().x;
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  const ImVec2 size(std::max(ImGui::CalcTextSize("service level 00.0 % ±").x * 1.25f, 200.0f),
+  // Wide enough for the longest detail line, so no card's text runs into the next.
+  const ImVec2 size(std::max(ImGui::CalcTextSize("± 00.0 (95% CI) · target 80%").x + 24.0f, 200.0f),
                     line * 3.0f + 14.0f);
   const int per_row = std::max(1, static_cast<int>((width + spacing) / (size.x + spacing)));
+  const float card_w = (width - spacing * static_cast<float>(per_row - 1)) / per_row;
+  // Each card at its grid place: a card's text is clipped, never pushing its neighbours.
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
   int shown = 0;
   for (const char* name : kCardMetrics) {
-    Metric m;
-    if (!metricByName(name, m)) continue;  // not produced by this version of the library
-    const Estimate& e = est[static_cast<std::size_t>(m)];
-    if (e.n == 0) continue;  // undefined in every replication: the scenario lacks the part
-    const double target = m == Metric::ServiceLevel ? serviceTarget(run.scenario, r, scope) : kNaN;
-    if (shown % per_row != 0) ImGui::SameLine();
-    const float card_w = (width - spacing * static_cast<float>(per_row - 1)) / per_row;
-    drawCard(metricInfo(m), e, target, ImVec2(card_w, size.y));
+    const int row = shown / per_row, col = shown % per_row;
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + static_cast<float>(col) * (card_w + spacing),
+                                     origin.y + static_cast<float>(row) * (size.y + spacing)));
     ++shown;
+    Metric m;
+    // Not produced by this version of the library, or undefined in every replication (no
+    // bot, no [costs]...): a card that says so, never a made-up number.
+    if (!metricByName(name, m) || est[static_cast<std::size_t>(m)].n == 0) {
+      drawAbsentCard(name, ImVec2(card_w, size.y));
+      continue;
+    }
+    const double target = m == Metric::ServiceLevel ? serviceTarget(run.scenario, r, scope) : kNaN;
+    drawCard(metricInfo(m), est[static_cast<std::size_t>(m)], target, ImVec2(card_w, size.y));
   }
+  const int rows = (shown + per_row - 1) / per_row;
+  ImGui::SetCursorScreenPos(
+      ImVec2(origin.x, origin.y + static_cast<float>(rows) * (size.y + spacing)));
+  ImGui::Dummy(ImVec2(0.0f, 0.0f));
 }
 
 // -------------------------------------------------------------------------------------------
@@ -175,8 +226,8 @@ plot::Chart workloadChart(const RunOutcome& run) {
   chart.title = "Arrivals as workload vs agents";
   chart.y_unit = "agents";
   chart.categories = intervalLabels(s);
-  plot::Series load{"arrivals × AHT (erlangs)", plot::Kind::Area, {}, {}, {}, 0};
-  plot::Series staffed{"agents present", plot::Kind::Step, {}, {}, {}, 0};
+  plot::Series load{"arrivals × AHT (erlangs)", plot::Kind::Area, {}, {}, {}, 0, {}};
+  plot::Series staffed{"agents present", plot::Kind::Step, {}, {}, {}, 0, {}};
   plot::Series busy = makeSeries("agents busy", plot::Kind::Line);
   const double per = occurrences(s) * s.intervalSeconds();
   for (std::size_t k = 0; k < r.intervals.size(); ++k) {
@@ -298,6 +349,30 @@ plot::Table channelTable(const RunOutcome& run) {
   return t;
 }
 
+// The CX outcomes per interval, by metric name: drawn once the library produces the metric and
+// the run has values for it, two to a row like the charts above. Adding one is one line.
+void drawOutcomeCharts(const RunOutcome& run, float chart_w, float chart_h, bool two) {
+  constexpr const char* kOutcomes[] = {"csat", "ces", "nps", "churn_rate"};
+  int drawn = 0;
+  for (const char* name : kOutcomes) {
+    Metric m;
+    if (!metricByName(name, m)) continue;
+    bool any = false;
+    for (const auto& interval : run.result.interval_channels)
+      for (const MetricEstimates& channel : interval)
+        any = any || channel[static_cast<std::size_t>(m)].n > 0;
+    if (!any) continue;
+    const MetricInfo& info = metricInfo(m);
+    const double scale = isShare(info) ? 100.0 : 1.0;
+    const std::string id = std::string(name) + "_per_interval";
+    const std::string title = std::string(info.label) + " per interval";
+    if (two && drawn % 2 == 1) ImGui::SameLine();
+    plot::drawChart(perChannelIntervalChart(run, id.c_str(), title.c_str(), m, scale, info.unit),
+                    ImVec2(chart_w, chart_h));
+    ++drawn;
+  }
+}
+
 }  // namespace
 
 // -------------------------------------------------------------------------------------------
@@ -361,6 +436,7 @@ void drawDashboardPanel(AppState& state) {
       serviceHeatmap(run),
       ImVec2(chart_w, std::max(chart_h * 0.6f, ImGui::GetTextLineHeight() *
                                                    (4.0f + run.scenario.channels.size()))));
+  drawOutcomeCharts(run, chart_w, chart_h, two);
   ImGui::Spacing();
   ImGui::TextDisabled("Mean ± 95%% CI half-width (right-click the table: export CSV)");
   plot::drawTable(channelTable(run));

@@ -91,9 +91,9 @@ void drawLive(const AppState& state, float height) {
   const bool finished = state.live && state.live->finished;
   chart.title = finished ? "Replication 1, as simulated" : "Replication 1, live";
   chart.x_unit = "simulated hours";
-  plot::Series staffed{"agents present", plot::Kind::Step, {}, {}, {}, 0};
-  plot::Series busy{"agents busy", plot::Kind::Line, {}, {}, {}, 0};
-  plot::Series queue{"contacts waiting", plot::Kind::Area, {}, {}, {}, 0};
+  plot::Series staffed{"agents present", plot::Kind::Step, {}, {}, {}, 0, {}};
+  plot::Series busy{"agents busy", plot::Kind::Line, {}, {}, {}, 0, {}};
+  plot::Series queue{"contacts waiting", plot::Kind::Area, {}, {}, {}, 0, {}};
   if (state.live) {
     chart.x = state.live->hours;
     staffed.y = state.live->staffed;

@@ -58,10 +58,10 @@ plot::Chart coverageChart(const StaffingView& v, std::size_t c) {
   chart.y_unit = "agents";
   chart.y_min = 0.0;
   for (int k = 0; k < s.intervalsPerDay(); ++k) chart.categories.push_back(intervalLabel(s, k));
-  plot::Series required{"required (paid, fractional)", plot::Kind::Area, {}, {}, {}, 0};
-  plot::Series seated{"on the phones (integer)", plot::Kind::Step, {}, {}, {}, 0};
-  plot::Series scenario{"scenario's agents", plot::Kind::Step, {}, {}, {}, 0};
-  plot::Series roster{"roster coverage", plot::Kind::Step, {}, {}, {}, 0};
+  plot::Series required{"required (paid, fractional)", plot::Kind::Area, {}, {}, {}, 0, {}};
+  plot::Series seated{"on the phones (integer)", plot::Kind::Step, {}, {}, {}, 0, {}};
+  plot::Series scenario{"scenario's agents", plot::Kind::Step, {}, {}, {}, 0, {}};
+  plot::Series roster{"roster coverage", plot::Kind::Step, {}, {}, {}, 0, {}};
   const ChannelSpec& ch = s.channels[c];
   for (std::size_t k = 0; k < req.intervals.size(); ++k) {
     required.y.push_back(req.intervals[k].required);

@@ -296,6 +296,12 @@ void drawLineLike(ImDrawList* dl, const Chart& chart, const Series& s, const Map
       continue;
     }
     const float y = m.yAt(s.y[i]);
+    if (s.kind == Kind::Points) {
+      const ImVec2 at(m.xAt(xValue(chart, i)), y);
+      dl->AddCircleFilled(at, 5.0f, i < s.point_colours.size() ? s.point_colours[i] : colour);
+      dl->AddCircle(at, 5.0f, IM_COL32(255, 255, 255, 150));  // visible on any ramp colour
+      continue;
+    }
     if (s.kind == Kind::Step) {
       // Each value holds over its whole slot (categories) or until the next x (numeric).
       float x0, x1;
@@ -496,6 +502,13 @@ bool drawChart(const Chart& chart, ImVec2 size) {
     const auto [a, b] = std::minmax_element(chart.x.begin(), chart.x.end());
     m.x_lo = *a;
     m.x_hi = *b > *a ? *b : *a + 1.0;
+    // A scatter's dots would be cut in half at the plot's edges: leave them room.
+    if (std::any_of(all.begin(), all.end(),
+                    [](const Series* s) { return s->kind == Kind::Points; })) {
+      const double room = (m.x_hi - m.x_lo) * 0.04;
+      m.x_lo -= room;
+      m.x_hi += room;
+    }
   }
 
   if (m.max.y - m.min.y > text_h) {
@@ -524,8 +537,6 @@ bool drawChart(const Chart& chart, ImVec2 size) {
 // -------------------------------------------------------------------------------------------
 // [SECTION] Heatmap
 
-namespace {
-
 // A perceptually ordered ramp (viridis, five stops).
 ImU32 rampColour(double t) {
   static const float stops[5][3] = {
@@ -537,8 +548,6 @@ ImU32 rampColour(double t) {
   return IM_COL32(static_cast<int>(mix(0)), static_cast<int>(mix(1)), static_cast<int>(mix(2)),
                   255);
 }
-
-}  // namespace
 
 bool drawHeatmap(const Heatmap& h, ImVec2 size) {
   ImGui::PushID(h.id.c_str());

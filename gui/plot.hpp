@@ -35,7 +35,8 @@ std::string formatValue(double value, double step);
 
 // --- Series charts ----------------------------------------------------------------------------
 
-enum class Kind { Line, Step, Area, Bars };
+// Points: a scatter over a numeric x axis, not joined (e.g. the points of a sweep).
+enum class Kind { Line, Step, Area, Bars, Points };
 
 struct Series {
   std::string label;  // legend and readout
@@ -44,6 +45,8 @@ struct Series {
   // Optional band (e.g. a 95% CI): drawn shaded behind the series, shown in the readout.
   std::vector<double> lo, hi;
   ImU32 colour = 0;  // 0: the palette colour of the series' index
+  // Points only: a colour per point (e.g. a third metric on rampColour); empty: `colour`.
+  std::vector<ImU32> point_colours;
 };
 
 struct Chart {
@@ -78,6 +81,8 @@ bool drawHeatmap(const Heatmap& heatmap, ImVec2 size);
 // --- Palette ----------------------------------------------------------------------------------
 
 ImU32 paletteColour(int index);
+// A perceptually ordered ramp (viridis) for t in [0, 1]: heatmaps and colour-coded points.
+ImU32 rampColour(double t);
 // Green / amber / red for a value against a target (better_higher tells which way is good);
 // amber within `tolerance` (a share of the target) on the wrong side.
 ImU32 targetColour(double value, double target, bool better_higher, double tolerance = 0.05);

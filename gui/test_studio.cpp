@@ -13,6 +13,7 @@
 #include "gui/plot.hpp"
 #include "gui/run_job.hpp"
 #include "gui/scenario_toml.hpp"
+#include "gui/sweep_job.hpp"
 #include "sim/experiment.hpp"
 
 using namespace cx;
@@ -219,4 +220,67 @@ TEST_CASE("run job: cancel stops between replications and keeps a prefix") {
   CHECK(outcome->result.cancelled);
   CHECK(outcome->result.replications < 400);
   CHECK(outcome->result.replications >= 1);
+}
+
+TEST_CASE("sweep view: the edited scenario's grid runs exactly as cxsim sweep runs the file") {
+  const std::filesystem::path file = kSource / "scenarios/examples/hourly_day.toml";
+  Scenario s = loadScenario(file);
+  SweepView view;
+  prefillSweep(view, s);
+  const ChannelSpec& ch = s.channels.front();
+  CHECK(view.vary[0].rfind("channels." + ch.id + ".agents=", 0) == 0);
+  view.vary[0] = "channels." + ch.id + ".agents=" + std::to_string(ch.agents.front()) + ":" +
+                 std::to_string(ch.agents.front() + 4) + ":2";
+  view.vary[1].clear();
+  const SweepSpec spec = sweepSpecOf(view);
+  REQUIRE(spec.ranges.size() == 1);
+  // An unedited document: the studio's points and the command line's are the same scenarios,
+  // so with the same seed the results are identical, not just close.
+  const PreparedSweep ours = prepareSweepOf(s, spec);
+  SweepSpec on_file = spec;
+  on_file.file = file;
+  const PreparedSweep theirs = prepareSweep(on_file, 1);
+  REQUIRE(ours.scenarios.size() == 3);
+  REQUIRE(theirs.scenarios.size() == 3);
+  ExperimentOptions options;
+  options.seed = 3;
+  options.replications = 2;
+  options.threads = 2;
+  const SweepResult a = runSweep(spec, ours, options), b = runSweep(on_file, theirs, options);
+  REQUIRE(a.points.size() == 3);
+  for (std::size_t p = 0; p < 3; ++p) {
+    CHECK(ours.scenarios[p].channels.front().agents ==
+          std::vector<int>{ch.agents.front() + 2 * static_cast<int>(p)});
+    CHECK(a.points[p].overall[static_cast<std::size_t>(Metric::ServiceLevel)].mean ==
+          b.points[p].overall[static_cast<std::size_t>(Metric::ServiceLevel)].mean);
+    CHECK(a.points[p].overall[static_cast<std::size_t>(Metric::AsaS)].mean ==
+          b.points[p].overall[static_cast<std::size_t>(Metric::AsaS)].mean);
+  }
+  // More agents, better service: the grid really changed the staffing.
+  CHECK(a.points[2].overall[static_cast<std::size_t>(Metric::ServiceLevel)].mean >
+        a.points[0].overall[static_cast<std::size_t>(Metric::ServiceLevel)].mean);
+
+  // An edit in the editor reaches every point (no save needed).
+  s.channels.front().handle_time.mean_s *= 2.0;
+  const PreparedSweep edited = prepareSweepOf(s, spec);
+  CHECK(edited.scenarios[0].channels.front().handle_time.mean_s ==
+        doctest::Approx(s.channels.front().handle_time.mean_s));
+}
+
+TEST_CASE("sweep view: bad ranges and values the loader rejects are reported, not run") {
+  Scenario s = loadScenario(kSource / "scenarios/examples/hourly_day.toml");
+  SweepView view;
+  view.vary = {"", ""};
+  CHECK_THROWS_AS(sweepSpecOf(view), std::invalid_argument);
+  view.vary[0] = "channels[0].agents=10:20";  // no step: the studio sweeps grids only
+  CHECK_THROWS_WITH_AS(sweepSpecOf(view), doctest::Contains("LO:HI:STEP"), std::invalid_argument);
+  view.vary[0] = "scenario.days=-1:1:1";
+  const SweepSpec spec = sweepSpecOf(view);
+  try {
+    prepareSweepOf(s, spec);
+    FAIL("a negative day count was accepted");
+  } catch (const ScenarioError& e) {
+    REQUIRE_FALSE(e.diagnostics().empty());
+    CHECK(e.diagnostics().front().file.find("scenario.days=-1:1:1") != std::string::npos);
+  }
 }

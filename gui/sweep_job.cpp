@@ -1,0 +1,114 @@
+// The sweep view's job: see sweep_job.hpp.
+
+#include "gui/sweep_job.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "gui/scenario_toml.hpp"
+
+namespace cx::studio {
+
+namespace {
+
+// The first of `names` this version of the library produces, else `fallback`: CSAT and churn
+// take over the frontier's axes by themselves once they are metrics.
+Metric firstMetric(std::initializer_list<const char*> names, Metric fallback) {
+  for (const char* name : names) {
+    Metric m;
+    if (metricByName(name, m)) return m;
+  }
+  return fallback;
+}
+
+}  // namespace
+
+void prefillSweep(SweepView& view, const Scenario& scenario) {
+  view.prefilled = true;
+  view.x = Metric::CostTotal;
+  view.y = firstMetric({"csat", "service_level"}, Metric::ServiceLevel);
+  view.colour = firstMetric({"churn_rate", "churn", "abandon_rate"}, Metric::AbandonRate);
+  if (scenario.channels.empty()) return;
+  const ChannelSpec& ch = scenario.channels.front();
+  if (ch.agents.empty()) return;
+  // A flat staffing level around today's mean: four points either side, in steps of two.
+  const double mean = std::accumulate(ch.agents.begin(), ch.agents.end(), 0.0) /
+                      static_cast<double>(ch.agents.size());
+  const int centre = std::max(5, static_cast<int>(std::lround(mean)));
+  view.vary[0] = fmt::format("channels.{}.agents={}:{}:2", ch.id, centre - 4, centre + 4);
+  view.vary[1] = scenario.bot ? "bot.containment=0.3:0.6:0.15" : "";
+}
+
+SweepSpec sweepSpecOf(const SweepView& view) {
+  SweepSpec spec;
+  for (const std::string& text : view.vary)
+    if (!text.empty()) spec.ranges.push_back(parseRange(text));
+  if (spec.ranges.empty())
+    throw std::invalid_argument("nothing to sweep: give at least one KEY=LO:HI:STEP");
+  for (const SweepRange& r : spec.ranges)
+    if (r.lo < r.hi && r.step <= 0.0)
+      throw std::invalid_argument(
+          fmt::format("{}: the studio sweeps a grid, expected KEY=LO:HI:STEP", r.text));
+  for (Metric m : {view.x, view.y})
+    if (metricInfo(m).better != Better::Neither)
+      spec.frontier.push_back(FrontierMetric{m, metricInfo(m).better});
+  if (spec.frontier.size() < 2) spec.frontier.clear();  // a frontier needs two objectives
+  return spec;
+}
+
+PreparedSweep prepareSweepOf(const Scenario& scenario, const SweepSpec& spec) {
+  const std::string text = scenarioToToml(scenario);
+  const std::string name = scenario.source_path.empty() ? std::string("(unsaved scenario)")
+                                                        : scenario.source_path.string();
+  const std::filesystem::path base =
+      scenario.source_path.empty() ? std::filesystem::path() : scenario.source_path.parent_path();
+  PreparedSweep prepared;
+  prepared.points = gridPoints(spec.ranges);
+  for (const auto& point : prepared.points) {
+    std::vector<std::string> overrides = spec.overrides;
+    for (std::size_t k = 0; k < spec.ranges.size(); ++k)
+      overrides.push_back(spec.ranges[k].key + "=" + point[k]);
+    try {
+      prepared.scenarios.push_back(parseScenario(text, name, base, overrides));
+    } catch (const ScenarioError& e) {
+      // Name the range the bad value came from, as `cxsim sweep` does.
+      std::vector<Diagnostic> diagnostics = e.diagnostics();
+      for (Diagnostic& d : diagnostics)
+        for (std::size_t k = 0; k < spec.ranges.size(); ++k)
+          if (d.file == "--set " + spec.ranges[k].key + "=" + point[k])
+            d.file = fmt::format("{} (at {})", spec.ranges[k].text, point[k]);
+      throw ScenarioError(std::move(diagnostics));
+    }
+  }
+  return prepared;
+}
+
+void startSweep(SweepView& view, const Scenario& scenario, const RunSettings& settings) {
+  view.error.clear();
+  SweepSpec spec;
+  try {
+    spec = sweepSpecOf(view);
+  } catch (const std::exception& e) {
+    view.error = e.what();
+    return;
+  }
+  ExperimentOptions options;
+  options.seed = settings.seed;
+  options.replications = std::max(2, settings.replications);
+  options.threads = settings.threads;
+  // Parsing every point's scenario is quick but not free: it runs on the worker too.
+  view.job.start([scenario, spec, options] {
+    try {
+      return runSweep(spec, prepareSweepOf(scenario, spec), options);
+    } catch (const ScenarioError& e) {
+      const auto& d = e.diagnostics();
+      throw std::runtime_error(d.empty() ? std::string(e.what()) : d.front().format());
+    }
+  });
+}
+
+}  // namespace cx::studio
