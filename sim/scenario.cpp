@@ -151,6 +151,8 @@ std::vector<AgentGroupSpec> Scenario::effectiveAgentGroups() const {
       g.id = ch.id;
       g.channels = {ch.id};
       g.agents = ch.agents;
+      g.shifts = ch.shifts;
+      g.on_break = ch.on_break;
       g.loc = ch.loc;
       groups.push_back(std::move(g));
     }
@@ -595,6 +597,164 @@ class Rules {
 };
 
 }  // namespace
+
+namespace {
+
+std::string clockText(double s) {
+  const auto minutes = static_cast<int>(std::lround(std::fmod(s, 86400.0) / 60.0));
+  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+}
+
+// Lays shifts on the plan's intervals; the problems go to `out`.
+class ShiftLayout {
+ public:
+  ShiftLayout(const Scenario& s, std::vector<Diagnostic>& out) : s_(s), out_(out) {
+    interval_s_ = s.intervalSeconds();
+    // The plan is set by every per-interval list that is not computed from shifts.
+    std::size_t n = 1;
+    for (const ChannelSpec& ch : s.channels) {
+      n = std::max(n, ch.arrivals.per_hour.size());
+      if (ch.shifts.empty()) n = std::max(n, ch.agents.size());
+    }
+    for (const AgentGroupSpec& g : s.agent_groups)
+      if (g.shifts.empty()) n = std::max(n, g.agents.size());
+    if (s.dayStructured()) {
+      base_s_ = s.open_s;
+      intervals_ = static_cast<int>(n);
+      per_day_ = intervals_;
+      return;
+    }
+    if (n == 1) n = static_cast<std::size_t>(std::lround(kDay / interval_s_));
+    const double days = static_cast<double>(n) * interval_s_ / kDay;
+    if (std::abs(days - std::round(days)) > 1e-9 || std::round(days) < 1) {
+      plan_error_ = fmt::format(
+          "shifts repeat every day, so the scenario's cycle must be whole days; it is {} "
+          "interval(s) of {:g} min ({:g} h): give per-interval lists covering whole days",
+          n, s.interval_minutes, static_cast<double>(n) * interval_s_ / 3600.0);
+      return;
+    }
+    intervals_ = static_cast<int>(n);
+    days_ = static_cast<int>(std::round(days));
+    per_day_ = intervals_ / days_;
+  }
+
+  // Agents on duty and on a break per interval; false (with diagnostics) when they cannot be
+  // laid out.
+  bool lay(const std::vector<ShiftSpec>& shifts, const std::string& key, std::vector<int>& agents,
+           std::vector<int>& on_break) {
+    agents.assign(static_cast<std::size_t>(intervals_), 0);
+    on_break.assign(static_cast<std::size_t>(intervals_), 0);
+    if (!plan_error_.empty()) {
+      add(key, shifts.front().loc, plan_error_);
+      return false;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < shifts.size(); ++i) {
+      const ShiftSpec& sh = shifts[i];
+      const std::string k = fmt::format("{}[{}]", key, i);
+      if (sh.agents < 0) {
+        add(k + ".agents", sh.loc, fmt::format("expected agents >= 0, got {}", sh.agents));
+        ok = false;
+        continue;
+      }
+      const auto first = whole(std::fmod(sh.start_s - base_s_ + kDay, kDay), k + ".start", sh,
+                               "the start " + clockText(sh.start_s));
+      const auto length = sh.hours > 0 && sh.hours <= 24
+                              ? whole(sh.hours * 3600.0, k + ".hours", sh, "the length")
+                              : std::nullopt;
+      if (!(sh.hours > 0 && sh.hours <= 24))
+        add(k + ".hours", sh.loc, fmt::format("expected hours in (0, 24], got {:g}", sh.hours));
+      if (!first || !length) {
+        ok = false;
+        continue;
+      }
+      if (s_.dayStructured() && *first + *length > intervals_) {
+        add(k + ".start", sh.loc,
+            fmt::format("the shift {}–{} is not within opening hours ({}–{})",
+                        clockText(sh.start_s), clockText(sh.start_s + sh.hours * 3600.0),
+                        clockText(base_s_), clockText(base_s_ + intervals_ * interval_s_)));
+        ok = false;
+        continue;
+      }
+      std::vector<bool> resting(static_cast<std::size_t>(*length), false);
+      for (std::size_t b = 0; b < sh.breaks.size(); ++b) {
+        const ShiftSpec::Break& br = sh.breaks[b];
+        const std::string bk = fmt::format("{}.breaks[{}]", k, b);
+        const auto off = whole(std::fmod(br.start_s - sh.start_s + kDay, kDay), bk + ".start", sh,
+                               "a break's start " + clockText(br.start_s));
+        const auto count = br.minutes > 0 ? whole(br.minutes * 60.0, bk + ".minutes", sh, "a break")
+                                          : std::nullopt;
+        if (!(br.minutes > 0)) add(bk + ".minutes", sh.loc, "expected minutes > 0");
+        if (!off || !count) {
+          ok = false;
+          continue;
+        }
+        if (*off + *count > *length) {
+          add(bk, sh.loc,
+              fmt::format("the break {}–{} must lie inside the shift ({}–{})",
+                          clockText(br.start_s), clockText(br.start_s + br.minutes * 60.0),
+                          clockText(sh.start_s), clockText(sh.start_s + sh.hours * 3600.0)));
+          ok = false;
+          continue;
+        }
+        for (int j = 0; j < *count; ++j) resting[static_cast<std::size_t>(*off + j)] = true;
+      }
+      for (int d = 0; d < days_; ++d)
+        for (int j = 0; j < *length; ++j) {
+          const auto at = static_cast<std::size_t>((d * per_day_ + *first + j) % intervals_);
+          (resting[static_cast<std::size_t>(j)] ? on_break : agents)[at] += sh.agents;
+        }
+    }
+    return ok;
+  }
+
+ private:
+  static constexpr double kDay = 86400.0;
+
+  std::optional<int> whole(double seconds, const std::string& key, const ShiftSpec& sh,
+                           const std::string& what) {
+    const double k = seconds / interval_s_;
+    if (std::abs(k - std::round(k)) < 1e-6) return static_cast<int>(std::round(k));
+    add(key, sh.loc,
+        fmt::format("{} must be a whole number of the scenario's {:g}-minute intervals", what,
+                    s_.interval_minutes));
+    return std::nullopt;
+  }
+  void add(const std::string& key, SourceLoc loc, std::string message) {
+    Diagnostic d;
+    d.key = key;
+    d.loc = loc;
+    d.message = std::move(message);
+    out_.push_back(std::move(d));
+  }
+
+  const Scenario& s_;
+  std::vector<Diagnostic>& out_;
+  double interval_s_ = 3600.0;
+  double base_s_ = 0.0;
+  int intervals_ = 1;
+  int days_ = 1;
+  int per_day_ = 1;
+  std::string plan_error_;
+};
+
+}  // namespace
+
+std::vector<Diagnostic> expandShifts(Scenario& scenario) {
+  std::vector<Diagnostic> out;
+  ShiftLayout layout(scenario, out);
+  for (std::size_t i = 0; i < scenario.channels.size(); ++i) {
+    ChannelSpec& ch = scenario.channels[i];
+    if (!ch.shifts.empty())
+      layout.lay(ch.shifts, fmt::format("channels[{}].shifts", i), ch.agents, ch.on_break);
+  }
+  for (std::size_t i = 0; i < scenario.agent_groups.size(); ++i) {
+    AgentGroupSpec& g = scenario.agent_groups[i];
+    if (!g.shifts.empty())
+      layout.lay(g.shifts, fmt::format("agent_groups[{}].shifts", i), g.agents, g.on_break);
+  }
+  return out;
+}
 
 std::vector<Diagnostic> validateScenario(const Scenario& scenario) {
   return Rules(scenario).check();

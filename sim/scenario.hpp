@@ -72,11 +72,30 @@ struct ArrivalSpec {
   }
 };
 
+// A shift worked every day of the plan: `agents` agents from `start_s` (clock time) for
+// `hours`, off duty during their breaks (docs/MODEL.md "Shifts and breaks"). Starts, lengths
+// and breaks are whole intervals of the scenario.
+struct ShiftSpec {
+  struct Break {
+    double start_s = 0.0;  // clock time
+    double minutes = 0.0;
+  };
+  double start_s = 0.0;
+  double hours = 8.0;
+  int agents = 1;
+  std::vector<Break> breaks;
+  SourceLoc loc;  // of the shift's table
+};
+
 struct ChannelSpec {
   std::string id;
   ChannelKind kind = ChannelKind::Voice;
   // Agents dedicated to this channel: one value = constant; several = one per interval.
   std::vector<int> agents;
+  // Or shifts: `agents` and `on_break` (agents paid but on a break, per interval) are then
+  // computed from them by expandShifts().
+  std::vector<ShiftSpec> shifts;
+  std::vector<int> on_break;
   ArrivalSpec arrivals;
   DistSpec handle_time;
   std::optional<DistSpec> patience;  // absent: nobody abandons
@@ -97,6 +116,8 @@ struct AgentGroupSpec {
   std::string id;
   std::vector<std::string> channels;    // skills: the channel ids served, highest priority first
   std::vector<int> agents;              // on duty per interval (one value = constant)
+  std::vector<ShiftSpec> shifts;        // or shifts, from which expandShifts() sets `agents`
+  std::vector<int> on_break;            // paid agents on a break per interval (from shifts)
   double proficiency = 1.0;             // handle-time multiplier: 0.8 = 20% faster than average
   std::optional<double> cost_per_hour;  // per paid hour; absent: [costs] agent_per_hour
   SourceLoc loc;                        // of the [[agent_groups]] table
@@ -265,5 +286,12 @@ Scenario parseScenario(std::string_view toml_text, const std::string& name_for_e
 // Check a scenario built in code (tests, the studio's editor) with the same rules as the
 // loader; returns the problems found (empty = valid).
 std::vector<Diagnostic> validateScenario(const Scenario& scenario);
+
+// Turns the `shifts` of every channel and agent group into `agents` (on duty) and `on_break`
+// per interval over the scenario's plan: its opening day in the day form; in the continuous
+// form a cycle of whole days (24 h when nothing else sets the cycle), every shift worked on
+// every day of it. Returns the problems found (shift times that are not whole intervals,
+// shifts outside opening hours, breaks outside their shift), located at the shift.
+std::vector<Diagnostic> expandShifts(Scenario& scenario);
 
 }  // namespace cx
