@@ -171,6 +171,22 @@ std::string scenarioToToml(const Scenario& s) {
     for (std::size_t i = 0; i < in.share.size(); ++i)
       out << (i ? ", " : " ") << in.share[i].first << " = " << number(in.share[i].second);
     out << " }\n";
+    if (in.transfer)
+      out << "transfer = { to = " << quoted(in.transfer->to)
+          << ", share = " << number(in.transfer->share) << ", after = " << dist(in.transfer->after)
+          << " }\n";
+  }
+
+  if (s.empowerment) {
+    const EmpowermentSpec& e = *s.empowerment;
+    out << "\n[empowerment]\n";
+    out << "extra_minutes = " << number(e.extra_minutes) << "\n";
+    out << "needs = [";
+    for (std::size_t i = 0; i < e.needs.size(); ++i)
+      out << (i ? ", " : "") << quoted(toString(e.needs[i]));
+    out << "]\n";
+    out << "use = " << number(e.use) << "\n";
+    out << "fcr_gain = " << number(e.fcr_gain) << "\n";
   }
 
   if (s.bot) {

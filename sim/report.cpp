@@ -127,6 +127,10 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                                    {"fcr", in.fcr}};
       if (in.bot_containment) ij["bot_containment"] = *in.bot_containment;
       ij["share"] = std::move(share);
+      if (in.transfer)
+        ij["transfer"] = {{"to", in.transfer->to},
+                          {"share", in.transfer->share},
+                          {"after", distJson(in.transfer->after)}};
       intents.push_back(std::move(ij));
     }
     j["intents"] = std::move(intents);
@@ -162,6 +166,15 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                      {"max_contacts", jn.max_contacts},
                      {"promise_follow_up", jn.promise_follow_up},
                      {"broken_promise", jn.broken_promise}};
+  }
+  if (s.empowerment) {
+    const EmpowermentSpec& e = *s.empowerment;
+    nlohmann::ordered_json needs = nlohmann::ordered_json::array();
+    for (Complexity c : e.needs) needs.push_back(toString(c));
+    j["empowerment"] = {{"extra_minutes", e.extra_minutes},
+                        {"needs", std::move(needs)},
+                        {"use", e.use},
+                        {"fcr_gain", e.fcr_gain}};
   }
   if (s.costs) {
     j["costs"] = {{"agent_per_hour", s.costs->agent_per_hour}, {"shrinkage", s.costs->shrinkage}};

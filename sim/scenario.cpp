@@ -229,6 +229,7 @@ class Rules {
     checkIntents();
     checkBot();
     checkJourneys();
+    checkEmpowerment();
     checkIntervalLists();
     return std::move(out_);
   }
@@ -353,7 +354,13 @@ class Rules {
       } else if (auto [it, inserted] = first_use.emplace(g.id, key + ".id"); !inserted) {
         add(key + ".id", "duplicate agent group id \"" + g.id + "\" (also " + it->second + ")");
       }
-      if (g.channels.empty()) add(key + ".channels", "expected at least one channel id");
+      const bool specialists =
+          std::any_of(s_.intents.begin(), s_.intents.end(),
+                      [&](const IntentSpec& in) { return in.transfer && in.transfer->to == g.id; });
+      if (g.channels.empty() && !specialists)
+        add(key + ".channels",
+            "expected at least one channel id (only a group that intents transfer to may have "
+            "none)");
       std::set<std::string> seen;
       for (std::size_t j = 0; j < g.channels.size(); ++j) {
         const std::string& id = g.channels[j];
@@ -432,6 +439,7 @@ class Rules {
       if (in.bot_containment)
         require(probability(*in.bot_containment), key + ".bot_containment",
                 "a probability from 0 to 1", *in.bot_containment);
+      if (in.transfer) checkTransfer(*in.transfer, key + ".transfer");
       if (in.share.empty()) add(key + ".share", "expected at least one channel's share");
       for (const auto& [id, x] : in.share) {
         const std::string k = key + ".share." + id;
@@ -452,6 +460,40 @@ class Rules {
                                    id, sum));
       }
     }
+  }
+
+  void checkTransfer(const TransferSpec& t, const std::string& key) {
+    if (s_.agent_groups.empty()) {
+      add(key, "transfers go to an agent group: needs [[agent_groups]]");
+      return;
+    }
+    if (!transferTarget(t.to))
+      add(key + ".to", "no agent group with id \"" + t.to + "\" (groups: " + groupList() + ")");
+    require(probability(t.share), key + ".share", "a probability from 0 to 1", t.share);
+    checkDist(t.after, key + ".after");
+  }
+
+  bool transferTarget(const std::string& group) const {
+    return std::any_of(s_.agent_groups.begin(), s_.agent_groups.end(),
+                       [&](const AgentGroupSpec& g) { return g.id == group; });
+  }
+
+  std::string groupList() const {
+    std::string out;
+    for (const AgentGroupSpec& g : s_.agent_groups) out += (out.empty() ? "" : ", ") + g.id;
+    return out;
+  }
+
+  void checkEmpowerment() {
+    if (!s_.empowerment) return;
+    const EmpowermentSpec& e = *s_.empowerment;
+    require(nonNegative(e.extra_minutes) && e.extra_minutes <= 240, "empowerment.extra_minutes",
+            "minutes from 0 to 240", e.extra_minutes);
+    require(probability(e.use), "empowerment.use", "a probability from 0 to 1", e.use);
+    require(probability(e.fcr_gain), "empowerment.fcr_gain", "a probability from 0 to 1",
+            e.fcr_gain);
+    if (s_.intents.empty())
+      add("empowerment", "needs [[intents]]: who needs extra time is set by their complexity");
   }
 
   void checkBot() {
@@ -659,16 +701,16 @@ class ShiftLayout {
       }
       const auto first = whole(std::fmod(sh.start_s - base_s_ + kDay, kDay), k + ".start", sh,
                                "the start " + clockText(sh.start_s));
-      const auto length = sh.hours > 0 && sh.hours <= 24
-                              ? whole(sh.hours * 3600.0, k + ".hours", sh, "the length")
-                              : std::nullopt;
-      if (!(sh.hours > 0 && sh.hours <= 24))
+      int length = -1;
+      if (sh.hours > 0 && sh.hours <= 24)
+        length = whole(sh.hours * 3600.0, k + ".hours", sh, "the length");
+      else
         add(k + ".hours", sh.loc, fmt::format("expected hours in (0, 24], got {:g}", sh.hours));
-      if (!first || !length) {
+      if (first < 0 || length < 0) {
         ok = false;
         continue;
       }
-      if (s_.dayStructured() && *first + *length > intervals_) {
+      if (s_.dayStructured() && first + length > intervals_) {
         add(k + ".start", sh.loc,
             fmt::format("the shift {}–{} is not within opening hours ({}–{})",
                         clockText(sh.start_s), clockText(sh.start_s + sh.hours * 3600.0),
@@ -676,20 +718,22 @@ class ShiftLayout {
         ok = false;
         continue;
       }
-      std::vector<bool> resting(static_cast<std::size_t>(*length), false);
+      std::vector<bool> resting(static_cast<std::size_t>(length), false);
       for (std::size_t b = 0; b < sh.breaks.size(); ++b) {
         const ShiftSpec::Break& br = sh.breaks[b];
         const std::string bk = fmt::format("{}.breaks[{}]", k, b);
         const auto off = whole(std::fmod(br.start_s - sh.start_s + kDay, kDay), bk + ".start", sh,
                                "a break's start " + clockText(br.start_s));
-        const auto count = br.minutes > 0 ? whole(br.minutes * 60.0, bk + ".minutes", sh, "a break")
-                                          : std::nullopt;
-        if (!(br.minutes > 0)) add(bk + ".minutes", sh.loc, "expected minutes > 0");
-        if (!off || !count) {
+        int count = -1;
+        if (br.minutes > 0)
+          count = whole(br.minutes * 60.0, bk + ".minutes", sh, "a break");
+        else
+          add(bk + ".minutes", sh.loc, "expected minutes > 0");
+        if (off < 0 || count < 0) {
           ok = false;
           continue;
         }
-        if (*off + *count > *length) {
+        if (off + count > length) {
           add(bk, sh.loc,
               fmt::format("the break {}–{} must lie inside the shift ({}–{})",
                           clockText(br.start_s), clockText(br.start_s + br.minutes * 60.0),
@@ -697,11 +741,11 @@ class ShiftLayout {
           ok = false;
           continue;
         }
-        for (int j = 0; j < *count; ++j) resting[static_cast<std::size_t>(*off + j)] = true;
+        for (int j = 0; j < count; ++j) resting[static_cast<std::size_t>(off + j)] = true;
       }
       for (int d = 0; d < days_; ++d)
-        for (int j = 0; j < *length; ++j) {
-          const auto at = static_cast<std::size_t>((d * per_day_ + *first + j) % intervals_);
+        for (int j = 0; j < length; ++j) {
+          const auto at = static_cast<std::size_t>((d * per_day_ + first + j) % intervals_);
           (resting[static_cast<std::size_t>(j)] ? on_break : agents)[at] += sh.agents;
         }
     }
@@ -711,14 +755,14 @@ class ShiftLayout {
  private:
   static constexpr double kDay = 86400.0;
 
-  std::optional<int> whole(double seconds, const std::string& key, const ShiftSpec& sh,
-                           const std::string& what) {
+  // The number of whole intervals in `seconds`, or -1 (reported) when it is not whole.
+  int whole(double seconds, const std::string& key, const ShiftSpec& sh, const std::string& what) {
     const double k = seconds / interval_s_;
     if (std::abs(k - std::round(k)) < 1e-6) return static_cast<int>(std::round(k));
     add(key, sh.loc,
         fmt::format("{} must be a whole number of the scenario's {:g}-minute intervals", what,
                     s_.interval_minutes));
-    return std::nullopt;
+    return -1;
   }
   void add(const std::string& key, SourceLoc loc, std::string message) {
     Diagnostic d;

@@ -148,6 +148,16 @@ std::optional<Complexity> complexityFromString(std::string_view name);
 
 // A contact reason ([[intents]]). With intents, each contact of a channel draws one from the
 // channel's shares.
+// A first-tier agent passes contacts of an intent to specialists (`transfer` of [[intents]]):
+// after `after` (triage, on the first agent's time) the contact waits for an agent of group
+// `to`, who handles it in full. A transfer is an effort driver.
+struct TransferSpec {
+  std::string to;      // id of the specialists' agent group
+  double share = 1.0;  // P(an agent of another group transfers it rather than handle it)
+  DistSpec after = DistSpec::exponential(120.0);  // first agent's time before the transfer
+  SourceLoc loc;
+};
+
 struct IntentSpec {
   std::string id;
   Complexity complexity = Complexity::Routine;
@@ -155,6 +165,7 @@ struct IntentSpec {
   double fcr = 0.7;                       // P(an agent resolves it on this contact)
   std::optional<double> bot_containment;  // P(the bot resolves it); absent: [bot] containment
   std::vector<std::pair<std::string, double>> share;  // channel id → share of its arrivals
+  std::optional<TransferSpec> transfer;               // absent: whoever answers handles it
   SourceLoc loc;                                      // of the [[intents]] table
 
   double shareOf(const std::string& channel) const {
@@ -207,6 +218,17 @@ struct JourneySpec {
   SourceLoc loc;  // of the [journeys] table
 };
 
+// The empowerment policy ([empowerment]): agents may take extra time with customers who need
+// it — contacts of the listed complexities — trading handle time for resolution (and, in the
+// satisfaction model, care).
+struct EmpowermentSpec {
+  double extra_minutes = 15.0;  // added to the handle time when the agent takes it
+  std::vector<Complexity> needs = {Complexity::Complex, Complexity::Emotional};
+  double use = 1.0;       // P(the agent takes the extra time with a customer who needs it)
+  double fcr_gain = 0.0;  // added to the intent's fcr when taken (clamped to 1)
+  SourceLoc loc;          // of the [empowerment] table
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path source_path;  // empty when built in code
@@ -234,6 +256,7 @@ struct Scenario {
   std::vector<IntentSpec> intents;      // empty: contacts have no reason (no resolution model)
   std::optional<BotSpec> bot;           // absent: no AI assistant
   std::optional<JourneySpec> journeys;  // absent: every contact is its own case, no retries
+  std::optional<EmpowermentSpec> empowerment;  // absent: no extra time policy
 
   bool dayStructured() const { return days > 0; }
   // The groups the engine runs: `agent_groups`, or one dedicated group per channel (id and

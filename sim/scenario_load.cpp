@@ -106,7 +106,8 @@ class Loader {
   Scenario run(const toml::table& root) {
     Scenario s;
     checkKeys(root, "",
-              {"scenario", "channels", "agent_groups", "costs", "intents", "bot", "journeys"});
+              {"scenario", "channels", "agent_groups", "costs", "intents", "bot", "journeys",
+               "empowerment"});
     locs_[""] = locOf(root);
     const toml::node* groups = field(root, "", "agent_groups");
     has_groups_ = groups != nullptr;
@@ -129,6 +130,7 @@ class Loader {
     if (const toml::node* node = field(root, "", "intents")) readIntents(*node, s);
     if (const toml::node* node = field(root, "", "bot")) readBot(*node, s);
     if (const toml::node* node = field(root, "", "journeys")) readJourneys(*node, s);
+    if (const toml::node* node = field(root, "", "empowerment")) readEmpowerment(*node, s);
     addValueRuleFindings(s);
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
@@ -582,7 +584,9 @@ class Loader {
       in.loc = locOf(element);
       const toml::table* t = asTable(element, key, "a table ([[intents]])");
       if (!t) continue;
-      checkKeys(*t, key, {"id", "complexity", "handle_factor", "fcr", "bot_containment", "share"});
+      checkKeys(
+          *t, key,
+          {"id", "complexity", "handle_factor", "fcr", "bot_containment", "share", "transfer"});
       if (const toml::node* n = field(*t, key, "id")) {
         if (auto v = asString(*n, key + ".id")) in.id = *v;
       } else {
@@ -615,6 +619,55 @@ class Loader {
         }
       } else {
         missing(*t, key + ".share", "a table of channel shares such as { phone = 0.3 }");
+      }
+      if (const toml::node* n = field(*t, key, "transfer")) readTransfer(*n, key + ".transfer", in);
+    }
+  }
+
+  // transfer = { to = "specialists", share = 0.8, after = { dist = ..., mean_s = 90 } }
+  void readTransfer(const toml::node& node, const std::string& key, IntentSpec& in) {
+    const toml::table* t =
+        asTable(node, key, "a table such as { to = \"specialists\", share = 0.8 }");
+    if (!t) return;
+    locs_[key] = locOf(node);
+    TransferSpec& tr = in.transfer.emplace();
+    tr.loc = locOf(node);
+    checkKeys(*t, key, {"to", "share", "after"});
+    if (const toml::node* n = field(*t, key, "to")) {
+      if (auto v = asString(*n, key + ".to")) tr.to = *v;
+    } else {
+      missing(*t, key + ".to", "the id of the specialists' agent group");
+    }
+    readNumber(*t, key, "share", tr.share);
+    if (const toml::node* n = field(*t, key, "after")) {
+      if (auto d = readDist(*n, key + ".after")) tr.after = std::move(*d);
+    }
+  }
+
+  // [empowerment]: extra time for customers who need it.
+  void readEmpowerment(const toml::node& node, Scenario& s) {
+    const toml::table* t = asTable(node, "empowerment", "a table ([empowerment])");
+    if (!t) return;
+    locs_["empowerment"] = locOf(node);
+    EmpowermentSpec& e = s.empowerment.emplace();
+    e.loc = locOf(node);
+    checkKeys(*t, "empowerment", {"extra_minutes", "needs", "use", "fcr_gain"});
+    readNumber(*t, "empowerment", "extra_minutes", e.extra_minutes);
+    readNumber(*t, "empowerment", "use", e.use);
+    readNumber(*t, "empowerment", "fcr_gain", e.fcr_gain);
+    if (const toml::node* n = field(*t, "empowerment", "needs")) {
+      auto v = asList<std::string>(
+          *n, "empowerment.needs", "a list of complexities, e.g. [\"complex\", \"emotional\"]",
+          [&](const toml::node& e, const std::string& k) { return asString(e, k); });
+      if (v) {
+        e.needs.clear();
+        for (std::size_t i = 0; i < v->size(); ++i) {
+          if (auto c = complexityFromString((*v)[i]))
+            e.needs.push_back(*c);
+          else
+            fail(locOf(*n), fmt::format("empowerment.needs[{}]", i),
+                 "expected one of: routine, complex, emotional, got \"" + (*v)[i] + "\"");
+        }
       }
     }
   }
