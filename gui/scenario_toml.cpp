@@ -149,6 +149,7 @@ std::string scenarioToToml(const Scenario& s) {
     out << "\n[[agent_groups]]\n";
     out << "id = " << quoted(g.id) << "\n";
     out << "channels = " << stringList(g.channels) << "\n";
+    if (!g.intents.empty()) out << "intents = " << stringList(g.intents) << "\n";
     out << staffing(g.agents, g.shifts, laid_out.agent_groups[&g - s.agent_groups.data()].agents);
     if (g.proficiency != 1.0) out << "proficiency = " << number(g.proficiency) << "\n";
     if (g.cost_per_hour) out << "cost_per_hour = " << number(*g.cost_per_hour) << "\n";

@@ -157,6 +157,11 @@ struct GroupState {
   // `incoming` counts those decided but not yet answered (with the first agent, or queued).
   std::uint32_t t_head = kNil, t_tail = kNil;
   int incoming = 0;
+  // Intent skills: takes[i] whether the group takes contacts of intent i; empty: every one.
+  std::vector<bool> intents;
+  bool takes(std::uint32_t intent) const {
+    return intents.empty() || intent >= intents.size() || intents[intent];
+  }
 
   Stretch stretch;
   double busy_int = 0.0, staffed_int = 0.0;
@@ -282,6 +287,12 @@ struct Simulation::Impl {
       GroupState& g = groups.emplace_back();
       const auto gi = static_cast<std::uint32_t>(groups.size() - 1);
       g.proficiency = spec.proficiency;
+      if (!spec.intents.empty()) {
+        g.intents.assign(sc.intents.size(), false);
+        for (std::size_t i = 0; i < sc.intents.size(); ++i)
+          g.intents[i] = std::find(spec.intents.begin(), spec.intents.end(), sc.intents[i].id) !=
+                         spec.intents.end();
+      }
       for (int k = 0; k < intervals; ++k) g.staffing.push_back(spec.agentsAt(k));
       for (const std::string& id : spec.channels)
         for (std::uint32_t c = 0; c < sc.channels.size(); ++c)
@@ -378,12 +389,12 @@ struct Simulation::Impl {
 
   // The group whose longest-idle agent has been idle longest, among those serving channel c;
   // -1 when every agent who could take the contact is busy.
-  int groupWithIdleAgent(const ChannelState& ch) const {
+  int groupWithIdleAgent(const ChannelState& ch, std::uint32_t intent) const {
     int best = -1;
     double since = std::numeric_limits<double>::infinity();
     for (std::uint32_t g : ch.groups) {
       const GroupState& gs = groups[g];
-      if (!gs.idle.empty() && gs.idle.front() < since) {
+      if (!gs.idle.empty() && gs.idle.front() < since && gs.takes(intent)) {
         since = gs.idle.front();
         best = static_cast<int>(g);
       }
@@ -393,8 +404,28 @@ struct Simulation::Impl {
 
   // The first channel, in the group's priority order, with someone waiting; -1 if none.
   int channelWithQueue(const GroupState& g) const {
-    for (std::uint32_t c : g.skills)
-      if (channels[c].queue_len > 0) return static_cast<int>(c);
+    std::uint32_t slot = kNil;
+    return nextWaiting(g, slot);
+  }
+
+  // The contact group g takes next from the channel queues: the oldest of the first channel,
+  // in the group's priority order, that has one of the intents the group takes (the head,
+  // for a group that takes every intent; else found by walking the queue). Returns the
+  // channel, -1 if none; the contact in `slot`.
+  int nextWaiting(const GroupState& g, std::uint32_t& slot) const {
+    for (std::uint32_t c : g.skills) {
+      const ChannelState& ch = channels[c];
+      if (ch.queue_len == 0) continue;
+      if (g.intents.empty()) {
+        slot = ch.head;
+        return static_cast<int>(c);
+      }
+      for (std::uint32_t s = ch.head; s != kNil; s = contacts[s].next)
+        if (g.takes(contacts[s].intent)) {
+          slot = s;
+          return static_cast<int>(c);
+        }
+    }
     return -1;
   }
 
@@ -511,11 +542,11 @@ struct Simulation::Impl {
       startService(g, contacts[slot].channel, slot, now);
       return true;
     }
-    const int c = channelWithQueue(gs);
+    std::uint32_t slot = kNil;
+    const int c = nextWaiting(gs, slot);
     if (c < 0) return false;
     ChannelState& ch = channels[static_cast<std::uint32_t>(c)];
     ch.advance(now);
-    const std::uint32_t slot = ch.head;
     unlink(ch, slot);
     startService(g, static_cast<std::uint32_t>(c), slot, now);
     return true;
@@ -899,7 +930,7 @@ struct Simulation::Impl {
     ChannelState& ch = channels[c];
     Contact& ct = contacts[slot];
     ct.queued = now;
-    const int g = groupWithIdleAgent(ch);
+    const int g = groupWithIdleAgent(ch, ct.intent);
     if (g >= 0) {
       GroupState& gs = groups[static_cast<std::uint32_t>(g)];
       gs.advance(now);

@@ -112,6 +112,7 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                                    {"proficiency", g.proficiency}};
       if (g.cost_per_hour) gj["cost_per_hour"] = *g.cost_per_hour;
       if (!g.shifts.empty()) gj["shifts"] = shiftsJson(g.shifts, g.on_break);
+      if (!g.intents.empty()) gj["intents"] = g.intents;
       groups.push_back(std::move(gj));
     }
     j["agent_groups"] = std::move(groups);

@@ -227,6 +227,7 @@ class Rules {
     checkAgentGroups();
     checkCosts();
     checkIntents();
+    checkIntentCoverage();
     checkBot();
     checkJourneys();
     checkEmpowerment();
@@ -375,6 +376,12 @@ class Rules {
         served.insert(id);
       }
       checkAgents(g.agents, key + ".agents");
+      for (std::size_t j = 0; j < g.intents.size(); ++j)
+        if (std::none_of(s_.intents.begin(), s_.intents.end(),
+                         [&](const IntentSpec& in) { return in.id == g.intents[j]; }))
+          add(fmt::format("{}.intents[{}]", key, j),
+              "no intent with id \"" + g.intents[j] + "\"" +
+                  (s_.intents.empty() ? " (the file has no [[intents]])" : ""));
       require(positive(g.proficiency), key + ".proficiency",
               "a positive handle-time multiplier (1 = average, 0.8 = 20% faster)", g.proficiency);
     }
@@ -385,6 +392,29 @@ class Rules {
             "no agent group serves channel \"" + id + "\": add it to some group's channels");
       }
     }
+  }
+
+  // With intent skills, every contact must have some group that can take it.
+  void checkIntentCoverage() {
+    const bool skills = std::any_of(s_.agent_groups.begin(), s_.agent_groups.end(),
+                                    [](const AgentGroupSpec& g) { return !g.intents.empty(); });
+    if (!skills) return;
+    for (const ChannelSpec& ch : s_.channels)
+      for (const IntentSpec& in : s_.intents) {
+        if (in.shareOf(ch.id) <= 0.0) continue;
+        const bool covered =
+            std::any_of(s_.agent_groups.begin(), s_.agent_groups.end(), [&](const auto& g) {
+              const bool channel =
+                  std::find(g.channels.begin(), g.channels.end(), ch.id) != g.channels.end();
+              const bool intent = g.intents.empty() || std::find(g.intents.begin(), g.intents.end(),
+                                                                 in.id) != g.intents.end();
+              return channel && intent;
+            });
+        if (!covered)
+          add("agent_groups", fmt::format("no group serving channel \"{}\" takes intent \"{}\" "
+                                          "(add it to some group's intents)",
+                                          ch.id, in.id));
+      }
   }
 
   void checkCosts() {

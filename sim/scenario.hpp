@@ -118,6 +118,7 @@ struct AgentGroupSpec {
   std::vector<int> agents;              // on duty per interval (one value = constant)
   std::vector<ShiftSpec> shifts;        // or shifts, from which expandShifts() sets `agents`
   std::vector<int> on_break;            // paid agents on a break per interval (from shifts)
+  std::vector<std::string> intents;     // intent skills: the intents it takes; empty: all
   double proficiency = 1.0;             // handle-time multiplier: 0.8 = 20% faster than average
   std::optional<double> cost_per_hour;  // per paid hour; absent: [costs] agent_per_hour
   SourceLoc loc;                        // of the [[agent_groups]] table

@@ -535,7 +535,8 @@ class Loader {
       g.loc = locOf(element);
       const toml::table* t = asTable(element, key, "a table ([[agent_groups]])");
       if (!t) continue;
-      checkKeys(*t, key, {"id", "channels", "agents", "shifts", "proficiency", "cost_per_hour"});
+      checkKeys(*t, key,
+                {"id", "channels", "agents", "shifts", "intents", "proficiency", "cost_per_hour"});
       if (const toml::node* n = field(*t, key, "id")) {
         if (auto v = asString(*n, key + ".id")) g.id = *v;
       } else {
@@ -549,6 +550,12 @@ class Loader {
       } else {
         missing(*t, key + ".channels",
                 "the ids of the channels it serves, highest priority first, e.g. [\"phone\"]");
+      }
+      if (const toml::node* n = field(*t, key, "intents")) {
+        auto v = asList<std::string>(
+            *n, key + ".intents", "a list of intent ids, e.g. [\"billing\", \"fault\"]",
+            [&](const toml::node& e, const std::string& k) { return asString(e, k); });
+        if (v) g.intents = std::move(*v);
       }
       readStaffing(*t, key, g.agents, g.shifts,
                    "an integer or an array of integers, one per interval, or shifts");

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "sim/analytic.hpp"
 #include "sim/engine.hpp"
 #include "sim/experiment.hpp"
 #include "test_support.hpp"
@@ -145,6 +146,79 @@ TEST_CASE("transfers: experts who also serve the channel keep what they answer")
       ++kept;
     }
   CHECK(kept > 100);
+}
+
+TEST_CASE("intent skills: groups that take one intent each are two Erlang C queues") {
+  // One phone queue, two intents (30% / 70%), two groups each taking one intent: every
+  // contact waits for its own group only, so each intent sees M/M/n with its own rate.
+  Scenario s;
+  s.name = "intent skills";
+  s.horizon_hours = 400;
+  s.warmup_hours = 5;
+  ChannelSpec phone;
+  phone.id = "phone";
+  phone.arrivals.per_hour = {200};
+  phone.handle_time = DistSpec::exponential(300);
+  s.channels = {phone};
+  IntentSpec a, b;
+  a.id = "billing";
+  a.share = {{"phone", 0.3}};
+  b.id = "orders";
+  b.share = {{"phone", 0.7}};
+  s.intents = {a, b};
+  AgentGroupSpec billing = group("billing", {"phone"}, 7), orders = group("orders", {"phone"}, 14);
+  billing.intents = {"billing"};
+  orders.intents = {"orders"};
+  s.agent_groups = {billing, orders};
+  const Recorder rec = record(s, 11);
+  const int agents[] = {7, 14};
+  const double share[] = {0.3, 0.7};
+  for (std::uint32_t i = 0; i < 2; ++i) {
+    // Mean wait per batch of consecutive contacts: 20 batches give the standard error.
+    std::vector<double> waits;
+    for (const ContactRecord& r : rec.contacts) {
+      if (r.intent != i) continue;
+      CHECK(r.group == i);  // only the group with the skill answered it
+      waits.push_back(r.wait_s);
+    }
+    const std::size_t per = waits.size() / 20;
+    double mean = 0, sq = 0;
+    for (int k = 0; k < 20; ++k) {
+      double m = 0;
+      for (std::size_t j = 0; j < per; ++j) m += waits[k * per + j];
+      m /= static_cast<double>(per);
+      mean += m / 20;
+      sq += m * m / 20;
+    }
+    const double se = std::sqrt((sq - mean * mean) * 20 / 19 / 20);
+    const double exact = analytic::erlangC(200 * share[i] / 3600.0, 300, agents[i], 20).asa_s;
+    INFO("intent " << i << ": ASA " << mean << " ± " << se << ", Erlang C " << exact);
+    CHECK(std::fabs(mean - exact) < 4 * se);
+  }
+  // Pooled (no intent skills) the same 21 agents wait far less: the skills cost something.
+  s.agent_groups[0].intents.clear();
+  s.agent_groups[1].intents.clear();
+  double pooled = 0;
+  const Recorder all = record(s, 11);
+  for (const ContactRecord& r : all.contacts) pooled += r.wait_s;
+  CHECK(pooled / static_cast<double>(all.contacts.size()) <
+        0.5 * analytic::erlangC(200 * 0.3 / 3600.0, 300, 7, 20).asa_s);
+}
+
+TEST_CASE("intent skills: a contact nobody can take is an error, unknown intents too") {
+  Scenario s = frontAndExperts(10, 5, 1.0);
+  s.agent_groups[0].intents = {"order", "refund"};
+  s.intents[1].transfer.reset();
+  s.agent_groups[1].channels = {"phone"};
+  s.agent_groups[1].intents = {"order"};
+  std::vector<std::string> found;
+  for (const Diagnostic& d : validateScenario(s)) found.push_back(d.key + ": " + d.message);
+  CAPTURE(found);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0] == "agent_groups[0].intents[1]: no intent with id \"refund\"");
+  CHECK(found[1] ==
+        "agent_groups: no group serving channel \"phone\" takes intent \"fault\" "
+        "(add it to some group's intents)");
 }
 
 TEST_CASE("empowerment: extra time for those who need it, and more of them solved") {
