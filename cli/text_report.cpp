@@ -27,6 +27,8 @@ std::string value(const MetricInfo& info, double x, bool with_unit = true) {
   if (!std::isfinite(x)) return with_unit ? "–" : "";
   if (info.is_count) return thousands(x);
   const std::string_view unit = info.unit;
+  // Churn over a horizon of days is a fraction of a percent: two decimals.
+  if (unit == "%" && info.metric == Metric::ChurnRate) return fmt::format("{:.2f}%", 100.0 * x);
   if (unit == "%") return fmt::format("{:.1f}%", 100.0 * x);
   if (unit == "s") return fmt::format("{:.1f}", x) + (with_unit ? " s" : "");
   if (unit == "money") return fmt::format("{:.2f}", x);

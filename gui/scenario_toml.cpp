@@ -150,6 +150,9 @@ std::string scenarioToToml(const Scenario& s) {
     out << "id = " << quoted(g.id) << "\n";
     out << "channels = " << stringList(g.channels) << "\n";
     if (!g.intents.empty()) out << "intents = " << stringList(g.intents) << "\n";
+    if (g.empathy != 0.7) out << "empathy = " << number(g.empathy) << "\n";
+    if (g.professionalism != 0.7) out << "professionalism = " << number(g.professionalism) << "\n";
+    if (g.fcr_uplift != 0.0) out << "fcr_uplift = " << number(g.fcr_uplift) << "\n";
     out << staffing(g.agents, g.shifts, laid_out.agent_groups[&g - s.agent_groups.data()].agents);
     if (g.proficiency != 1.0) out << "proficiency = " << number(g.proficiency) << "\n";
     if (g.cost_per_hour) out << "cost_per_hour = " << number(*g.cost_per_hour) << "\n";
@@ -176,6 +179,15 @@ std::string scenarioToToml(const Scenario& s) {
       out << "transfer = { to = " << quoted(in.transfer->to)
           << ", share = " << number(in.transfer->share) << ", after = " << dist(in.transfer->after)
           << " }\n";
+  }
+
+  if (s.outcomes) {
+    const OutcomesSpec& o = *s.outcomes;
+    out << "\n[outcomes]\n";
+    out << "customers = " << o.customers << "\n";
+    if (o.value_per_year) out << "value_per_year = " << number(*o.value_per_year) << "\n";
+    if (o.response_rate) out << "response_rate = " << number(*o.response_rate) << "\n";
+    if (!o.calibration_file.empty()) out << "calibration = " << quoted(o.calibration_file) << "\n";
   }
 
   if (s.empowerment) {

@@ -92,6 +92,7 @@ std::vector<Field> fieldsOf(Calibration& c) {
       {"satisfaction.care.bot_failed", &s.bot_failed, nullptr, kCoefficient},
       {"satisfaction.care.per_bot_turn", &s.per_bot_turn, nullptr, kCoefficient},
       {"satisfaction.care.bot_only", &s.bot_only, nullptr, kCoefficient},
+      {"satisfaction.care.empowered", &s.empowered, nullptr, kCoefficient},
       {"satisfaction.care_weight.routine", &s.care_weight[0], nullptr, {0, 10}},
       {"satisfaction.care_weight.complex", &s.care_weight[1], nullptr, {0, 10}},
       {"satisfaction.care_weight.emotional", &s.care_weight[2], nullptr, {0, 10}},

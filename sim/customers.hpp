@@ -8,7 +8,8 @@
 // Two versions: expected values (deterministic, for reports and tests) and a sampled one
 // driven by an explicit random stream (for replications with confidence intervals).
 //
-// Not yet fed by the engine: the engine's case records will fill CaseSummary.
+// Fed by the Monitor (sim/metrics.cpp), case by case as they end, when the scenario has
+// [outcomes]; it uses the per-customer functions below incrementally.
 #pragma once
 
 #include <cstdint>

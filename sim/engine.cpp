@@ -65,14 +65,15 @@ struct Contact {
   bool repeated = false;  // had to tell the story again (no shared context)
   bool switched = false;  // came back on another channel than last time
   bool case_ended = false;
-  bool follow_up = false;    // the agent's promised call back (no bot, no abandonment)
-  bool chase = false;        // the customer chasing a broken promise
-  bool transferred = false;  // passed by a first-tier agent to specialists
-  bool empowered = false;    // the agent took the policy's extra time
-  double u_resolve = 0.0;    // the uniform the resolution is decided by (vs fcr)
-  double tier1 = 0.0;        // first agent's time before a transfer
-  double held = 0.0;         // when the transferred contact started waiting for a specialist
-  double held_wait = 0.0;    // how long it waited for the specialist
+  bool follow_up = false;       // the agent's promised call back (no bot, no abandonment)
+  bool chase = false;           // the customer chasing a broken promise
+  std::uint16_t bot_turns = 0;  // loop turns before a person was offered (or given up)
+  bool transferred = false;     // passed by a first-tier agent to specialists
+  bool empowered = false;       // the agent took the policy's extra time
+  double u_resolve = 0.0;       // the uniform the resolution is decided by (vs fcr)
+  double tier1 = 0.0;           // first agent's time before a transfer
+  double held = 0.0;            // when the transferred contact started waiting for a specialist
+  double held_wait = 0.0;       // how long it waited for the specialist
   BotResult bot = BotResult::None;
 };
 
@@ -148,6 +149,7 @@ struct GroupState {
   std::vector<std::uint32_t> skills;  // channel indices, highest priority first
   std::vector<int> staffing;          // per interval of the day / cycle
   double proficiency = 1.0;
+  double fcr_uplift = 0.0;
 
   int target = 0;   // agents scheduled now
   int present = 0;  // agents on duty, including those finishing a contact over target
@@ -287,6 +289,7 @@ struct Simulation::Impl {
       GroupState& g = groups.emplace_back();
       const auto gi = static_cast<std::uint32_t>(groups.size() - 1);
       g.proficiency = spec.proficiency;
+      g.fcr_uplift = spec.fcr_uplift;
       if (!spec.intents.empty()) {
         g.intents.assign(sc.intents.size(), false);
         for (std::size_t i = 0; i < sc.intents.size(); ++i)
@@ -374,6 +377,7 @@ struct Simulation::Impl {
     r.follow_up = c.follow_up;
     r.chase = c.chase;
     r.transferred = c.transferred;
+    r.bot_turns = c.bot_turns;
     r.empowered = c.empowered;
     if (outcome == Outcome::Answered) {
       r.wait_s = c.answered - c.queued;
@@ -446,6 +450,12 @@ struct Simulation::Impl {
     }
     ct.handle *= groups[g].proficiency;
     if (ct.empowered) ct.handle += empowerment->extra_minutes * 60.0;
+    // Resolution by the agent who handles it: the intent's fcr, raised by the group's uplift
+    // and by the policy's extra time; the same uniform whatever the raise (CRN).
+    if (ct.intent != ContactRecord::kNoIntent && (groups[g].fcr_uplift > 0.0 || ct.empowered)) {
+      const double gain = groups[g].fcr_uplift + (ct.empowered ? empowerment->fcr_gain : 0.0);
+      ct.resolved = ct.u_resolve < std::min(1.0, intents[ct.intent].fcr + gain);
+    }
     calendar.push(now + ct.handle, kPrioRelease, kServiceEnd, slot);
   }
 
@@ -459,10 +469,7 @@ struct Simulation::Impl {
     Rng r(seed, rep, fmt::format("agent/{}/{}", ct.case_id, ct.attempt));
     const double u_transfer = r.uniform(), u_empower = r.uniform();
     const double triage = in.transfer_to >= 0 ? in.transfer_after.sample(r) : 0.0;
-    if (in.needs_care && u_empower < empowerment->use) {
-      ct.empowered = true;
-      ct.resolved = ct.u_resolve < std::min(1.0, in.fcr + empowerment->fcr_gain);
-    }
+    if (in.needs_care && u_empower < empowerment->use) ct.empowered = true;
     if (in.transfer_to < 0 || static_cast<int>(g) == in.transfer_to ||
         u_transfer >= in.transfer_share)
       return false;
@@ -728,6 +735,7 @@ struct Simulation::Impl {
     ct.intent = ContactRecord::kNoIntent;
     ct.resolved = true;  // without intents an answered contact solves the problem
     ct.bot = BotResult::None;
+    ct.bot_turns = 0;
     ct.bot_s = 0.0;
     ct.case_id = ct.id;
     ct.case_start = now;
@@ -845,6 +853,7 @@ struct Simulation::Impl {
     ct.handle = ch.handle.sample(r);
     ct.patience = ch.has_patience ? ch.patience.sample(r) : 0.0;
     ct.bot = BotResult::None;
+    ct.bot_turns = 0;
     ct.bot_s = 0.0;
     ct.resolved = true;
     ct.transferred = ct.empowered = false;
@@ -905,8 +914,11 @@ struct Simulation::Impl {
         }
       }
       ct.bot_s += turns * bot.turn_s;
-      if (ct.bot == BotResult::Escalate)
+      ct.bot_turns = static_cast<std::uint16_t>(std::min(turns, 65535));
+      if (ct.bot == BotResult::Escalate) {
         ct.handle *= bot.escalated_handle_factor * (bot.cold ? bot.cold_handle_factor : 1.0);
+        if (bot.cold) ct.repeated = true;  // the customer tells the agent everything again
+      }
     }
     ++ch.in_bot;
     calendar.push(now + ct.bot_s, kPrioArrival, kBotEnd, slot);

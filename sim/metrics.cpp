@@ -1,5 +1,7 @@
 #include "sim/metrics.hpp"
 
+#include "sim/calibration.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -35,6 +37,17 @@ const std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::ResolutionTimeS, "resolution_time_s", "time to resolution", "s", Better::Lower, false},
     {Metric::CostTotal, "cost_total", "cost", "money", Better::Lower, true},
     {Metric::CostPerContact, "cost_per_contact", "cost per contact", "money", Better::Lower, false},
+    {Metric::CostPerResolved, "cost_per_resolved_case", "cost per resolved", "money", Better::Lower,
+     false},
+    {Metric::Csat, "csat", "CSAT", "%", Better::Higher, false},
+    {Metric::CsatService, "csat_service", "CSAT, service side", "%", Better::Higher, false},
+    {Metric::CsatCare, "csat_care", "CSAT, care side", "%", Better::Higher, false},
+    {Metric::Nps, "nps", "NPS", "", Better::Higher, false},
+    {Metric::Ces, "ces", "CES (1-7)", "", Better::Higher, false},
+    {Metric::Churned, "churned", "customers lost", "", Better::Lower, true},
+    {Metric::ChurnRate, "churn_rate", "churn", "%", Better::Lower, false},
+    {Metric::RevenueAtRisk, "revenue_at_risk", "revenue at risk", "money", Better::Lower, true},
+    {Metric::WomNegative, "wom_negative", "told of a bad case", "", Better::Lower, true},
 }};
 }  // namespace
 
@@ -146,6 +159,17 @@ Tally& Tally::operator+=(const Tally& o) {
   resolution_s += o.resolution_s;
   journeys = journeys || o.journeys;
   bot_cost += o.bot_cost;
+  rated += o.rated;
+  csat += o.csat;
+  csat_service += o.csat_service;
+  csat_care += o.csat_care;
+  nps += o.nps;
+  ces += o.ces;
+  churned += o.churned;
+  churn_share += o.churn_share;
+  revenue_at_risk += o.revenue_at_risk;
+  wom_negative += o.wom_negative;
+  outcomes = outcomes || o.outcomes;
   return *this;
 }
 
@@ -175,6 +199,16 @@ MetricValues Tally::values() const {
   set(Metric::ResolutionTimeS, journeys ? ratio(resolution_s, cases_resolved) : kNaN);
   set(Metric::CostTotal, costed ? cost + bot_cost : kNaN);
   set(Metric::CostPerContact, costed ? ratio(cost + bot_cost, answered + deflected) : kNaN);
+  set(Metric::CostPerResolved, costed ? ratio(cost + bot_cost, cases_resolved) : kNaN);
+  set(Metric::Csat, outcomes ? ratio(csat, rated) : kNaN);
+  set(Metric::CsatService, outcomes ? ratio(csat_service, rated) : kNaN);
+  set(Metric::CsatCare, outcomes ? ratio(csat_care, rated) : kNaN);
+  set(Metric::Nps, outcomes ? ratio(nps, rated) : kNaN);
+  set(Metric::Ces, outcomes ? ratio(ces, rated) : kNaN);
+  set(Metric::Churned, outcomes ? churned : kNaN);
+  set(Metric::ChurnRate, outcomes ? churn_share : kNaN);
+  set(Metric::RevenueAtRisk, outcomes ? revenue_at_risk : kNaN);
+  set(Metric::WomNegative, outcomes ? wom_negative : kNaN);
   return v;
 }
 
@@ -190,12 +224,31 @@ Monitor::Monitor(const Scenario& scenario)
     for (Tally& t : cells_) t.journeys = true;
     for (Tally& t : after_close_) t.journeys = true;
   }
+  if (scenario.outcomes) {
+    outcomes_ = true;
+    for (Tally& t : cells_) t.outcomes = true;
+    for (Tally& t : after_close_) t.outcomes = true;
+    if (scenario.outcomes->calibration) {
+      sat_ = scenario.outcomes->calibration->satisfaction;
+      customers_ = scenario.outcomes->calibration->customers;
+    }
+    if (scenario.outcomes->value_per_year)
+      customers_.value_per_year = *scenario.outcomes->value_per_year;
+    if (scenario.outcomes->response_rate) sat_.response_rate = *scenario.outcomes->response_rate;
+    base_ = std::max(1L, scenario.outcomes->customers);
+    for (const ChannelSpec& ch : scenario.channels) kinds_.push_back(ch.kind);
+    for (const IntentSpec& in : scenario.intents) complexity_.push_back(in.complexity);
+  }
   const std::vector<AgentGroupSpec> groups = scenario.effectiveAgentGroups();
   groups_ = groups.size();
   group_cells_.resize(groups_ * intervals_);
   group_after_close_.resize(groups_);
   if (scenario.costs && scenario.bot) bot_cost_ = scenario.bot->cost_per_conversation;
-  for (const AgentGroupSpec& g : groups) on_break_.push_back(g.on_break);
+  for (const AgentGroupSpec& g : groups) {
+    on_break_.push_back(g.on_break);
+    empathy_.push_back(g.empathy);
+    professionalism_.push_back(g.professionalism);
+  }
   for (const AgentGroupSpec& g : groups)
     cost_per_agent_s_.push_back(scenario.costs && g.cost_per_hour
                                     ? scenario.costs->perDutyHour(*g.cost_per_hour) / 3600.0
@@ -215,11 +268,117 @@ void Monitor::onContact(const ContactRecord& r) {
   Tally& t = cells_[r.interval * channels_ + r.channel];
   t.add(r, threshold_s_[r.channel]);
   if (r.via_bot) t.bot_cost += bot_cost_;
+  Tally& g = group_cells_[r.interval * groups_ + r.group];
   if (r.outcome == Outcome::Answered) {
-    Tally& g = group_cells_[r.interval * groups_ + r.group];
     g.answered += 1;
     g.handle_s += r.handle_s;
   }
+  if (outcomes_) {
+    rate(r, t, g);
+    endCase(r, t);
+  }
+}
+
+// The contact as the customer saw it, into the satisfaction model (docs/CX_MODEL.md); the
+// expected answers are summed, so CSAT is the expected share of 4–5 among all contacts (what
+// a survey averages to, without its sampling noise). Answered contacts count for their group.
+void Monitor::rate(const ContactRecord& r, Tally& t, Tally& g) {
+  ContactExperience x;
+  x.channel = kinds_[r.channel];
+  if (r.intent != ContactRecord::kNoIntent) x.complexity = complexity_[r.intent];
+  switch (r.outcome) {
+    case Outcome::Answered:
+      x.end = ContactEnd::Answered;
+      break;
+    case Outcome::Deflected:
+      x.end = ContactEnd::BotOnly;
+      break;
+    case Outcome::Abandoned:
+    case Outcome::Balked:
+      x.end = ContactEnd::Abandoned;
+      break;
+  }
+  x.wait_s = r.wait_s + r.transfer_wait_s;
+  x.resolved = r.resolved;
+  x.contact_number = static_cast<int>(r.contact_number);
+  x.channel_switched = r.switched_channel;
+  x.repeated_info = r.repeated_info;
+  x.bot_failed = r.via_bot && !(r.outcome == Outcome::Deflected && r.resolved);
+  x.bot_turns = r.bot_turns;
+  x.transferred = r.transferred;
+  x.empowered = r.empowered;
+  if (r.outcome == Outcome::Answered) {
+    x.empathy = empathy_[r.group];
+    x.professionalism = professionalism_[r.group];
+  }
+  const Satisfaction s = predictSatisfaction(x, sat_);
+  auto add = [&](Tally& to) {
+    to.rated += 1;
+    to.csat += s.p_csat;
+    to.csat_service += s.service_score;
+    to.csat_care += s.care_score;
+    to.nps += 100.0 * (s.p_promoter - s.p_detractor);
+    to.ces += s.expected_ces;
+  };
+  add(t);
+  if (r.outcome == Outcome::Answered) {
+    g.outcomes = true;
+    add(g);
+  }
+}
+
+// Cases: effort drivers summed over their contacts; when one ends, the customer it belongs to
+// (the case id hashed onto the base: customers are not tracked by the engine) may leave, with
+// the expected-value rules of docs/CX_MODEL.md "Customers over time", remembering earlier bad
+// cases of the same customer. The churn is counted in the cell of the case's last contact.
+void Monitor::endCase(const ContactRecord& r, Tally& t) {
+  OpenCase c;
+  if (r.contact_number > 1 || !r.case_ended) {
+    auto it = open_cases_.find(r.case_id);
+    if (it != open_cases_.end()) c = it->second;
+  }
+  c.contacts = std::max(c.contacts + 1, static_cast<int>(r.contact_number));
+  c.switches += r.switched_channel;
+  c.transfers += r.transferred;
+  c.repeated += r.repeated_info;
+  c.bot_failures += r.via_bot && !(r.outcome == Outcome::Deflected && r.resolved);
+  c.broken_promise = c.broken_promise || r.chase;
+  c.public_channel = c.public_channel || kinds_[r.channel] == ChannelKind::Messaging;
+  if (!r.case_ended) {
+    open_cases_[r.case_id] = c;
+    return;
+  }
+  open_cases_.erase(r.case_id);
+  CaseSummary sum;
+  sum.resolved = r.resolved;
+  sum.contacts = c.contacts;
+  sum.channel_switches = c.switches;
+  sum.transfers = c.transfers;
+  sum.repeated_info = c.repeated;
+  sum.bot_failures = c.bot_failures;
+  sum.broken_promise = c.broken_promise;
+  sum.public_channel = c.public_channel;
+  if (stay_.empty()) {
+    stay_.assign(static_cast<std::size_t>(base_), 1.0f);
+    bad_.assign(static_cast<std::size_t>(base_), 0);
+  }
+  // splitmix64 of the case id: cases spread over the base uniformly and reproducibly.
+  std::uint64_t h = r.case_id + 0x9E3779B97F4A7C15ull;
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+  h ^= h >> 31;
+  const auto who = static_cast<std::size_t>(h % static_cast<std::uint64_t>(base_));
+  const double p = leaveProbability(classifyCase(sum, customers_), bad_[who], customers_);
+  const double lost = stay_[who] * p;
+  stay_[who] = static_cast<float>(stay_[who] * (1.0 - p));
+  const bool bad = isBadExperience(sum, customers_);
+  if (bad && bad_[who] < 255) ++bad_[who];
+  t.churned += lost;
+  t.churn_share += lost / static_cast<double>(base_);
+  t.revenue_at_risk += lost * customers_.value_per_year;
+  if (bad)
+    t.wom_negative +=
+        customers_.wom_unhappy_mean * (sum.public_channel ? customers_.wom_public_factor : 1.0);
 }
 
 void Monitor::onInterval(const IntervalSample& s) {

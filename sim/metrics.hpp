@@ -5,10 +5,14 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "sim/customers.hpp"
 #include "sim/records.hpp"
+#include "sim/satisfaction.hpp"
 #include "sim/scenario.hpp"
 
 namespace cx {
@@ -36,6 +40,16 @@ enum class Metric : int {
   ResolutionTimeS,  // mean time from a case's first contact to its resolution ([journeys])
   CostTotal,        // paid agent time × rate + bot conversations × cost ([costs])
   CostPerContact,   // cost_total / (answered + deflected)
+  CostPerResolved,  // cost_total / cases resolved ([costs])
+  Csat,             // expected share of 4–5 ratings ([outcomes]; docs/CX_MODEL.md)
+  CsatService,      // CSAT from the service side alone (solved, quickly, correctly)
+  CsatCare,         // CSAT from the care side alone (felt heard and valued)
+  Nps,              // expected promoters − detractors, −100..100 ([outcomes])
+  Ces,              // expected customer effort score, 1–7, higher = easier ([outcomes])
+  Churned,          // expected customers lost through the cases that ended ([outcomes])
+  ChurnRate,        // churned / customer base ([outcomes])
+  RevenueAtRisk,    // churned × value per customer per year ([outcomes])
+  WomNegative,      // expected people told about a bad case ([outcomes])
   Count_
 };
 constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::Count_);
@@ -75,6 +89,11 @@ struct Tally {
   double cost = 0;        // paid agent time × rate
   bool costed = false;    // the scenario has [costs]: cost is meaningful (0 is a cost)
   bool journeys = false;  // the scenario has [journeys]: case metrics are meaningful
+  // Outcomes ([outcomes]): sums over contacts of the expected survey answers, and over ended
+  // cases of the expected churn (customers, share of the base, revenue) and word of mouth.
+  double rated = 0, csat = 0, csat_service = 0, csat_care = 0, nps = 0, ces = 0;
+  double churned = 0, churn_share = 0, revenue_at_risk = 0, wom_negative = 0;
+  bool outcomes = false;
 
   void add(const ContactRecord& r, double threshold_s);
   void add(const IntervalSample& s);
@@ -127,6 +146,24 @@ class Monitor final : public SimObserver {
   std::vector<double> cost_per_agent_s_;    // [group]: per second on duty, NaN without [costs]
   std::vector<std::vector<int>> on_break_;  // [group][interval]: paid agents on a break
   double bot_cost_ = 0.0;                   // per bot conversation (with [costs])
+
+  // Outcomes ([outcomes]).
+  struct OpenCase {  // effort drivers so far of a case that has not ended
+    int contacts = 0, switches = 0, transfers = 0, repeated = 0, bot_failures = 0;
+    bool broken_promise = false, public_channel = false;
+  };
+  void rate(const ContactRecord& r, Tally& t, Tally& g);
+  void endCase(const ContactRecord& r, Tally& t);
+  bool outcomes_ = false;
+  SatisfactionParams sat_;
+  CustomerParams customers_;
+  long base_ = 0;
+  std::vector<ChannelKind> kinds_;                 // [channel]
+  std::vector<Complexity> complexity_;             // [intent]
+  std::vector<double> empathy_, professionalism_;  // [group]
+  std::unordered_map<std::uint64_t, OpenCase> open_cases_;
+  std::vector<float> stay_;        // [customer]: P(still a customer), lazily sized
+  std::vector<std::uint8_t> bad_;  // [customer]: bad experiences remembered
 };
 
 }  // namespace cx

@@ -37,6 +37,7 @@ struct ContactRecord {
   bool chase = false;             // the customer chasing a promise that was broken
   bool transferred = false;       // passed to specialists by the first agent (an effort driver)
   bool empowered = false;         // the agent took the empowerment policy's extra time
+  int bot_turns = 0;              // the bot's loop turns before a person was offered
   double transfer_wait_s = 0.0;   // transferred: the wait for the specialist (on hold)
   std::uint32_t contact_number = 1;  // attempt on the case: 1 = first contact
   std::uint64_t case_id = 0;         // the id of the case's first contact

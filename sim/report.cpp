@@ -113,6 +113,9 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
       if (g.cost_per_hour) gj["cost_per_hour"] = *g.cost_per_hour;
       if (!g.shifts.empty()) gj["shifts"] = shiftsJson(g.shifts, g.on_break);
       if (!g.intents.empty()) gj["intents"] = g.intents;
+      gj["empathy"] = g.empathy;
+      gj["professionalism"] = g.professionalism;
+      gj["fcr_uplift"] = g.fcr_uplift;
       groups.push_back(std::move(gj));
     }
     j["agent_groups"] = std::move(groups);
@@ -167,6 +170,14 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                      {"max_contacts", jn.max_contacts},
                      {"promise_follow_up", jn.promise_follow_up},
                      {"broken_promise", jn.broken_promise}};
+  }
+  if (s.outcomes) {
+    const OutcomesSpec& o = *s.outcomes;
+    nlohmann::ordered_json oj = {{"customers", o.customers}};
+    if (o.value_per_year) oj["value_per_year"] = *o.value_per_year;
+    if (o.response_rate) oj["response_rate"] = *o.response_rate;
+    if (!o.calibration_file.empty()) oj["calibration"] = o.calibration_file;
+    j["outcomes"] = std::move(oj);
   }
   if (s.empowerment) {
     const EmpowermentSpec& e = *s.empowerment;

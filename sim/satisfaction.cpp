@@ -46,6 +46,7 @@ double careSideUnweighted(const ContactExperience& c, const SatisfactionParams& 
   if (c.end == ContactEnd::Answered) {
     shift += p.empathy * (c.empathy - p.reference_agent);
     shift += p.professionalism * (c.professionalism - p.reference_agent);
+    if (c.empowered) shift += p.empowered;
   }
   if (c.end == ContactEnd::BotOnly) shift -= p.bot_only;
   if (c.repeated_info) shift -= p.repeated_info;

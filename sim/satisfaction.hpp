@@ -9,7 +9,8 @@
 // coefficients are magnitudes >= 0 whose sign is fixed by the equation, and every default is
 // in data/calibration.toml with its source.
 //
-// Not yet fed by the engine: the engine's contact records will fill ContactExperience.
+// Fed by the Monitor (sim/metrics.cpp) from the engine's contact records when the scenario has
+// [outcomes].
 #pragma once
 
 #include <array>
@@ -43,6 +44,7 @@ struct ContactExperience {
   bool bot_failed = false;        // a bot handled the contact first and did not solve it
   int bot_turns = 0;              // bot turns before a person was offered (the "bot loop")
   bool transferred = false;       // passed to another agent or tier
+  bool empowered = false;         // the agent took extra time under the empowerment policy
   double empathy = 0.7;           // of the agent, 0–1 (ignored when no agent answered)
   double professionalism = 0.7;   // of the agent, 0–1 (ignored when no agent answered)
 };
@@ -69,7 +71,8 @@ struct SatisfactionParams {
   double repeated_info = 0.5;
   double bot_failed = 0.5;
   double per_bot_turn = 0.1;
-  double bot_only = 0.3;                                // no human involved at all
+  double bot_only = 0.3;   // no human involved at all
+  double empowered = 0.4;  // the agent took the time the customer needed (a gain)
   std::array<double, 3> care_weight = {1.0, 1.5, 2.0};  // routine, complex, emotional
 
   // NPS from the same latent scale (ordered logit): promoter if latent > promoter_cut,

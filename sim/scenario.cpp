@@ -231,6 +231,7 @@ class Rules {
     checkBot();
     checkJourneys();
     checkEmpowerment();
+    checkOutcomes();
     checkIntervalLists();
     return std::move(out_);
   }
@@ -382,6 +383,12 @@ class Rules {
           add(fmt::format("{}.intents[{}]", key, j),
               "no intent with id \"" + g.intents[j] + "\"" +
                   (s_.intents.empty() ? " (the file has no [[intents]])" : ""));
+      require(probability(g.empathy), key + ".empathy", "a score from 0 to 1 (0.7: typical)",
+              g.empathy);
+      require(probability(g.professionalism), key + ".professionalism",
+              "a score from 0 to 1 (0.7: typical)", g.professionalism);
+      require(probability(g.fcr_uplift), key + ".fcr_uplift",
+              "a probability from 0 to 1 added to the intents' fcr", g.fcr_uplift);
       require(positive(g.proficiency), key + ".proficiency",
               "a positive handle-time multiplier (1 = average, 0.8 = 20% faster)", g.proficiency);
     }
@@ -512,6 +519,20 @@ class Rules {
     std::string out;
     for (const AgentGroupSpec& g : s_.agent_groups) out += (out.empty() ? "" : ", ") + g.id;
     return out;
+  }
+
+  void checkOutcomes() {
+    if (!s_.outcomes) return;
+    const OutcomesSpec& o = *s_.outcomes;
+    if (o.customers < 1)
+      add("outcomes.customers",
+          fmt::format("expected a customer base of at least 1, got {}", o.customers));
+    if (o.value_per_year)
+      require(nonNegative(*o.value_per_year), "outcomes.value_per_year",
+              "a non-negative revenue per customer per year", *o.value_per_year);
+    if (o.response_rate)
+      require(std::isfinite(*o.response_rate) && *o.response_rate > 0 && *o.response_rate <= 1,
+              "outcomes.response_rate", "a share above 0 and at most 1", *o.response_rate);
   }
 
   void checkEmpowerment() {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -114,11 +115,16 @@ struct ChannelSpec {
 // has its own dedicated agents (the channel's `agents`), which is one group per channel.
 struct AgentGroupSpec {
   std::string id;
-  std::vector<std::string> channels;    // skills: the channel ids served, highest priority first
-  std::vector<int> agents;              // on duty per interval (one value = constant)
-  std::vector<ShiftSpec> shifts;        // or shifts, from which expandShifts() sets `agents`
-  std::vector<int> on_break;            // paid agents on a break per interval (from shifts)
-  std::vector<std::string> intents;     // intent skills: the intents it takes; empty: all
+  std::vector<std::string> channels;  // skills: the channel ids served, highest priority first
+  std::vector<int> agents;            // on duty per interval (one value = constant)
+  std::vector<ShiftSpec> shifts;      // or shifts, from which expandShifts() sets `agents`
+  std::vector<int> on_break;          // paid agents on a break per interval (from shifts)
+  std::vector<std::string> intents;   // intent skills: the intents it takes; empty: all
+  // For the outcome model ([outcomes]): the agents' empathy and professionalism (0–1; 0.7 is
+  // the calibration's typical agent), and what they add to the intents' fcr.
+  double empathy = 0.7;
+  double professionalism = 0.7;
+  double fcr_uplift = 0.0;
   double proficiency = 1.0;             // handle-time multiplier: 0.8 = 20% faster than average
   std::optional<double> cost_per_hour;  // per paid hour; absent: [costs] agent_per_hour
   SourceLoc loc;                        // of the [[agent_groups]] table
@@ -219,6 +225,21 @@ struct JourneySpec {
   SourceLoc loc;  // of the [journeys] table
 };
 
+struct Calibration;  // sim/calibration.hpp
+
+// What customers feel and do ([outcomes], docs/CX_MODEL.md): switches on CSAT, NPS, CES per
+// contact and churn of a customer base through the cases.
+struct OutcomesSpec {
+  long customers = 0;                    // the customer base the cases come from
+  std::optional<double> value_per_year;  // revenue per customer per year (else calibration)
+  std::optional<double> response_rate;   // survey response rate (else calibration)
+  std::string calibration_file;          // as written; empty: data/calibration.toml alone
+  // The calibration in force (the shipped file, with calibration_file's values on top);
+  // null when the scenario was built in code: then the in-code defaults (equal to the file).
+  std::shared_ptr<const Calibration> calibration;
+  SourceLoc loc;  // of the [outcomes] table
+};
+
 // The empowerment policy ([empowerment]): agents may take extra time with customers who need
 // it — contacts of the listed complexities — trading handle time for resolution (and, in the
 // satisfaction model, care).
@@ -258,6 +279,7 @@ struct Scenario {
   std::optional<BotSpec> bot;           // absent: no AI assistant
   std::optional<JourneySpec> journeys;  // absent: every contact is its own case, no retries
   std::optional<EmpowermentSpec> empowerment;  // absent: no extra time policy
+  std::optional<OutcomesSpec> outcomes;        // absent: no CSAT, NPS, CES or churn
 
   bool dayStructured() const { return days > 0; }
   // The groups the engine runs: `agent_groups`, or one dedicated group per channel (id and

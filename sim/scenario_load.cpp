@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "sim/calibration.hpp"
 #include "sim/scenario.hpp"
 
 namespace cx {
@@ -107,7 +108,7 @@ class Loader {
     Scenario s;
     checkKeys(root, "",
               {"scenario", "channels", "agent_groups", "costs", "intents", "bot", "journeys",
-               "empowerment"});
+               "empowerment", "outcomes"});
     locs_[""] = locOf(root);
     const toml::node* groups = field(root, "", "agent_groups");
     has_groups_ = groups != nullptr;
@@ -131,6 +132,7 @@ class Loader {
     if (const toml::node* node = field(root, "", "bot")) readBot(*node, s);
     if (const toml::node* node = field(root, "", "journeys")) readJourneys(*node, s);
     if (const toml::node* node = field(root, "", "empowerment")) readEmpowerment(*node, s);
+    if (const toml::node* node = field(root, "", "outcomes")) readOutcomes(*node, s);
     addValueRuleFindings(s);
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
@@ -536,7 +538,8 @@ class Loader {
       const toml::table* t = asTable(element, key, "a table ([[agent_groups]])");
       if (!t) continue;
       checkKeys(*t, key,
-                {"id", "channels", "agents", "shifts", "intents", "proficiency", "cost_per_hour"});
+                {"id", "channels", "agents", "shifts", "intents", "proficiency", "cost_per_hour",
+                 "empathy", "professionalism", "fcr_uplift"});
       if (const toml::node* n = field(*t, key, "id")) {
         if (auto v = asString(*n, key + ".id")) g.id = *v;
       } else {
@@ -565,6 +568,9 @@ class Loader {
       if (const toml::node* n = field(*t, key, "cost_per_hour")) {
         if (auto v = asNumber(*n, key + ".cost_per_hour")) g.cost_per_hour = *v;
       }
+      readNumber(*t, key, "empathy", g.empathy);
+      readNumber(*t, key, "professionalism", g.professionalism);
+      readNumber(*t, key, "fcr_uplift", g.fcr_uplift);
     }
   }
 
@@ -775,6 +781,59 @@ class Loader {
   }
 
   // --- [costs] -----------------------------------------------------------------------------
+
+  // [outcomes]: the customer base and the calibration of the outcome models.
+  void readOutcomes(const toml::node& node, Scenario& s) {
+    const toml::table* t = asTable(node, "outcomes", "a table ([outcomes])");
+    if (!t) return;
+    locs_["outcomes"] = locOf(node);
+    OutcomesSpec& o = s.outcomes.emplace();
+    o.loc = locOf(node);
+    checkKeys(*t, "outcomes", {"customers", "value_per_year", "response_rate", "calibration"});
+    if (const toml::node* n = field(*t, "outcomes", "customers")) {
+      if (auto v = asInteger(*n, "outcomes.customers", "a whole number of customers"))
+        o.customers = static_cast<long>(*v);
+    } else {
+      missing(*t, "outcomes.customers", "the size of the customer base, e.g. 200000");
+    }
+    if (const toml::node* n = field(*t, "outcomes", "value_per_year")) {
+      if (auto v = asNumber(*n, "outcomes.value_per_year")) o.value_per_year = *v;
+    }
+    if (const toml::node* n = field(*t, "outcomes", "response_rate")) {
+      if (auto v = asNumber(*n, "outcomes.response_rate")) o.response_rate = *v;
+    }
+    Calibration calibration;
+    try {
+      calibration = loadCalibration(defaultCalibrationPath());
+    } catch (const CalibrationError& e) {
+      for (const Diagnostic& d : e.diagnostics()) diagnostics_.push_back(d);
+      return;
+    }
+    if (const toml::node* n = field(*t, "outcomes", "calibration")) {
+      if (auto relative = asString(*n, "outcomes.calibration")) {
+        o.calibration_file = *relative;
+        const fs::path path = (base_dir_ / fs::path(*relative)).lexically_normal();
+        std::ifstream in(path);
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec) || !in) {
+          fail(locOf(*n), "outcomes.calibration",
+               "cannot read \"" + *relative + "\" (looked for " + path.string() + ")");
+          return;
+        }
+        std::stringstream text;
+        text << in.rdbuf();
+        try {
+          calibration = parseCalibration(text.str(), path.string(), &calibration);
+        } catch (const CalibrationError& e) {
+          for (const Diagnostic& d : e.diagnostics()) diagnostics_.push_back(d);
+          return;
+        }
+      }
+    }
+    if (o.value_per_year) calibration.customers.value_per_year = *o.value_per_year;
+    if (o.response_rate) calibration.satisfaction.response_rate = *o.response_rate;
+    o.calibration = std::make_shared<const Calibration>(std::move(calibration));
+  }
 
   void readCosts(const toml::node& node, Scenario& s) {
     const toml::table* t = asTable(node, "costs", "a table ([costs])");

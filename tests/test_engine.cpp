@@ -327,6 +327,9 @@ TEST_CASE("engine: results are identical with 1 and 2 threads") {
   j.shared_context = false;
   j.repeat_handle_factor = 1.2;
   s.journeys = j;
+  OutcomesSpec o;
+  o.customers = 20000;
+  s.outcomes = o;
   REQUIRE(validateScenario(s).empty());
   ExperimentOptions opt;
   opt.seed = 9;

@@ -218,7 +218,8 @@ TEST_CASE("html report: compare — both means, the paired difference and the ve
     REQUIRE(from != std::string::npos);
     const std::size_t to = t + 1 < sections.size() ? html.find(sections[t + 1].first) : html.size();
     const auto metric_rows = rows(html.substr(from, to - from), "metric");
-    CHECK(metric_rows.size() == 16);  // all but the bot and intent metrics (no [bot], no intents)
+    // All but the bot, intent and outcome metrics (no [bot], no intents, no [outcomes]).
+    CHECK(metric_rows.size() == 17);
     for (const auto& [metric, row] : metric_rows) {
       const json& e = (*sections[t].second)[metric];
       std::size_t columns = 0;

@@ -49,8 +49,8 @@ TEST_CASE("optimize: constraints parse and bad ones say why") {
   CHECK(d.bound == 20.0);
   CHECK_THROWS_WITH_AS(parseConstraint("service_level>0.8"), doctest::Contains("METRIC>=VALUE"),
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS(parseConstraint("csat>=0.8"), doctest::Contains("no metric 'csat'"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parseConstraint("happiness>=0.8"),
+                       doctest::Contains("no metric 'happiness'"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(parseConstraint("asa_s<=fast"), doctest::Contains("expected a number"),
                        std::invalid_argument);
 }
