@@ -473,6 +473,11 @@ class SmokeDriver {
 // --measure-run N: the window as a user sees it (all panels in their places), a run of N
 // replications started at once, and the frame times while it runs printed at the end. This
 // is how docs/STUDIO.md's frame-time figure is measured.
+struct FramePhases {
+  double ui_ms = 0.0, submit_ms = 0.0, swap_ms = 0.0;
+  double vertices = 0.0;
+};
+
 class RunMeasure {
  public:
   explicit RunMeasure(int replications) : replications_(replications) {}
@@ -487,28 +492,52 @@ class RunMeasure {
       return false;
     }
     if (state.run_job.running() || !state.last_run) return false;
-    return ++after_ > kFramesAfter;
+    return ++frames_after_ > kFramesAfter;
   }
-  void record(const AppState& state) {
+  // One frame: its total time and where it went (building the UI, handing the draw lists to
+  // OpenGL, the buffer swap, where Mesa's llvmpipe finishes rasterising) and its vertex count.
+  void record(const AppState& state, const FramePhases& phases) {
     if (state.run_job.running())
-      frames_ms_.push_back(state.frame_ms);
+      during_.add(state.frame_ms, phases);
     else if (started_ && state.last_run)
-      after_ms_.push_back(state.frame_ms);
+      after_.add(state.frame_ms, phases);
   }
   bool report() {
-    if (frames_ms_.empty()) {
+    if (during_.total.empty()) {
       std::cerr << "cxstudio: --measure-run: no frame was drawn during the run\n";
       return false;
     }
     std::cout << fmt::format("cxstudio: {} replications; {} frames during the run: {}\n",
-                             replications_, frames_ms_.size(), summary(frames_ms_));
-    if (!after_ms_.empty())
+                             replications_, during_.total.size(), summary(during_.total));
+    std::cout << fmt::format("cxstudio:   {}\n", during_.breakdown());
+    if (!after_.total.empty()) {
       std::cout << fmt::format("cxstudio: {} frames after it, results on screen: {}\n",
-                               after_ms_.size(), summary(after_ms_));
+                               after_.total.size(), summary(after_.total));
+      std::cout << fmt::format("cxstudio:   {}\n", after_.breakdown());
+    }
     return true;
   }
 
  private:
+  struct Frames {
+    std::vector<double> total;
+    FramePhases sum;
+    void add(double ms, const FramePhases& p) {
+      total.push_back(ms);
+      sum.ui_ms += p.ui_ms;
+      sum.submit_ms += p.submit_ms;
+      sum.swap_ms += p.swap_ms;
+      sum.vertices += p.vertices;
+    }
+    std::string breakdown() const {
+      const double n = static_cast<double>(total.size());
+      return fmt::format(
+          "means: UI {:.1f} ms, OpenGL submit {:.1f} ms, swap {:.1f} ms; {:.0f} "
+          "vertices a frame",
+          sum.ui_ms / n, sum.submit_ms / n, sum.swap_ms / n, sum.vertices / n);
+    }
+  };
+
   static std::string summary(std::vector<double> ms) {
     std::sort(ms.begin(), ms.end());
     double sum = 0.0;
@@ -524,8 +553,8 @@ class RunMeasure {
 
   int replications_;
   bool started_ = false;
-  int after_ = 0;
-  std::vector<double> frames_ms_, after_ms_;
+  int frames_after_ = 0;
+  Frames during_, after_;
 };
 
 // -------------------------------------------------------------------------------------------
@@ -585,6 +614,7 @@ int run(const Options& options) {
     if (options.smoke && smoke.beforeFrame()) break;
     if (options.measure_run > 0 && measure.step(state)) break;
 
+    const double t_begin = nowSeconds();
     platform.beginFrame();
     drawFrame(state);
     trackEdits(state.doc, ImGui::IsAnyItemActive());
@@ -592,7 +622,9 @@ int run(const Options& options) {
       platform.setTitle(t);
       title = t;
     }
+    const double t_ui = nowSeconds();
     platform.render();
+    const double t_submit = nowSeconds();
     performPngExport(platform);
     if (options.smoke) smoke.afterRender(platform);
     if (!options.smoke && !options.screenshot.empty() && --frames_left == 0) {
@@ -602,6 +634,7 @@ int run(const Options& options) {
       }
       return kExitOk;
     }
+    const double t_swap = nowSeconds();
     platform.present();
     const double now = nowSeconds();
     state.frame_ms = (now - last_frame) * 1000.0;
@@ -609,7 +642,10 @@ int run(const Options& options) {
     if (frame_log.is_open())
       frame_log << state.frame_ms << " " << state.run_job.running()
                 << std::endl;  // survives a kill
-    if (options.measure_run > 0) measure.record(state);
+    if (options.measure_run > 0)
+      measure.record(state, FramePhases{(t_ui - t_begin) * 1000.0, (t_submit - t_ui) * 1000.0,
+                                        (now - t_swap) * 1000.0,
+                                        static_cast<double>(ImGui::GetIO().MetricsRenderVertices)});
   }
   state.run_job.cancel();
   if (options.measure_run > 0) return measure.report() ? kExitOk : kExitFailure;

@@ -149,7 +149,11 @@ void Platform::render() {
   int height = 0;
   glfwGetFramebufferSize(window_, &width, &height);
   glViewport(0, 0, width, height);
-  glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+  // The window background as it looks over the old clear colour: panels that overlap nothing
+  // draw no background of their own (beginPanel), so they look as before.
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  const auto over = [&bg](float under, float top) { return top * bg.w + under * (1.0f - bg.w); };
+  glClearColor(over(0.10f, bg.x), over(0.11f, bg.y), over(0.13f, bg.z), 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
