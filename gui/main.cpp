@@ -192,13 +192,16 @@ void drawGuard(AppState& state) {
     }
     ImGui::CloseCurrentPopup();
   };
-  if (ImGui::Button("Save")) {
+  const std::optional<Guard::Answer> scripted = guard.scripted_answer;
+  using Answer = Guard::Answer;
+  if (ImGui::Button("Save") || scripted == Answer::Save) {
     if (saveScenario(state, state.doc.path)) proceed();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Discard edits")) proceed();
+  if (ImGui::Button("Discard edits") || scripted == Answer::Discard) proceed();
   ImGui::SameLine();
-  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) ||
+      scripted == Answer::Cancel) {
     state.guard.reset();
     state.quit_requested = false;
     ImGui::CloseCurrentPopup();
@@ -228,7 +231,7 @@ void performPendingLoad(AppState& state) {
   const std::filesystem::path file = *state.pending_load;
   state.pending_load.reset();
   if (state.doc.dirty() && !state.force_load) {
-    state.guard = Guard{Guard::Action::Open, file};
+    state.guard = Guard{Guard::Action::Open, file, {}};
     return;
   }
   state.force_load = false;
@@ -400,7 +403,50 @@ class SmokeDriver {
         showPanel(0);
         return false;
       case Stage::Shots:
+      case Stage::BrokenShot:
+      case Stage::GuardShot:
         return false;
+      case Stage::OpenBroken:
+        return openBroken();
+      case Stage::AnswerOpenGuard:
+        if (!state_.guard || state_.guard->action != Guard::Action::Open)
+          return fail("opening another file with unsaved edits did not ask first");
+        state_.guard->scripted_answer = Guard::Answer::Discard;
+        stage_ = Stage::BrokenShown;
+        return false;
+      case Stage::BrokenShown:
+        return checkBrokenShown();
+      case Stage::Quit:
+        state_.quit_requested = true;
+        stage_ = Stage::QuitAsked;
+        return false;
+      case Stage::QuitAsked:
+        if (!state_.guard || state_.guard->action != Guard::Action::Quit)
+          return fail("quitting with unsaved edits did not ask first");
+        frames_left_ = kScreenshotFrames;
+        stage_ = Stage::GuardShot;
+        return false;
+      case Stage::CancelQuit:
+        if (!state_.guard) return fail("the unsaved-changes question went away unanswered");
+        state_.guard->scripted_answer = Guard::Answer::Cancel;
+        stage_ = Stage::AfterCancel;
+        return false;
+      case Stage::AfterCancel:
+        if (state_.guard || state_.quit_requested || state_.quit_confirmed)
+          return fail("Cancel in the unsaved-changes question did not keep the app open");
+        std::cout << "cxstudio: smoke: quitting with unsaved edits asked first; Cancel kept "
+                     "the app open\n";
+        state_.quit_requested = true;
+        stage_ = Stage::DiscardQuit;
+        return false;
+      case Stage::DiscardQuit:
+        if (!state_.guard) return fail("quitting again with unsaved edits did not ask");
+        state_.guard->scripted_answer = Guard::Answer::Discard;
+        stage_ = Stage::Quitting;
+        return false;
+      case Stage::Quitting:
+        // The loop ends before this frame when Discard confirmed the quit.
+        return fail("Discard edits in the unsaved-changes question did not quit");
       case Stage::Done:
         return true;
     }
@@ -409,26 +455,54 @@ class SmokeDriver {
 
   // Called after render(); saves the panel shown once its layout has settled.
   void afterRender(const Platform& platform) {
-    if (stage_ != Stage::Shots || --frames_left_ > 0) return;
-    const std::filesystem::path file =
-        std::filesystem::path(options_.screenshot) / kSmokeSteps[step_].file;
+    const bool panel_shot = stage_ == Stage::Shots;
+    if ((!panel_shot && stage_ != Stage::BrokenShot && stage_ != Stage::GuardShot) ||
+        --frames_left_ > 0)
+      return;
+    const char* name = panel_shot                    ? kSmokeSteps[step_].file
+                       : stage_ == Stage::BrokenShot ? "broken.png"
+                                                     : "unsaved.png";
+    const std::filesystem::path file = std::filesystem::path(options_.screenshot) / name;
     std::string error;
     if (!writePng(platform.readBackBuffer(), file, error)) {
       fail(error);
       return;
     }
     std::cout << "cxstudio: saved " << file.string() << "\n";
-    if (++step_ == std::size(kSmokeSteps)) {
-      stage_ = Stage::Done;
-      return;
+    if (stage_ == Stage::BrokenShot) {
+      stage_ = Stage::Quit;
+    } else if (stage_ == Stage::GuardShot) {
+      stage_ = Stage::CancelQuit;
+    } else if (++step_ == std::size(kSmokeSteps)) {
+      stage_ = Stage::OpenBroken;
+    } else {
+      showPanel(step_);
     }
-    showPanel(step_);
   }
 
-  bool failed() const { return failed_; }
+  // The smoke run went through every step and the app quit at its last one (not earlier:
+  // quitting without asking would end the loop before).
+  bool succeeded() const { return !failed_ && stage_ == Stage::Quitting; }
 
  private:
-  enum class Stage { Load, Running, Working, Shots, Done };
+  enum class Stage {
+    Load,
+    Running,
+    Working,
+    Shots,
+    OpenBroken,  // the guard against losing edits, then a file that does not load
+    AnswerOpenGuard,
+    BrokenShown,
+    BrokenShot,
+    Quit,  // quitting with unsaved edits asks; Cancel stays, Discard quits
+    QuitAsked,
+    GuardShot,
+    CancelQuit,
+    AfterCancel,
+    DiscardQuit,
+    Quitting,
+    Done
+  };
   static constexpr int kMaxFrames = 20000;  // about 5 minutes at 60 frames per second
 
   void showPanel(std::size_t i) {
@@ -440,6 +514,42 @@ class SmokeDriver {
     state_.sweep.select_tab = kSmokeSteps[i].sweep_tab;
     state_.scenario_tab = "Channels";  // the tab with the most widgets
     frames_left_ = kScreenshotFrames;
+  }
+
+  // A scenario file with a mistake, opened over the edited (unsaved) scenario: the studio must
+  // ask about the edits first, and after "Discard edits" report the mistake and keep the
+  // scenario it had, edits included, rather than lose it to a file that does not load.
+  bool openBroken() {
+    if (!state_.doc.dirty()) return fail("the edited scenario is not marked unsaved");
+    const std::filesystem::path broken = std::filesystem::path(options_.screenshot) / "broken.toml";
+    std::string error;
+    if (!plot::writeText(broken,
+                         "# cxstudio --smoke: a scenario with mistakes, on purpose\n"
+                         "[scenario]\nname = \"broken\"\ndays = 0\ninterval_minutes = 7\n",
+                         error))
+      return fail(error);
+    kept_toml_ = state_.doc.current_toml;
+    kept_path_ = state_.doc.path;
+    showPanel(0);  // the scenario panel, where the errors are shown
+    frames_left_ = 0;
+    state_.pending_load = broken;
+    stage_ = Stage::AnswerOpenGuard;
+    return false;
+  }
+
+  bool checkBrokenShown() {
+    if (state_.load_errors.empty() || state_.failed_path.filename() != "broken.toml")
+      return fail("the broken scenario file was not reported");
+    if (!state_.doc.scenario || state_.doc.current_toml != kept_toml_ ||
+        state_.doc.path != kept_path_ || !state_.doc.dirty())
+      return fail("the broken scenario file replaced the (edited) scenario open before");
+    std::cout << fmt::format(
+        "cxstudio: smoke: opening a broken file asked about the unsaved edits, then reported {} "
+        "problem(s) and kept the edited scenario\n",
+        state_.load_errors.size());
+    frames_left_ = kScreenshotFrames;
+    stage_ = Stage::BrokenShot;
+    return false;
   }
 
   // An edit through the document, as the editor would make it, so the compare has a B.
@@ -468,6 +578,8 @@ class SmokeDriver {
   int frames_left_ = 0;
   int frames_ = 0;
   bool failed_ = false;
+  std::string kept_toml_;  // the scenario before the broken file, to check it stayed
+  std::filesystem::path kept_path_;
 };
 
 // --measure-run N: the window as a user sees it (all panels in their places), a run of N
@@ -602,8 +714,8 @@ int run(const Options& options) {
       state.quit_requested = true;
     }
     if (state.quit_requested && !state.guard && !state.quit_confirmed) {
-      if (state.doc.dirty() && !scripted)
-        state.guard = Guard{Guard::Action::Quit, {}};
+      if (state.doc.dirty())
+        state.guard = Guard{Guard::Action::Quit, {}, {}};
       else
         state.quit_confirmed = true;
     }
@@ -649,7 +761,7 @@ int run(const Options& options) {
   }
   state.run_job.cancel();
   if (options.measure_run > 0) return measure.report() ? kExitOk : kExitFailure;
-  return options.smoke && smoke.failed() ? kExitFailure : kExitOk;
+  return options.smoke && !smoke.succeeded() ? kExitFailure : kExitOk;
 }
 
 }  // namespace
