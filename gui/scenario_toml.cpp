@@ -84,9 +84,33 @@ std::string clock(double seconds_after_midnight) {
   return fmt::format("\"{:02}:{:02}\"", minutes / 60, minutes % 60);
 }
 
+// `agents = ...`, or the shifts they were computed from (written back as shifts, so the file
+// keeps saying what the user wrote) when `agents` is still what the shifts give.
+std::string staffing(const std::vector<int>& agents, const std::vector<ShiftSpec>& shifts,
+                     const std::vector<int>& from_shifts) {
+  // Agents edited in the studio no longer match the shifts: the edits win, as a list.
+  if (shifts.empty() || agents != from_shifts) return "agents = " + list(agents) + "\n";
+  std::string out = "shifts = [\n";
+  for (const ShiftSpec& sh : shifts) {
+    out += fmt::format("  {{ start = {}, hours = {}, agents = {}", clock(sh.start_s),
+                       number(sh.hours), sh.agents);
+    if (!sh.breaks.empty()) {
+      out += ", breaks = [";
+      for (std::size_t b = 0; b < sh.breaks.size(); ++b)
+        out += fmt::format("{}{{ start = {}, minutes = {} }}", b ? ", " : "",
+                           clock(sh.breaks[b].start_s), number(sh.breaks[b].minutes));
+      out += "]";
+    }
+    out += " },\n";
+  }
+  return out + "]\n";
+}
+
 }  // namespace
 
 std::string scenarioToToml(const Scenario& s) {
+  Scenario laid_out = s;  // the agents the shifts give, to tell whether they were edited
+  expandShifts(laid_out);
   std::ostringstream out;
   out << "# Written by CX Studio.\n\n[scenario]\n";
   out << "name = " << quoted(s.name) << "\n";
@@ -105,7 +129,8 @@ std::string scenarioToToml(const Scenario& s) {
     out << "\n[[channels]]\n";
     out << "id = " << quoted(ch.id) << "\n";
     out << "kind = " << quoted(toString(ch.kind)) << "\n";
-    if (s.agent_groups.empty()) out << "agents = " << list(ch.agents) << "\n";
+    if (s.agent_groups.empty())
+      out << staffing(ch.agents, ch.shifts, laid_out.channels[&ch - s.channels.data()].agents);
     out << "arrivals = { per_hour = " << list(ch.arrivals.per_hour);
     if (ch.arrivals.busyness_alpha > 0.0)
       out << ", busyness_alpha = " << number(ch.arrivals.busyness_alpha);
@@ -124,7 +149,8 @@ std::string scenarioToToml(const Scenario& s) {
     out << "\n[[agent_groups]]\n";
     out << "id = " << quoted(g.id) << "\n";
     out << "channels = " << stringList(g.channels) << "\n";
-    out << "agents = " << list(g.agents) << "\n";
+    if (!g.intents.empty()) out << "intents = " << stringList(g.intents) << "\n";
+    out << staffing(g.agents, g.shifts, laid_out.agent_groups[&g - s.agent_groups.data()].agents);
     if (g.proficiency != 1.0) out << "proficiency = " << number(g.proficiency) << "\n";
     if (g.cost_per_hour) out << "cost_per_hour = " << number(*g.cost_per_hour) << "\n";
   }
@@ -146,6 +172,22 @@ std::string scenarioToToml(const Scenario& s) {
     for (std::size_t i = 0; i < in.share.size(); ++i)
       out << (i ? ", " : " ") << in.share[i].first << " = " << number(in.share[i].second);
     out << " }\n";
+    if (in.transfer)
+      out << "transfer = { to = " << quoted(in.transfer->to)
+          << ", share = " << number(in.transfer->share) << ", after = " << dist(in.transfer->after)
+          << " }\n";
+  }
+
+  if (s.empowerment) {
+    const EmpowermentSpec& e = *s.empowerment;
+    out << "\n[empowerment]\n";
+    out << "extra_minutes = " << number(e.extra_minutes) << "\n";
+    out << "needs = [";
+    for (std::size_t i = 0; i < e.needs.size(); ++i)
+      out << (i ? ", " : "") << quoted(toString(e.needs[i]));
+    out << "]\n";
+    out << "use = " << number(e.use) << "\n";
+    out << "fcr_gain = " << number(e.fcr_gain) << "\n";
   }
 
   if (s.bot) {

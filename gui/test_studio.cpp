@@ -112,6 +112,35 @@ TEST_CASE("scenario writer: every shipped scenario loads back to the same text")
   }
 }
 
+TEST_CASE("scenario writer: shifts are written back as shifts, unless their agents were edited") {
+  const Scenario s = parseScenario(R"(
+[scenario]
+name = "shifts"
+horizon_hours = 24
+
+[[channels]]
+id = "phone"
+kind = "voice"
+arrivals = { per_hour = 30 }
+handle_time = { dist = "exponential", mean_s = 240 }
+shifts = [{ start = "06:00", hours = 8, agents = 5, breaks = [{ start = "10:00", minutes = 60 }] },
+          { start = "14:00", hours = 10, agents = 3 }]
+)",
+                                   "shifts.toml");
+  const std::string text = scenarioToToml(s);
+  CHECK(text.find("shifts = [") != std::string::npos);
+  CHECK(text.find("agents = [") == std::string::npos);
+  const Scenario again = parseScenario(text, "written");
+  CHECK(again.channels[0].agents == s.channels[0].agents);
+  CHECK(again.channels[0].on_break == s.channels[0].on_break);
+  // An edit of the agents in the editor is kept: the list is written instead of the shifts.
+  Scenario edited = s;
+  edited.channels[0].agents[12] += 2;
+  const Scenario kept = parseScenario(scenarioToToml(edited), "edited");
+  CHECK(kept.channels[0].shifts.empty());
+  CHECK(kept.channels[0].agents == edited.channels[0].agents);
+}
+
 TEST_CASE("editor document: the loader's verdict, undo, redo and the unsaved mark") {
   AppState state;
   state.persist = false;

@@ -33,7 +33,8 @@ enum EventKind : std::uint32_t {
   kAbandon,
   kArrival,
   kBotEnd,
-  kRetry
+  kRetry,
+  kTransfer
 };
 constexpr int kPrioClock = 0, kPrioRelease = 1, kPrioAbandon = 2, kPrioArrival = 3;
 
@@ -64,13 +65,23 @@ struct Contact {
   bool repeated = false;  // had to tell the story again (no shared context)
   bool switched = false;  // came back on another channel than last time
   bool case_ended = false;
-  bool follow_up = false;  // the agent's promised call back (no bot, no abandonment)
-  bool chase = false;      // the customer chasing a broken promise
+  bool follow_up = false;    // the agent's promised call back (no bot, no abandonment)
+  bool chase = false;        // the customer chasing a broken promise
+  bool transferred = false;  // passed by a first-tier agent to specialists
+  bool empowered = false;    // the agent took the policy's extra time
+  double u_resolve = 0.0;    // the uniform the resolution is decided by (vs fcr)
+  double tier1 = 0.0;        // first agent's time before a transfer
+  double held = 0.0;         // when the transferred contact started waiting for a specialist
+  double held_wait = 0.0;    // how long it waited for the specialist
   BotResult bot = BotResult::None;
 };
 
 struct IntentRt {
   double handle_factor = 1.0, fcr = 1.0, containment = 0.0;
+  int transfer_to = -1;  // the specialists' group; -1: no transfers
+  double transfer_share = 0.0;
+  Sampler transfer_after;
+  bool needs_care = false;  // the empowerment policy applies to it
 };
 
 // Where the current interval-sample stretch of a channel or group began.
@@ -101,6 +112,7 @@ struct ChannelState {
   int in_bot = 0;  // contacts talking to the bot now
 
   int busy = 0;  // agents handling a contact of this channel
+  int held = 0;  // transferred contacts waiting for a specialist
   std::uint32_t head = kNil, tail = kNil;
   std::uint32_t queue_len = 0;
   double arrival_end = 0.0;  // no arrivals at or after this time (current day / horizon)
@@ -141,6 +153,15 @@ struct GroupState {
   int present = 0;  // agents on duty, including those finishing a contact over target
   int busy = 0;
   std::deque<double> idle;  // when each idle agent became idle, longest idle first
+  // Contacts transferred to this group: a FIFO of contact slots, served before the channels;
+  // `incoming` counts those decided but not yet answered (with the first agent, or queued).
+  std::uint32_t t_head = kNil, t_tail = kNil;
+  int incoming = 0;
+  // Intent skills: takes[i] whether the group takes contacts of intent i; empty: every one.
+  std::vector<bool> intents;
+  bool takes(std::uint32_t intent) const {
+    return intents.empty() || intent >= intents.size() || intents[intent];
+  }
 
   Stretch stretch;
   double busy_int = 0.0, staffed_int = 0.0;
@@ -162,6 +183,8 @@ struct Simulation::Impl {
   std::vector<IntentRt> intents;
   BotSpec bot;  // the scenario's [bot], when some channel has one
   std::optional<JourneySpec> journeys;
+  std::optional<EmpowermentSpec> empowerment;
+  bool agent_choices = false;  // some intent may be transferred or get extra time
   Sampler retry_delay;
   std::vector<std::vector<std::pair<double, std::uint32_t>>> switch_cum;  // [channel]
   std::uint64_t seed = 0;
@@ -211,9 +234,25 @@ struct Simulation::Impl {
         ch.busyness[d] *= week[d % week.size()];
     }
     const double default_containment = sc.bot ? sc.bot->containment : 0.0;
-    for (const IntentSpec& in : sc.intents)
-      intents.push_back(
-          {in.handle_factor, in.fcr, in.bot_containment.value_or(default_containment)});
+    const std::vector<AgentGroupSpec> group_specs = sc.effectiveAgentGroups();
+    for (const IntentSpec& in : sc.intents) {
+      IntentRt& rt = intents.emplace_back();
+      rt.handle_factor = in.handle_factor;
+      rt.fcr = in.fcr;
+      rt.containment = in.bot_containment.value_or(default_containment);
+      if (in.transfer) {
+        for (std::size_t g = 0; g < group_specs.size(); ++g)
+          if (group_specs[g].id == in.transfer->to) rt.transfer_to = static_cast<int>(g);
+        rt.transfer_share = in.transfer->share;
+        rt.transfer_after = Sampler(in.transfer->after);
+      }
+      if (sc.empowerment) {
+        const auto& needs = sc.empowerment->needs;
+        rt.needs_care = std::find(needs.begin(), needs.end(), in.complexity) != needs.end();
+      }
+      agent_choices = agent_choices || rt.transfer_to >= 0 || rt.needs_care;
+    }
+    if (sc.empowerment) empowerment = *sc.empowerment;
     if (sc.bot) bot = *sc.bot;
     if (sc.journeys) {
       journeys = *sc.journeys;
@@ -244,10 +283,16 @@ struct Simulation::Impl {
         ch.bot_time = Sampler(sc.bot->conversation);
       }
     }
-    for (const AgentGroupSpec& spec : sc.effectiveAgentGroups()) {
+    for (const AgentGroupSpec& spec : group_specs) {
       GroupState& g = groups.emplace_back();
       const auto gi = static_cast<std::uint32_t>(groups.size() - 1);
       g.proficiency = spec.proficiency;
+      if (!spec.intents.empty()) {
+        g.intents.assign(sc.intents.size(), false);
+        for (std::size_t i = 0; i < sc.intents.size(); ++i)
+          g.intents[i] = std::find(spec.intents.begin(), spec.intents.end(), sc.intents[i].id) !=
+                         spec.intents.end();
+      }
       for (int k = 0; k < intervals; ++k) g.staffing.push_back(spec.agentsAt(k));
       for (const std::string& id : spec.channels)
         for (std::uint32_t c = 0; c < sc.channels.size(); ++c)
@@ -328,9 +373,12 @@ struct Simulation::Impl {
     r.case_ended = c.case_ended;
     r.follow_up = c.follow_up;
     r.chase = c.chase;
+    r.transferred = c.transferred;
+    r.empowered = c.empowered;
     if (outcome == Outcome::Answered) {
       r.wait_s = c.answered - c.queued;
-      r.handle_s = c.handle;
+      r.handle_s = c.tier1 + c.handle;
+      if (c.transferred) r.transfer_wait_s = c.held_wait;
     } else if (r.reached_agents) {
       r.wait_s = now - c.queued;
     }
@@ -341,12 +389,12 @@ struct Simulation::Impl {
 
   // The group whose longest-idle agent has been idle longest, among those serving channel c;
   // -1 when every agent who could take the contact is busy.
-  int groupWithIdleAgent(const ChannelState& ch) const {
+  int groupWithIdleAgent(const ChannelState& ch, std::uint32_t intent) const {
     int best = -1;
     double since = std::numeric_limits<double>::infinity();
     for (std::uint32_t g : ch.groups) {
       const GroupState& gs = groups[g];
-      if (!gs.idle.empty() && gs.idle.front() < since) {
+      if (!gs.idle.empty() && gs.idle.front() < since && gs.takes(intent)) {
         since = gs.idle.front();
         best = static_cast<int>(g);
       }
@@ -356,8 +404,28 @@ struct Simulation::Impl {
 
   // The first channel, in the group's priority order, with someone waiting; -1 if none.
   int channelWithQueue(const GroupState& g) const {
-    for (std::uint32_t c : g.skills)
-      if (channels[c].queue_len > 0) return static_cast<int>(c);
+    std::uint32_t slot = kNil;
+    return nextWaiting(g, slot);
+  }
+
+  // The contact group g takes next from the channel queues: the oldest of the first channel,
+  // in the group's priority order, that has one of the intents the group takes (the head,
+  // for a group that takes every intent; else found by walking the queue). Returns the
+  // channel, -1 if none; the contact in `slot`.
+  int nextWaiting(const GroupState& g, std::uint32_t& slot) const {
+    for (std::uint32_t c : g.skills) {
+      const ChannelState& ch = channels[c];
+      if (ch.queue_len == 0) continue;
+      if (g.intents.empty()) {
+        slot = ch.head;
+        return static_cast<int>(c);
+      }
+      for (std::uint32_t s = ch.head; s != kNil; s = contacts[s].next)
+        if (g.takes(contacts[s].intent)) {
+          slot = s;
+          return static_cast<int>(c);
+        }
+    }
     return -1;
   }
 
@@ -368,20 +436,117 @@ struct Simulation::Impl {
     ++ch.busy;
     Contact& ct = contacts[slot];
     ct.group = g;
-    ct.answered = now;
+    if (ct.transferred) {  // a specialist picks up a transferred contact
+      ct.held_wait = now - ct.held;
+    } else {
+      ct.answered = now;
+      calendar.cancel(ct.abandon);
+      if (agent_choices && ct.intent != ContactRecord::kNoIntent && agentTransfers(g, slot, now))
+        return;
+    }
     ct.handle *= groups[g].proficiency;
-    calendar.cancel(ct.abandon);
+    if (ct.empowered) ct.handle += empowerment->extra_minutes * 60.0;
     calendar.push(now + ct.handle, kPrioRelease, kServiceEnd, slot);
   }
 
-  // Group g's free agent (counted busy) takes the oldest contact of its highest-priority
-  // channel with a queue; returns false if nobody waits.
+  // What the agent who answers a contact decides: pass it to specialists (the intent's
+  // transfer, unless the agent is one), or take the empowerment policy's extra time with a
+  // customer who needs it. Drawn from the contact's own stream, so the choices of one contact
+  // do not move another's. Returns true when the contact is being transferred.
+  bool agentTransfers(std::uint32_t g, std::uint32_t slot, double now) {
+    Contact& ct = contacts[slot];
+    const IntentRt& in = intents[ct.intent];
+    Rng r(seed, rep, fmt::format("agent/{}/{}", ct.case_id, ct.attempt));
+    const double u_transfer = r.uniform(), u_empower = r.uniform();
+    const double triage = in.transfer_to >= 0 ? in.transfer_after.sample(r) : 0.0;
+    if (in.needs_care && u_empower < empowerment->use) {
+      ct.empowered = true;
+      ct.resolved = ct.u_resolve < std::min(1.0, in.fcr + empowerment->fcr_gain);
+    }
+    if (in.transfer_to < 0 || static_cast<int>(g) == in.transfer_to ||
+        u_transfer >= in.transfer_share)
+      return false;
+    ct.transferred = true;
+    ct.tier1 = triage * groups[g].proficiency;
+    ++groups[static_cast<std::size_t>(in.transfer_to)].incoming;
+    ++stats.transfers;
+    calendar.push(now + ct.tier1, kPrioRelease, kTransfer, slot);
+    return true;
+  }
+
+  // The first agent hands over: free again, and the contact goes to the specialists (at once
+  // if one is idle, else it waits for them, on hold: it does not abandon).
+  void onTransfer(std::uint32_t slot, double now) {
+    Contact& ct = contacts[slot];
+    ChannelState& ch = channels[ct.channel];
+    ch.advance(now);
+    --ch.busy;
+    releaseAgent(ct.group, now);
+    const auto to = static_cast<std::uint32_t>(intents[ct.intent].transfer_to);
+    GroupState& sp = groups[to];
+    ct.held = now;
+    sp.advance(now);
+    if (!sp.idle.empty()) {
+      sp.idle.pop_front();
+      ++sp.busy;
+      --sp.incoming;
+      startService(to, ct.channel, slot, now);
+    } else {
+      ++ch.held;
+      ch.advance(now);
+      pushTransfer(sp, slot);
+    }
+  }
+
+  void pushTransfer(GroupState& g, std::uint32_t slot) {
+    contacts[slot].next = kNil;
+    if (g.t_tail != kNil)
+      contacts[g.t_tail].next = slot;
+    else
+      g.t_head = slot;
+    g.t_tail = slot;
+  }
+
+  std::uint32_t popTransfer(GroupState& g) {
+    const std::uint32_t slot = g.t_head;
+    g.t_head = contacts[slot].next;
+    if (g.t_head == kNil) g.t_tail = kNil;
+    return slot;
+  }
+
+  // Group g's agent who has just finished (still counted busy) leaves if staffing dropped
+  // meanwhile, else takes the next waiting contact or becomes idle.
+  void releaseAgent(std::uint32_t g, double now) {
+    GroupState& gs = groups[g];
+    gs.advance(now);
+    if (gs.present > gs.target) {  // staffing dropped while this agent was busy
+      --gs.present;
+      --gs.busy;
+    } else if (!takeFromQueue(g, now)) {
+      --gs.busy;
+      gs.idle.push_back(now);
+    }
+  }
+
+  // Group g's free agent (counted busy) takes the oldest contact transferred to the group, or
+  // else the oldest contact of its highest-priority channel with a queue; returns false if
+  // nobody waits.
   bool takeFromQueue(std::uint32_t g, double now) {
-    const int c = channelWithQueue(groups[g]);
+    GroupState& gs = groups[g];
+    if (gs.t_head != kNil) {
+      const std::uint32_t slot = popTransfer(gs);
+      ChannelState& held = channels[contacts[slot].channel];
+      held.advance(now);
+      --held.held;
+      --gs.incoming;
+      startService(g, contacts[slot].channel, slot, now);
+      return true;
+    }
+    std::uint32_t slot = kNil;
+    const int c = nextWaiting(gs, slot);
     if (c < 0) return false;
     ChannelState& ch = channels[static_cast<std::uint32_t>(c)];
     ch.advance(now);
-    const std::uint32_t slot = ch.head;
     unlink(ch, slot);
     startService(g, static_cast<std::uint32_t>(c), slot, now);
     return true;
@@ -390,7 +555,7 @@ struct Simulation::Impl {
   // Idle agents of group g take waiting contacts, longest idle first.
   void serveQueues(std::uint32_t g, double now) {
     GroupState& gs = groups[g];
-    while (!gs.idle.empty() && channelWithQueue(gs) >= 0) {
+    while (!gs.idle.empty() && (gs.t_head != kNil || channelWithQueue(gs) >= 0)) {
       gs.idle.pop_front();
       ++gs.busy;
       takeFromQueue(g, now);
@@ -427,7 +592,8 @@ struct Simulation::Impl {
   void checkDrain(double now) {
     for (std::uint32_t g = 0; g < groups.size(); ++g) {
       GroupState& gs = groups[g];
-      if (gs.target > 0 && channelWithQueue(gs) < 0 && !botBusy(gs)) setStaffing(g, 0, now);
+      if (gs.target > 0 && channelWithQueue(gs) < 0 && !botBusy(gs) && gs.incoming == 0)
+        setStaffing(g, 0, now);
       if (gs.present == 0 && gs.stretch.active) {
         flushGroup(g, now);
         gs.stretch.active = false;
@@ -435,7 +601,8 @@ struct Simulation::Impl {
     }
     for (std::uint32_t c = 0; c < channels.size(); ++c) {
       ChannelState& ch = channels[c];
-      if (ch.queue_len == 0 && ch.busy == 0 && ch.in_bot == 0 && ch.stretch.active) {
+      if (ch.queue_len == 0 && ch.busy == 0 && ch.in_bot == 0 && ch.held == 0 &&
+          ch.stretch.active) {
         flushChannel(c, now);
         ch.stretch.active = false;
       }
@@ -566,6 +733,8 @@ struct Simulation::Impl {
     ct.case_start = now;
     ct.attempt = 1;
     ct.repeated = ct.switched = ct.case_ended = ct.follow_up = ct.chase = false;
+    ct.transferred = ct.empowered = false;
+    ct.tier1 = 0.0;
     if (!ch.intent_cum.empty()) drawIntent(ch, ct);
     stamp(ch, ct, now);
     scheduleNextArrival(c, now);
@@ -678,9 +847,12 @@ struct Simulation::Impl {
     ct.bot = BotResult::None;
     ct.bot_s = 0.0;
     ct.resolved = true;
+    ct.transferred = ct.empowered = false;
+    ct.tier1 = 0.0;
     if (ct.intent != ContactRecord::kNoIntent) {
       ct.handle *= intents[ct.intent].handle_factor;
-      ct.resolved = r.uniform() < intents[ct.intent].fcr;
+      ct.u_resolve = r.uniform();
+      ct.resolved = ct.u_resolve < intents[ct.intent].fcr;
     }
     ct.repeated = !journeys->shared_context && !ct.follow_up;  // the agent who promised knows
     if (ct.repeated) ct.handle *= journeys->repeat_handle_factor;
@@ -701,7 +873,8 @@ struct Simulation::Impl {
     if (it == ch.intent_cum.end()) --it;
     ct.intent = it->second;
     ct.handle *= intents[ct.intent].handle_factor;
-    ct.resolved = ch.resolve_rng.uniform() < intents[ct.intent].fcr;
+    ct.u_resolve = ch.resolve_rng.uniform();
+    ct.resolved = ct.u_resolve < intents[ct.intent].fcr;
   }
 
   // The bot answers first. Its outcome is decided now from three uniforms (contained?,
@@ -757,7 +930,7 @@ struct Simulation::Impl {
     ChannelState& ch = channels[c];
     Contact& ct = contacts[slot];
     ct.queued = now;
-    const int g = groupWithIdleAgent(ch);
+    const int g = groupWithIdleAgent(ch, ct.intent);
     if (g >= 0) {
       GroupState& gs = groups[static_cast<std::uint32_t>(g)];
       gs.advance(now);
@@ -778,21 +951,13 @@ struct Simulation::Impl {
   }
 
   void onServiceEnd(std::uint32_t slot, double now) {
-    const std::uint32_t c = contacts[slot].channel;
     const std::uint32_t g = contacts[slot].group;
-    ChannelState& ch = channels[c];
-    GroupState& gs = groups[g];
+    ChannelState& ch = channels[contacts[slot].channel];
     ch.advance(now);
-    gs.advance(now);
+    groups[g].advance(now);
     --ch.busy;
     finish(slot, Outcome::Answered, now);
-    if (gs.present > gs.target) {  // staffing dropped while this agent was busy
-      --gs.present;
-      --gs.busy;
-    } else if (!takeFromQueue(g, now)) {
-      --gs.busy;
-      gs.idle.push_back(now);
-    }
+    releaseAgent(g, now);
     if (closing) checkDrain(now);
   }
 
@@ -888,6 +1053,10 @@ struct Simulation::Impl {
         case kRetry:
           onRetry(e.target, now);
           break;
+        case kTransfer:
+          onTransfer(e.target, now);
+          if (closing) checkDrain(now);
+          break;
         case kSlot:
           onSlot(e.target, now);
           break;
@@ -912,6 +1081,16 @@ struct Simulation::Impl {
         const std::uint32_t slot = ch.head;
         unlink(ch, slot);
         // With journeys the case is open at the end, neither resolved nor given up.
+        contacts[slot].case_ended = !journeys;
+        if (journeys) ++stats.cases_open;
+        report(contacts[slot], Outcome::Abandoned, now);
+        freeContact(slot);
+      }
+    }
+    for (GroupState& g : groups) {  // transferred, never picked up by a specialist
+      while (g.t_head != kNil) {
+        const std::uint32_t slot = popTransfer(g);
+        --channels[contacts[slot].channel].held;
         contacts[slot].case_ended = !journeys;
         if (journeys) ++stats.cases_open;
         report(contacts[slot], Outcome::Abandoned, now);

@@ -19,6 +19,7 @@ struct EngineStats {
   std::uint64_t arrivals = 0;      // contacts that arrived, measured or not (retries included)
   std::uint64_t retries = 0;       // of which a case's second or later contact ([journeys])
   std::uint64_t cases_open = 0;    // cases still open when the run ended ([journeys])
+  std::uint64_t transfers = 0;     // contacts passed to specialists (intents' transfer)
   std::size_t peak_in_system = 0;  // most contacts in the system at once
   std::size_t contact_slots = 0;   // contact records held (memory follows this)
   std::size_t event_capacity = 0;  // event calendar entries allocated

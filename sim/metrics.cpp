@@ -195,6 +195,7 @@ Monitor::Monitor(const Scenario& scenario)
   group_cells_.resize(groups_ * intervals_);
   group_after_close_.resize(groups_);
   if (scenario.costs && scenario.bot) bot_cost_ = scenario.bot->cost_per_conversation;
+  for (const AgentGroupSpec& g : groups) on_break_.push_back(g.on_break);
   for (const AgentGroupSpec& g : groups)
     cost_per_agent_s_.push_back(scenario.costs && g.cost_per_hour
                                     ? scenario.costs->perDutyHour(*g.cost_per_hour) / 3600.0
@@ -234,7 +235,10 @@ void Monitor::onGroupInterval(const GroupSample& s) {
   t.add(s);
   const double rate = cost_per_agent_s_[s.group];
   if (!std::isnan(rate)) {
-    t.cost += rate * s.staffed_agent_s;
+    // Agents on a break (from shifts) are paid too, though not on duty.
+    const std::vector<int>& rest = on_break_[s.group];
+    const int resting = rest.empty() || s.after_close ? 0 : rest[s.interval % rest.size()];
+    t.cost += rate * (s.staffed_agent_s + resting * s.duration_s);
     t.costed = true;
   }
 }

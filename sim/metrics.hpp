@@ -122,10 +122,11 @@ class Monitor final : public SimObserver {
   // Day form: agent and queue time after closing, while the last agents clear the queue.
   // It belongs to the totals but to no interval, so each interval's figures describe its
   // own opening time.
-  std::vector<Tally> after_close_;        // [channel]
-  std::vector<Tally> group_after_close_;  // [group]
-  std::vector<double> cost_per_agent_s_;  // [group]: per second on duty, NaN without [costs]
-  double bot_cost_ = 0.0;                 // per bot conversation (with [costs])
+  std::vector<Tally> after_close_;          // [channel]
+  std::vector<Tally> group_after_close_;    // [group]
+  std::vector<double> cost_per_agent_s_;    // [group]: per second on duty, NaN without [costs]
+  std::vector<std::vector<int>> on_break_;  // [group][interval]: paid agents on a break
+  double bot_cost_ = 0.0;                   // per bot conversation (with [costs])
 };
 
 }  // namespace cx

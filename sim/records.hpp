@@ -35,6 +35,9 @@ struct ContactRecord {
   bool case_ended = true;         // no further contact on this case follows (solved or given up)
   bool follow_up = false;         // the agent's promised call back ([journeys] promises)
   bool chase = false;             // the customer chasing a promise that was broken
+  bool transferred = false;       // passed to specialists by the first agent (an effort driver)
+  bool empowered = false;         // the agent took the empowerment policy's extra time
+  double transfer_wait_s = 0.0;   // transferred: the wait for the specialist (on hold)
   std::uint32_t contact_number = 1;  // attempt on the case: 1 = first contact
   std::uint64_t case_id = 0;         // the id of the case's first contact
   double case_start_s = 0.0;         // arrival of the case's first contact

@@ -54,6 +54,23 @@ nlohmann::ordered_json listOrScalar(const std::vector<T>& v) {
   return v;
 }
 
+// The shifts as given, and the agents on a break they put in each interval (the agents on
+// duty are in "agents").
+nlohmann::ordered_json shiftsJson(const std::vector<ShiftSpec>& shifts,
+                                  const std::vector<int>& on_break) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const ShiftSpec& sh : shifts) {
+    nlohmann::ordered_json breaks = nlohmann::ordered_json::array();
+    for (const ShiftSpec::Break& b : sh.breaks)
+      breaks.push_back({{"start_s", b.start_s}, {"minutes", b.minutes}});
+    list.push_back({{"start_s", sh.start_s},
+                    {"hours", sh.hours},
+                    {"agents", sh.agents},
+                    {"breaks", std::move(breaks)}});
+  }
+  return {{"list", std::move(list)}, {"on_break", on_break}};
+}
+
 nlohmann::ordered_json scenarioJson(const Scenario& s) {
   nlohmann::ordered_json j;
   j["name"] = s.name;
@@ -74,6 +91,7 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
     cj["id"] = c.id;
     cj["kind"] = toString(c.kind);
     if (!c.agents.empty()) cj["agents"] = listOrScalar(c.agents);  // else per group
+    if (!c.shifts.empty()) cj["shifts"] = shiftsJson(c.shifts, c.on_break);
     cj["arrivals_per_hour"] = listOrScalar(c.arrivals.per_hour);
     if (c.arrivals.busyness_alpha > 0) cj["busyness_alpha"] = c.arrivals.busyness_alpha;
     if (!c.arrivals.day_factors.empty()) cj["day_factors"] = c.arrivals.day_factors;
@@ -93,6 +111,8 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                                    {"agents", listOrScalar(g.agents)},
                                    {"proficiency", g.proficiency}};
       if (g.cost_per_hour) gj["cost_per_hour"] = *g.cost_per_hour;
+      if (!g.shifts.empty()) gj["shifts"] = shiftsJson(g.shifts, g.on_break);
+      if (!g.intents.empty()) gj["intents"] = g.intents;
       groups.push_back(std::move(gj));
     }
     j["agent_groups"] = std::move(groups);
@@ -108,6 +128,10 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                                    {"fcr", in.fcr}};
       if (in.bot_containment) ij["bot_containment"] = *in.bot_containment;
       ij["share"] = std::move(share);
+      if (in.transfer)
+        ij["transfer"] = {{"to", in.transfer->to},
+                          {"share", in.transfer->share},
+                          {"after", distJson(in.transfer->after)}};
       intents.push_back(std::move(ij));
     }
     j["intents"] = std::move(intents);
@@ -143,6 +167,15 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
                      {"max_contacts", jn.max_contacts},
                      {"promise_follow_up", jn.promise_follow_up},
                      {"broken_promise", jn.broken_promise}};
+  }
+  if (s.empowerment) {
+    const EmpowermentSpec& e = *s.empowerment;
+    nlohmann::ordered_json needs = nlohmann::ordered_json::array();
+    for (Complexity c : e.needs) needs.push_back(toString(c));
+    j["empowerment"] = {{"extra_minutes", e.extra_minutes},
+                        {"needs", std::move(needs)},
+                        {"use", e.use},
+                        {"fcr_gain", e.fcr_gain}};
   }
   if (s.costs) {
     j["costs"] = {{"agent_per_hour", s.costs->agent_per_hour}, {"shrinkage", s.costs->shrinkage}};

@@ -151,6 +151,8 @@ std::vector<AgentGroupSpec> Scenario::effectiveAgentGroups() const {
       g.id = ch.id;
       g.channels = {ch.id};
       g.agents = ch.agents;
+      g.shifts = ch.shifts;
+      g.on_break = ch.on_break;
       g.loc = ch.loc;
       groups.push_back(std::move(g));
     }
@@ -225,8 +227,10 @@ class Rules {
     checkAgentGroups();
     checkCosts();
     checkIntents();
+    checkIntentCoverage();
     checkBot();
     checkJourneys();
+    checkEmpowerment();
     checkIntervalLists();
     return std::move(out_);
   }
@@ -351,7 +355,13 @@ class Rules {
       } else if (auto [it, inserted] = first_use.emplace(g.id, key + ".id"); !inserted) {
         add(key + ".id", "duplicate agent group id \"" + g.id + "\" (also " + it->second + ")");
       }
-      if (g.channels.empty()) add(key + ".channels", "expected at least one channel id");
+      const bool specialists =
+          std::any_of(s_.intents.begin(), s_.intents.end(),
+                      [&](const IntentSpec& in) { return in.transfer && in.transfer->to == g.id; });
+      if (g.channels.empty() && !specialists)
+        add(key + ".channels",
+            "expected at least one channel id (only a group that intents transfer to may have "
+            "none)");
       std::set<std::string> seen;
       for (std::size_t j = 0; j < g.channels.size(); ++j) {
         const std::string& id = g.channels[j];
@@ -366,6 +376,12 @@ class Rules {
         served.insert(id);
       }
       checkAgents(g.agents, key + ".agents");
+      for (std::size_t j = 0; j < g.intents.size(); ++j)
+        if (std::none_of(s_.intents.begin(), s_.intents.end(),
+                         [&](const IntentSpec& in) { return in.id == g.intents[j]; }))
+          add(fmt::format("{}.intents[{}]", key, j),
+              "no intent with id \"" + g.intents[j] + "\"" +
+                  (s_.intents.empty() ? " (the file has no [[intents]])" : ""));
       require(positive(g.proficiency), key + ".proficiency",
               "a positive handle-time multiplier (1 = average, 0.8 = 20% faster)", g.proficiency);
     }
@@ -376,6 +392,29 @@ class Rules {
             "no agent group serves channel \"" + id + "\": add it to some group's channels");
       }
     }
+  }
+
+  // With intent skills, every contact must have some group that can take it.
+  void checkIntentCoverage() {
+    const bool skills = std::any_of(s_.agent_groups.begin(), s_.agent_groups.end(),
+                                    [](const AgentGroupSpec& g) { return !g.intents.empty(); });
+    if (!skills) return;
+    for (const ChannelSpec& ch : s_.channels)
+      for (const IntentSpec& in : s_.intents) {
+        if (in.shareOf(ch.id) <= 0.0) continue;
+        const bool covered =
+            std::any_of(s_.agent_groups.begin(), s_.agent_groups.end(), [&](const auto& g) {
+              const bool channel =
+                  std::find(g.channels.begin(), g.channels.end(), ch.id) != g.channels.end();
+              const bool intent = g.intents.empty() || std::find(g.intents.begin(), g.intents.end(),
+                                                                 in.id) != g.intents.end();
+              return channel && intent;
+            });
+        if (!covered)
+          add("agent_groups", fmt::format("no group serving channel \"{}\" takes intent \"{}\" "
+                                          "(add it to some group's intents)",
+                                          ch.id, in.id));
+      }
   }
 
   void checkCosts() {
@@ -430,6 +469,7 @@ class Rules {
       if (in.bot_containment)
         require(probability(*in.bot_containment), key + ".bot_containment",
                 "a probability from 0 to 1", *in.bot_containment);
+      if (in.transfer) checkTransfer(*in.transfer, key + ".transfer");
       if (in.share.empty()) add(key + ".share", "expected at least one channel's share");
       for (const auto& [id, x] : in.share) {
         const std::string k = key + ".share." + id;
@@ -450,6 +490,40 @@ class Rules {
                                    id, sum));
       }
     }
+  }
+
+  void checkTransfer(const TransferSpec& t, const std::string& key) {
+    if (s_.agent_groups.empty()) {
+      add(key, "transfers go to an agent group: needs [[agent_groups]]");
+      return;
+    }
+    if (!transferTarget(t.to))
+      add(key + ".to", "no agent group with id \"" + t.to + "\" (groups: " + groupList() + ")");
+    require(probability(t.share), key + ".share", "a probability from 0 to 1", t.share);
+    checkDist(t.after, key + ".after");
+  }
+
+  bool transferTarget(const std::string& group) const {
+    return std::any_of(s_.agent_groups.begin(), s_.agent_groups.end(),
+                       [&](const AgentGroupSpec& g) { return g.id == group; });
+  }
+
+  std::string groupList() const {
+    std::string out;
+    for (const AgentGroupSpec& g : s_.agent_groups) out += (out.empty() ? "" : ", ") + g.id;
+    return out;
+  }
+
+  void checkEmpowerment() {
+    if (!s_.empowerment) return;
+    const EmpowermentSpec& e = *s_.empowerment;
+    require(nonNegative(e.extra_minutes) && e.extra_minutes <= 240, "empowerment.extra_minutes",
+            "minutes from 0 to 240", e.extra_minutes);
+    require(probability(e.use), "empowerment.use", "a probability from 0 to 1", e.use);
+    require(probability(e.fcr_gain), "empowerment.fcr_gain", "a probability from 0 to 1",
+            e.fcr_gain);
+    if (s_.intents.empty())
+      add("empowerment", "needs [[intents]]: who needs extra time is set by their complexity");
   }
 
   void checkBot() {
@@ -595,6 +669,166 @@ class Rules {
 };
 
 }  // namespace
+
+namespace {
+
+std::string clockText(double s) {
+  const auto minutes = static_cast<int>(std::lround(std::fmod(s, 86400.0) / 60.0));
+  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+}
+
+// Lays shifts on the plan's intervals; the problems go to `out`.
+class ShiftLayout {
+ public:
+  ShiftLayout(const Scenario& s, std::vector<Diagnostic>& out) : s_(s), out_(out) {
+    interval_s_ = s.intervalSeconds();
+    // The plan is set by every per-interval list that is not computed from shifts.
+    std::size_t n = 1;
+    for (const ChannelSpec& ch : s.channels) {
+      n = std::max(n, ch.arrivals.per_hour.size());
+      if (ch.shifts.empty()) n = std::max(n, ch.agents.size());
+    }
+    for (const AgentGroupSpec& g : s.agent_groups)
+      if (g.shifts.empty()) n = std::max(n, g.agents.size());
+    if (s.dayStructured()) {
+      base_s_ = s.open_s;
+      intervals_ = static_cast<int>(n);
+      per_day_ = intervals_;
+      return;
+    }
+    if (n == 1) n = static_cast<std::size_t>(std::lround(kDay / interval_s_));
+    const double days = static_cast<double>(n) * interval_s_ / kDay;
+    if (std::abs(days - std::round(days)) > 1e-9 || std::round(days) < 1) {
+      plan_error_ = fmt::format(
+          "shifts repeat every day, so the scenario's cycle must be whole days; it is {} "
+          "interval(s) of {:g} min ({:g} h): give per-interval lists covering whole days",
+          n, s.interval_minutes, static_cast<double>(n) * interval_s_ / 3600.0);
+      return;
+    }
+    intervals_ = static_cast<int>(n);
+    days_ = static_cast<int>(std::round(days));
+    per_day_ = intervals_ / days_;
+  }
+
+  // Agents on duty and on a break per interval; false (with diagnostics) when they cannot be
+  // laid out.
+  bool lay(const std::vector<ShiftSpec>& shifts, const std::string& key, std::vector<int>& agents,
+           std::vector<int>& on_break) {
+    agents.assign(static_cast<std::size_t>(intervals_), 0);
+    on_break.assign(static_cast<std::size_t>(intervals_), 0);
+    if (!plan_error_.empty()) {
+      add(key, shifts.front().loc, plan_error_);
+      return false;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < shifts.size(); ++i) {
+      const ShiftSpec& sh = shifts[i];
+      const std::string k = fmt::format("{}[{}]", key, i);
+      if (sh.agents < 0) {
+        add(k + ".agents", sh.loc, fmt::format("expected agents >= 0, got {}", sh.agents));
+        ok = false;
+        continue;
+      }
+      const auto first = whole(std::fmod(sh.start_s - base_s_ + kDay, kDay), k + ".start", sh,
+                               "the start " + clockText(sh.start_s));
+      int length = -1;
+      if (sh.hours > 0 && sh.hours <= 24)
+        length = whole(sh.hours * 3600.0, k + ".hours", sh, "the length");
+      else
+        add(k + ".hours", sh.loc, fmt::format("expected hours in (0, 24], got {:g}", sh.hours));
+      if (first < 0 || length < 0) {
+        ok = false;
+        continue;
+      }
+      if (s_.dayStructured() && first + length > intervals_) {
+        add(k + ".start", sh.loc,
+            fmt::format("the shift {}–{} is not within opening hours ({}–{})",
+                        clockText(sh.start_s), clockText(sh.start_s + sh.hours * 3600.0),
+                        clockText(base_s_), clockText(base_s_ + intervals_ * interval_s_)));
+        ok = false;
+        continue;
+      }
+      std::vector<bool> resting(static_cast<std::size_t>(length), false);
+      for (std::size_t b = 0; b < sh.breaks.size(); ++b) {
+        const ShiftSpec::Break& br = sh.breaks[b];
+        const std::string bk = fmt::format("{}.breaks[{}]", k, b);
+        const auto off = whole(std::fmod(br.start_s - sh.start_s + kDay, kDay), bk + ".start", sh,
+                               "a break's start " + clockText(br.start_s));
+        int count = -1;
+        if (br.minutes > 0)
+          count = whole(br.minutes * 60.0, bk + ".minutes", sh, "a break");
+        else
+          add(bk + ".minutes", sh.loc, "expected minutes > 0");
+        if (off < 0 || count < 0) {
+          ok = false;
+          continue;
+        }
+        if (off + count > length) {
+          add(bk, sh.loc,
+              fmt::format("the break {}–{} must lie inside the shift ({}–{})",
+                          clockText(br.start_s), clockText(br.start_s + br.minutes * 60.0),
+                          clockText(sh.start_s), clockText(sh.start_s + sh.hours * 3600.0)));
+          ok = false;
+          continue;
+        }
+        for (int j = 0; j < count; ++j) resting[static_cast<std::size_t>(off + j)] = true;
+      }
+      for (int d = 0; d < days_; ++d)
+        for (int j = 0; j < length; ++j) {
+          const auto at = static_cast<std::size_t>((d * per_day_ + first + j) % intervals_);
+          (resting[static_cast<std::size_t>(j)] ? on_break : agents)[at] += sh.agents;
+        }
+    }
+    return ok;
+  }
+
+ private:
+  static constexpr double kDay = 86400.0;
+
+  // The number of whole intervals in `seconds`, or -1 (reported) when it is not whole.
+  int whole(double seconds, const std::string& key, const ShiftSpec& sh, const std::string& what) {
+    const double k = seconds / interval_s_;
+    if (std::abs(k - std::round(k)) < 1e-6) return static_cast<int>(std::round(k));
+    add(key, sh.loc,
+        fmt::format("{} must be a whole number of the scenario's {:g}-minute intervals", what,
+                    s_.interval_minutes));
+    return -1;
+  }
+  void add(const std::string& key, SourceLoc loc, std::string message) {
+    Diagnostic d;
+    d.key = key;
+    d.loc = loc;
+    d.message = std::move(message);
+    out_.push_back(std::move(d));
+  }
+
+  const Scenario& s_;
+  std::vector<Diagnostic>& out_;
+  double interval_s_ = 3600.0;
+  double base_s_ = 0.0;
+  int intervals_ = 1;
+  int days_ = 1;
+  int per_day_ = 1;
+  std::string plan_error_;
+};
+
+}  // namespace
+
+std::vector<Diagnostic> expandShifts(Scenario& scenario) {
+  std::vector<Diagnostic> out;
+  ShiftLayout layout(scenario, out);
+  for (std::size_t i = 0; i < scenario.channels.size(); ++i) {
+    ChannelSpec& ch = scenario.channels[i];
+    if (!ch.shifts.empty())
+      layout.lay(ch.shifts, fmt::format("channels[{}].shifts", i), ch.agents, ch.on_break);
+  }
+  for (std::size_t i = 0; i < scenario.agent_groups.size(); ++i) {
+    AgentGroupSpec& g = scenario.agent_groups[i];
+    if (!g.shifts.empty())
+      layout.lay(g.shifts, fmt::format("agent_groups[{}].shifts", i), g.agents, g.on_break);
+  }
+  return out;
+}
 
 std::vector<Diagnostic> validateScenario(const Scenario& scenario) {
   return Rules(scenario).check();

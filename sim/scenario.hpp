@@ -72,11 +72,30 @@ struct ArrivalSpec {
   }
 };
 
+// A shift worked every day of the plan: `agents` agents from `start_s` (clock time) for
+// `hours`, off duty during their breaks (docs/MODEL.md "Shifts and breaks"). Starts, lengths
+// and breaks are whole intervals of the scenario.
+struct ShiftSpec {
+  struct Break {
+    double start_s = 0.0;  // clock time
+    double minutes = 0.0;
+  };
+  double start_s = 0.0;
+  double hours = 8.0;
+  int agents = 1;
+  std::vector<Break> breaks;
+  SourceLoc loc;  // of the shift's table
+};
+
 struct ChannelSpec {
   std::string id;
   ChannelKind kind = ChannelKind::Voice;
   // Agents dedicated to this channel: one value = constant; several = one per interval.
   std::vector<int> agents;
+  // Or shifts: `agents` and `on_break` (agents paid but on a break, per interval) are then
+  // computed from them by expandShifts().
+  std::vector<ShiftSpec> shifts;
+  std::vector<int> on_break;
   ArrivalSpec arrivals;
   DistSpec handle_time;
   std::optional<DistSpec> patience;  // absent: nobody abandons
@@ -97,6 +116,9 @@ struct AgentGroupSpec {
   std::string id;
   std::vector<std::string> channels;    // skills: the channel ids served, highest priority first
   std::vector<int> agents;              // on duty per interval (one value = constant)
+  std::vector<ShiftSpec> shifts;        // or shifts, from which expandShifts() sets `agents`
+  std::vector<int> on_break;            // paid agents on a break per interval (from shifts)
+  std::vector<std::string> intents;     // intent skills: the intents it takes; empty: all
   double proficiency = 1.0;             // handle-time multiplier: 0.8 = 20% faster than average
   std::optional<double> cost_per_hour;  // per paid hour; absent: [costs] agent_per_hour
   SourceLoc loc;                        // of the [[agent_groups]] table
@@ -127,6 +149,16 @@ std::optional<Complexity> complexityFromString(std::string_view name);
 
 // A contact reason ([[intents]]). With intents, each contact of a channel draws one from the
 // channel's shares.
+// A first-tier agent passes contacts of an intent to specialists (`transfer` of [[intents]]):
+// after `after` (triage, on the first agent's time) the contact waits for an agent of group
+// `to`, who handles it in full. A transfer is an effort driver.
+struct TransferSpec {
+  std::string to;      // id of the specialists' agent group
+  double share = 1.0;  // P(an agent of another group transfers it rather than handle it)
+  DistSpec after = DistSpec::exponential(120.0);  // first agent's time before the transfer
+  SourceLoc loc;
+};
+
 struct IntentSpec {
   std::string id;
   Complexity complexity = Complexity::Routine;
@@ -134,6 +166,7 @@ struct IntentSpec {
   double fcr = 0.7;                       // P(an agent resolves it on this contact)
   std::optional<double> bot_containment;  // P(the bot resolves it); absent: [bot] containment
   std::vector<std::pair<std::string, double>> share;  // channel id → share of its arrivals
+  std::optional<TransferSpec> transfer;               // absent: whoever answers handles it
   SourceLoc loc;                                      // of the [[intents]] table
 
   double shareOf(const std::string& channel) const {
@@ -186,6 +219,17 @@ struct JourneySpec {
   SourceLoc loc;  // of the [journeys] table
 };
 
+// The empowerment policy ([empowerment]): agents may take extra time with customers who need
+// it — contacts of the listed complexities — trading handle time for resolution (and, in the
+// satisfaction model, care).
+struct EmpowermentSpec {
+  double extra_minutes = 15.0;  // added to the handle time when the agent takes it
+  std::vector<Complexity> needs = {Complexity::Complex, Complexity::Emotional};
+  double use = 1.0;       // P(the agent takes the extra time with a customer who needs it)
+  double fcr_gain = 0.0;  // added to the intent's fcr when taken (clamped to 1)
+  SourceLoc loc;          // of the [empowerment] table
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path source_path;  // empty when built in code
@@ -213,6 +257,7 @@ struct Scenario {
   std::vector<IntentSpec> intents;      // empty: contacts have no reason (no resolution model)
   std::optional<BotSpec> bot;           // absent: no AI assistant
   std::optional<JourneySpec> journeys;  // absent: every contact is its own case, no retries
+  std::optional<EmpowermentSpec> empowerment;  // absent: no extra time policy
 
   bool dayStructured() const { return days > 0; }
   // The groups the engine runs: `agent_groups`, or one dedicated group per channel (id and
@@ -265,5 +310,12 @@ Scenario parseScenario(std::string_view toml_text, const std::string& name_for_e
 // Check a scenario built in code (tests, the studio's editor) with the same rules as the
 // loader; returns the problems found (empty = valid).
 std::vector<Diagnostic> validateScenario(const Scenario& scenario);
+
+// Turns the `shifts` of every channel and agent group into `agents` (on duty) and `on_break`
+// per interval over the scenario's plan: its opening day in the day form; in the continuous
+// form a cycle of whole days (24 h when nothing else sets the cycle), every shift worked on
+// every day of it. Returns the problems found (shift times that are not whole intervals,
+// shifts outside opening hours, breaks outside their shift), located at the shift.
+std::vector<Diagnostic> expandShifts(Scenario& scenario);
 
 }  // namespace cx

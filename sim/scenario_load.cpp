@@ -106,7 +106,8 @@ class Loader {
   Scenario run(const toml::table& root) {
     Scenario s;
     checkKeys(root, "",
-              {"scenario", "channels", "agent_groups", "costs", "intents", "bot", "journeys"});
+              {"scenario", "channels", "agent_groups", "costs", "intents", "bot", "journeys",
+               "empowerment"});
     locs_[""] = locOf(root);
     const toml::node* groups = field(root, "", "agent_groups");
     has_groups_ = groups != nullptr;
@@ -123,10 +124,13 @@ class Loader {
       missing(root, "channels", "at least one [[channels]] table");
     }
     if (groups) readAgentGroups(*groups, s);
+    for (Diagnostic& d : expandShifts(s))
+      if (!suppressed(d.key)) fail(d.loc, d.key, std::move(d.message));
     if (const toml::node* node = field(root, "", "costs")) readCosts(*node, s);
     if (const toml::node* node = field(root, "", "intents")) readIntents(*node, s);
     if (const toml::node* node = field(root, "", "bot")) readBot(*node, s);
     if (const toml::node* node = field(root, "", "journeys")) readJourneys(*node, s);
+    if (const toml::node* node = field(root, "", "empowerment")) readEmpowerment(*node, s);
     addValueRuleFindings(s);
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
@@ -320,18 +324,101 @@ class Loader {
   }
 
   void readOpen(const toml::node& node, Scenario& s) {
+    if (auto v = asClock(node, "scenario.open")) s.open_s = *v;
+  }
+
+  // "HH:MM" (or a TOML time) -> seconds after midnight.
+  std::optional<double> asClock(const toml::node& node, const std::string& key) {
     if (const auto* text = node.as_string()) {
-      if (auto seconds = parseClock(text->get())) {
-        s.open_s = *seconds;
-      } else {
-        fail(locOf(node), "scenario.open",
-             "expected a time \"HH:MM\" from 00:00 to 23:59, got \"" + text->get() + "\"");
-      }
+      if (auto seconds = parseClock(text->get())) return seconds;
+      fail(locOf(node), key,
+           "expected a time \"HH:MM\" from 00:00 to 23:59, got \"" + text->get() + "\"");
     } else if (const auto* time = node.as_time()) {
       const toml::time t = time->get();
-      s.open_s = t.hour * 3600.0 + t.minute * 60.0 + t.second;
+      return t.hour * 3600.0 + t.minute * 60.0 + t.second;
     } else {
-      expected(node, "scenario.open", "a time \"HH:MM\"");
+      expected(node, key, "a time \"HH:MM\"");
+    }
+    return std::nullopt;
+  }
+
+  // `shifts = [{ start = "08:00", hours = 8, agents = 10, breaks = [...] }, ...]`
+  std::vector<ShiftSpec> readShifts(const toml::node& node, const std::string& key) {
+    std::vector<ShiftSpec> out;
+    const toml::array* array = node.as_array();
+    if (!array || array->empty()) {
+      expected(node, key,
+               "an array of shifts such as [{ start = \"08:00\", hours = 8, agents = 10 }]");
+      return out;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string k = key + "[" + std::to_string(i) + "]";
+      const toml::table* t = asTable(
+          *array->get(i), k, "a table such as { start = \"08:00\", hours = 8, agents = 10 }");
+      if (!t) continue;
+      ShiftSpec& sh = out.emplace_back();
+      sh.loc = locOf(*t);
+      checkKeys(*t, k, {"start", "hours", "agents", "breaks"});
+      if (const toml::node* n = field(*t, k, "start")) {
+        if (auto v = asClock(*n, k + ".start")) sh.start_s = *v;
+      } else {
+        missing(*t, k + ".start", "start = \"HH:MM\", the clock time the shift starts");
+      }
+      if (const toml::node* n = field(*t, k, "hours")) {
+        if (auto v = asNumber(*n, k + ".hours")) sh.hours = *v;
+      } else {
+        missing(*t, k + ".hours", "hours = 8, the shift's length with its breaks");
+      }
+      if (const toml::node* n = field(*t, k, "agents")) {
+        if (auto v = asInt(*n, k + ".agents")) sh.agents = *v;
+      } else {
+        missing(*t, k + ".agents", "agents = 10, how many agents work the shift");
+      }
+      if (const toml::node* n = field(*t, k, "breaks")) readBreaks(*n, k + ".breaks", sh);
+    }
+    return out;
+  }
+
+  void readBreaks(const toml::node& node, const std::string& key, ShiftSpec& sh) {
+    const toml::array* array = node.as_array();
+    if (!array) {
+      expected(node, key, "an array of { start = \"HH:MM\", minutes = 30 } tables");
+      return;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string k = key + "[" + std::to_string(i) + "]";
+      const toml::table* t =
+          asTable(*array->get(i), k, "a table such as { start = \"12:00\", minutes = 30 }");
+      if (!t) continue;
+      checkKeys(*t, k, {"start", "minutes"});
+      ShiftSpec::Break& b = sh.breaks.emplace_back();
+      if (const toml::node* n = field(*t, k, "start")) {
+        if (auto v = asClock(*n, k + ".start")) b.start_s = *v;
+      } else {
+        missing(*t, k + ".start", "start = \"HH:MM\", when the break starts");
+      }
+      if (const toml::node* n = field(*t, k, "minutes")) {
+        if (auto v = asNumber(*n, k + ".minutes")) b.minutes = *v;
+      } else {
+        missing(*t, k + ".minutes", "minutes = 30, the break's length");
+      }
+    }
+  }
+
+  // `agents` or `shifts` of a channel or group (exactly one of them).
+  void readStaffing(const toml::table& t, const std::string& key, std::vector<int>& agents,
+                    std::vector<ShiftSpec>& shifts, std::string_view missing_what) {
+    const toml::node* a = field(t, key, "agents");
+    const toml::node* sh = field(t, key, "shifts");
+    if (a && sh)
+      fail(locOf(*sh), key + ".shifts",
+           "give agents or shifts, not both (shifts set the agents of each interval)");
+    if (a) {
+      if (auto v = readAgents(*a, key + ".agents")) agents = std::move(*v);
+    } else if (sh) {
+      shifts = readShifts(*sh, key + ".shifts");
+    } else {
+      missing(t, key + ".agents", missing_what);
     }
   }
 
@@ -357,8 +444,8 @@ class Loader {
 
   void readChannel(const toml::table& t, const std::string& key, ChannelSpec& ch) {
     checkKeys(t, key,
-              {"id", "kind", "agents", "arrivals", "handle_time", "patience", "balk_probability",
-               "service_level"});
+              {"id", "kind", "agents", "shifts", "arrivals", "handle_time", "patience",
+               "balk_probability", "service_level"});
     if (const toml::node* n = field(t, key, "id")) {
       if (auto v = asString(*n, key + ".id")) ch.id = *v;
     } else {
@@ -378,16 +465,15 @@ class Loader {
       missing(t, key + ".kind", "one of: voice, chat, email, messaging");
     }
 
-    if (const toml::node* n = field(t, key, "agents")) {
-      if (has_groups_) {
-        fail(locOf(*n), key + ".agents",
-             "not used when [[agent_groups]] are given: staffing is set per group");
-      } else if (auto v = readAgents(*n, key + ".agents")) {
-        ch.agents = std::move(*v);
-      }
-    } else if (!has_groups_) {
-      missing(t, key + ".agents",
-              "an integer or an array of integers, one per interval (or [[agent_groups]])");
+    if (has_groups_) {
+      for (const char* k : {"agents", "shifts"})
+        if (const toml::node* n = field(t, key, k))
+          fail(locOf(*n), key + "." + k,
+               "not used when [[agent_groups]] are given: staffing is set per group");
+    } else {
+      readStaffing(t, key, ch.agents, ch.shifts,
+                   "an integer or an array of integers, one per interval, or shifts (or "
+                   "[[agent_groups]])");
     }
 
     if (const toml::node* n = field(t, key, "arrivals")) {
@@ -449,7 +535,8 @@ class Loader {
       g.loc = locOf(element);
       const toml::table* t = asTable(element, key, "a table ([[agent_groups]])");
       if (!t) continue;
-      checkKeys(*t, key, {"id", "channels", "agents", "proficiency", "cost_per_hour"});
+      checkKeys(*t, key,
+                {"id", "channels", "agents", "shifts", "intents", "proficiency", "cost_per_hour"});
       if (const toml::node* n = field(*t, key, "id")) {
         if (auto v = asString(*n, key + ".id")) g.id = *v;
       } else {
@@ -464,11 +551,14 @@ class Loader {
         missing(*t, key + ".channels",
                 "the ids of the channels it serves, highest priority first, e.g. [\"phone\"]");
       }
-      if (const toml::node* n = field(*t, key, "agents")) {
-        if (auto v = readAgents(*n, key + ".agents")) g.agents = std::move(*v);
-      } else {
-        missing(*t, key + ".agents", "an integer or an array of integers, one per interval");
+      if (const toml::node* n = field(*t, key, "intents")) {
+        auto v = asList<std::string>(
+            *n, key + ".intents", "a list of intent ids, e.g. [\"billing\", \"fault\"]",
+            [&](const toml::node& e, const std::string& k) { return asString(e, k); });
+        if (v) g.intents = std::move(*v);
       }
+      readStaffing(*t, key, g.agents, g.shifts,
+                   "an integer or an array of integers, one per interval, or shifts");
       if (const toml::node* n = field(*t, key, "proficiency")) {
         if (auto v = asNumber(*n, key + ".proficiency")) g.proficiency = *v;
       }
@@ -501,7 +591,9 @@ class Loader {
       in.loc = locOf(element);
       const toml::table* t = asTable(element, key, "a table ([[intents]])");
       if (!t) continue;
-      checkKeys(*t, key, {"id", "complexity", "handle_factor", "fcr", "bot_containment", "share"});
+      checkKeys(
+          *t, key,
+          {"id", "complexity", "handle_factor", "fcr", "bot_containment", "share", "transfer"});
       if (const toml::node* n = field(*t, key, "id")) {
         if (auto v = asString(*n, key + ".id")) in.id = *v;
       } else {
@@ -534,6 +626,55 @@ class Loader {
         }
       } else {
         missing(*t, key + ".share", "a table of channel shares such as { phone = 0.3 }");
+      }
+      if (const toml::node* n = field(*t, key, "transfer")) readTransfer(*n, key + ".transfer", in);
+    }
+  }
+
+  // transfer = { to = "specialists", share = 0.8, after = { dist = ..., mean_s = 90 } }
+  void readTransfer(const toml::node& node, const std::string& key, IntentSpec& in) {
+    const toml::table* t =
+        asTable(node, key, "a table such as { to = \"specialists\", share = 0.8 }");
+    if (!t) return;
+    locs_[key] = locOf(node);
+    TransferSpec& tr = in.transfer.emplace();
+    tr.loc = locOf(node);
+    checkKeys(*t, key, {"to", "share", "after"});
+    if (const toml::node* n = field(*t, key, "to")) {
+      if (auto v = asString(*n, key + ".to")) tr.to = *v;
+    } else {
+      missing(*t, key + ".to", "the id of the specialists' agent group");
+    }
+    readNumber(*t, key, "share", tr.share);
+    if (const toml::node* n = field(*t, key, "after")) {
+      if (auto d = readDist(*n, key + ".after")) tr.after = std::move(*d);
+    }
+  }
+
+  // [empowerment]: extra time for customers who need it.
+  void readEmpowerment(const toml::node& node, Scenario& s) {
+    const toml::table* t = asTable(node, "empowerment", "a table ([empowerment])");
+    if (!t) return;
+    locs_["empowerment"] = locOf(node);
+    EmpowermentSpec& e = s.empowerment.emplace();
+    e.loc = locOf(node);
+    checkKeys(*t, "empowerment", {"extra_minutes", "needs", "use", "fcr_gain"});
+    readNumber(*t, "empowerment", "extra_minutes", e.extra_minutes);
+    readNumber(*t, "empowerment", "use", e.use);
+    readNumber(*t, "empowerment", "fcr_gain", e.fcr_gain);
+    if (const toml::node* n = field(*t, "empowerment", "needs")) {
+      auto v = asList<std::string>(
+          *n, "empowerment.needs", "a list of complexities, e.g. [\"complex\", \"emotional\"]",
+          [&](const toml::node& e, const std::string& k) { return asString(e, k); });
+      if (v) {
+        e.needs.clear();
+        for (std::size_t i = 0; i < v->size(); ++i) {
+          if (auto c = complexityFromString((*v)[i]))
+            e.needs.push_back(*c);
+          else
+            fail(locOf(*n), fmt::format("empowerment.needs[{}]", i),
+                 "expected one of: routine, complex, emotional, got \"" + (*v)[i] + "\"");
+        }
       }
     }
   }
