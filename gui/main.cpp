@@ -689,6 +689,7 @@ int run(const Options& options) {
   window.height = options.height;
   window.title = windowTitle(state);
   window.save_layout = !scripted;
+  window.ignore_mouse = options.smoke;
 
   Platform platform;
   std::string error;

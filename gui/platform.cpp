@@ -8,6 +8,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <filesystem>
 #include <system_error>
 
@@ -66,6 +67,7 @@ bool Platform::open(const WindowOptions& options, std::string& error) {
     return false;
   }
   glfw_ready_ = true;
+  ignore_mouse_ = options.ignore_mouse;
 
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -140,6 +142,7 @@ void Platform::beginFrame() {
   glfwPollEvents();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (ignore_mouse_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // ImGui's "none"
   ImGui::NewFrame();
 }
 
