@@ -72,6 +72,9 @@ struct StaffingView {
 struct Guard {
   enum class Action { Open, Quit } action = Action::Open;
   std::filesystem::path file;  // Open
+  // The smoke mode's answer, applied by the dialog as if its button were clicked.
+  enum class Answer { Save, Discard, Cancel };
+  std::optional<Answer> scripted_answer;
 };
 
 struct AppState {

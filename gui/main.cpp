@@ -192,13 +192,16 @@ void drawGuard(AppState& state) {
     }
     ImGui::CloseCurrentPopup();
   };
-  if (ImGui::Button("Save")) {
+  const std::optional<Guard::Answer> scripted = guard.scripted_answer;
+  using Answer = Guard::Answer;
+  if (ImGui::Button("Save") || scripted == Answer::Save) {
     if (saveScenario(state, state.doc.path)) proceed();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Discard edits")) proceed();
+  if (ImGui::Button("Discard edits") || scripted == Answer::Discard) proceed();
   ImGui::SameLine();
-  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) ||
+      scripted == Answer::Cancel) {
     state.guard.reset();
     state.quit_requested = false;
     ImGui::CloseCurrentPopup();
@@ -228,7 +231,7 @@ void performPendingLoad(AppState& state) {
   const std::filesystem::path file = *state.pending_load;
   state.pending_load.reset();
   if (state.doc.dirty() && !state.force_load) {
-    state.guard = Guard{Guard::Action::Open, file};
+    state.guard = Guard{Guard::Action::Open, file, {}};
     return;
   }
   state.force_load = false;
@@ -400,7 +403,50 @@ class SmokeDriver {
         showPanel(0);
         return false;
       case Stage::Shots:
+      case Stage::BrokenShot:
+      case Stage::GuardShot:
         return false;
+      case Stage::OpenBroken:
+        return openBroken();
+      case Stage::AnswerOpenGuard:
+        if (!state_.guard || state_.guard->action != Guard::Action::Open)
+          return fail("opening another file with unsaved edits did not ask first");
+        state_.guard->scripted_answer = Guard::Answer::Discard;
+        stage_ = Stage::BrokenShown;
+        return false;
+      case Stage::BrokenShown:
+        return checkBrokenShown();
+      case Stage::Quit:
+        state_.quit_requested = true;
+        stage_ = Stage::QuitAsked;
+        return false;
+      case Stage::QuitAsked:
+        if (!state_.guard || state_.guard->action != Guard::Action::Quit)
+          return fail("quitting with unsaved edits did not ask first");
+        frames_left_ = kScreenshotFrames;
+        stage_ = Stage::GuardShot;
+        return false;
+      case Stage::CancelQuit:
+        if (!state_.guard) return fail("the unsaved-changes question went away unanswered");
+        state_.guard->scripted_answer = Guard::Answer::Cancel;
+        stage_ = Stage::AfterCancel;
+        return false;
+      case Stage::AfterCancel:
+        if (state_.guard || state_.quit_requested || state_.quit_confirmed)
+          return fail("Cancel in the unsaved-changes question did not keep the app open");
+        std::cout << "cxstudio: smoke: quitting with unsaved edits asked first; Cancel kept "
+                     "the app open\n";
+        state_.quit_requested = true;
+        stage_ = Stage::DiscardQuit;
+        return false;
+      case Stage::DiscardQuit:
+        if (!state_.guard) return fail("quitting again with unsaved edits did not ask");
+        state_.guard->scripted_answer = Guard::Answer::Discard;
+        stage_ = Stage::Quitting;
+        return false;
+      case Stage::Quitting:
+        // The loop ends before this frame when Discard confirmed the quit.
+        return fail("Discard edits in the unsaved-changes question did not quit");
       case Stage::Done:
         return true;
     }
@@ -409,26 +455,54 @@ class SmokeDriver {
 
   // Called after render(); saves the panel shown once its layout has settled.
   void afterRender(const Platform& platform) {
-    if (stage_ != Stage::Shots || --frames_left_ > 0) return;
-    const std::filesystem::path file =
-        std::filesystem::path(options_.screenshot) / kSmokeSteps[step_].file;
+    const bool panel_shot = stage_ == Stage::Shots;
+    if ((!panel_shot && stage_ != Stage::BrokenShot && stage_ != Stage::GuardShot) ||
+        --frames_left_ > 0)
+      return;
+    const char* name = panel_shot                    ? kSmokeSteps[step_].file
+                       : stage_ == Stage::BrokenShot ? "broken.png"
+                                                     : "unsaved.png";
+    const std::filesystem::path file = std::filesystem::path(options_.screenshot) / name;
     std::string error;
     if (!writePng(platform.readBackBuffer(), file, error)) {
       fail(error);
       return;
     }
     std::cout << "cxstudio: saved " << file.string() << "\n";
-    if (++step_ == std::size(kSmokeSteps)) {
-      stage_ = Stage::Done;
-      return;
+    if (stage_ == Stage::BrokenShot) {
+      stage_ = Stage::Quit;
+    } else if (stage_ == Stage::GuardShot) {
+      stage_ = Stage::CancelQuit;
+    } else if (++step_ == std::size(kSmokeSteps)) {
+      stage_ = Stage::OpenBroken;
+    } else {
+      showPanel(step_);
     }
-    showPanel(step_);
   }
 
-  bool failed() const { return failed_; }
+  // The smoke run went through every step and the app quit at its last one (not earlier:
+  // quitting without asking would end the loop before).
+  bool succeeded() const { return !failed_ && stage_ == Stage::Quitting; }
 
  private:
-  enum class Stage { Load, Running, Working, Shots, Done };
+  enum class Stage {
+    Load,
+    Running,
+    Working,
+    Shots,
+    OpenBroken,  // the guard against losing edits, then a file that does not load
+    AnswerOpenGuard,
+    BrokenShown,
+    BrokenShot,
+    Quit,  // quitting with unsaved edits asks; Cancel stays, Discard quits
+    QuitAsked,
+    GuardShot,
+    CancelQuit,
+    AfterCancel,
+    DiscardQuit,
+    Quitting,
+    Done
+  };
   static constexpr int kMaxFrames = 20000;  // about 5 minutes at 60 frames per second
 
   void showPanel(std::size_t i) {
@@ -440,6 +514,42 @@ class SmokeDriver {
     state_.sweep.select_tab = kSmokeSteps[i].sweep_tab;
     state_.scenario_tab = "Channels";  // the tab with the most widgets
     frames_left_ = kScreenshotFrames;
+  }
+
+  // A scenario file with a mistake, opened over the edited (unsaved) scenario: the studio must
+  // ask about the edits first, and after "Discard edits" report the mistake and keep the
+  // scenario it had, edits included, rather than lose it to a file that does not load.
+  bool openBroken() {
+    if (!state_.doc.dirty()) return fail("the edited scenario is not marked unsaved");
+    const std::filesystem::path broken = std::filesystem::path(options_.screenshot) / "broken.toml";
+    std::string error;
+    if (!plot::writeText(broken,
+                         "# cxstudio --smoke: a scenario with mistakes, on purpose\n"
+                         "[scenario]\nname = \"broken\"\ndays = 0\ninterval_minutes = 7\n",
+                         error))
+      return fail(error);
+    kept_toml_ = state_.doc.current_toml;
+    kept_path_ = state_.doc.path;
+    showPanel(0);  // the scenario panel, where the errors are shown
+    frames_left_ = 0;
+    state_.pending_load = broken;
+    stage_ = Stage::AnswerOpenGuard;
+    return false;
+  }
+
+  bool checkBrokenShown() {
+    if (state_.load_errors.empty() || state_.failed_path.filename() != "broken.toml")
+      return fail("the broken scenario file was not reported");
+    if (!state_.doc.scenario || state_.doc.current_toml != kept_toml_ ||
+        state_.doc.path != kept_path_ || !state_.doc.dirty())
+      return fail("the broken scenario file replaced the (edited) scenario open before");
+    std::cout << fmt::format(
+        "cxstudio: smoke: opening a broken file asked about the unsaved edits, then reported {} "
+        "problem(s) and kept the edited scenario\n",
+        state_.load_errors.size());
+    frames_left_ = kScreenshotFrames;
+    stage_ = Stage::BrokenShot;
+    return false;
   }
 
   // An edit through the document, as the editor would make it, so the compare has a B.
@@ -468,11 +578,18 @@ class SmokeDriver {
   int frames_left_ = 0;
   int frames_ = 0;
   bool failed_ = false;
+  std::string kept_toml_;  // the scenario before the broken file, to check it stayed
+  std::filesystem::path kept_path_;
 };
 
 // --measure-run N: the window as a user sees it (all panels in their places), a run of N
 // replications started at once, and the frame times while it runs printed at the end. This
 // is how docs/STUDIO.md's frame-time figure is measured.
+struct FramePhases {
+  double ui_ms = 0.0, submit_ms = 0.0, swap_ms = 0.0;
+  double vertices = 0.0;
+};
+
 class RunMeasure {
  public:
   explicit RunMeasure(int replications) : replications_(replications) {}
@@ -487,28 +604,52 @@ class RunMeasure {
       return false;
     }
     if (state.run_job.running() || !state.last_run) return false;
-    return ++after_ > kFramesAfter;
+    return ++frames_after_ > kFramesAfter;
   }
-  void record(const AppState& state) {
+  // One frame: its total time and where it went (building the UI, handing the draw lists to
+  // OpenGL, the buffer swap, where Mesa's llvmpipe finishes rasterising) and its vertex count.
+  void record(const AppState& state, const FramePhases& phases) {
     if (state.run_job.running())
-      frames_ms_.push_back(state.frame_ms);
+      during_.add(state.frame_ms, phases);
     else if (started_ && state.last_run)
-      after_ms_.push_back(state.frame_ms);
+      after_.add(state.frame_ms, phases);
   }
   bool report() {
-    if (frames_ms_.empty()) {
+    if (during_.total.empty()) {
       std::cerr << "cxstudio: --measure-run: no frame was drawn during the run\n";
       return false;
     }
     std::cout << fmt::format("cxstudio: {} replications; {} frames during the run: {}\n",
-                             replications_, frames_ms_.size(), summary(frames_ms_));
-    if (!after_ms_.empty())
+                             replications_, during_.total.size(), summary(during_.total));
+    std::cout << fmt::format("cxstudio:   {}\n", during_.breakdown());
+    if (!after_.total.empty()) {
       std::cout << fmt::format("cxstudio: {} frames after it, results on screen: {}\n",
-                               after_ms_.size(), summary(after_ms_));
+                               after_.total.size(), summary(after_.total));
+      std::cout << fmt::format("cxstudio:   {}\n", after_.breakdown());
+    }
     return true;
   }
 
  private:
+  struct Frames {
+    std::vector<double> total;
+    FramePhases sum;
+    void add(double ms, const FramePhases& p) {
+      total.push_back(ms);
+      sum.ui_ms += p.ui_ms;
+      sum.submit_ms += p.submit_ms;
+      sum.swap_ms += p.swap_ms;
+      sum.vertices += p.vertices;
+    }
+    std::string breakdown() const {
+      const double n = static_cast<double>(total.size());
+      return fmt::format(
+          "means: UI {:.1f} ms, OpenGL submit {:.1f} ms, swap {:.1f} ms; {:.0f} "
+          "vertices a frame",
+          sum.ui_ms / n, sum.submit_ms / n, sum.swap_ms / n, sum.vertices / n);
+    }
+  };
+
   static std::string summary(std::vector<double> ms) {
     std::sort(ms.begin(), ms.end());
     double sum = 0.0;
@@ -524,8 +665,8 @@ class RunMeasure {
 
   int replications_;
   bool started_ = false;
-  int after_ = 0;
-  std::vector<double> frames_ms_, after_ms_;
+  int frames_after_ = 0;
+  Frames during_, after_;
 };
 
 // -------------------------------------------------------------------------------------------
@@ -548,6 +689,7 @@ int run(const Options& options) {
   window.height = options.height;
   window.title = windowTitle(state);
   window.save_layout = !scripted;
+  window.ignore_mouse = options.smoke;
 
   Platform platform;
   std::string error;
@@ -573,8 +715,8 @@ int run(const Options& options) {
       state.quit_requested = true;
     }
     if (state.quit_requested && !state.guard && !state.quit_confirmed) {
-      if (state.doc.dirty() && !scripted)
-        state.guard = Guard{Guard::Action::Quit, {}};
+      if (state.doc.dirty())
+        state.guard = Guard{Guard::Action::Quit, {}, {}};
       else
         state.quit_confirmed = true;
     }
@@ -585,6 +727,7 @@ int run(const Options& options) {
     if (options.smoke && smoke.beforeFrame()) break;
     if (options.measure_run > 0 && measure.step(state)) break;
 
+    const double t_begin = nowSeconds();
     platform.beginFrame();
     drawFrame(state);
     trackEdits(state.doc, ImGui::IsAnyItemActive());
@@ -592,7 +735,9 @@ int run(const Options& options) {
       platform.setTitle(t);
       title = t;
     }
+    const double t_ui = nowSeconds();
     platform.render();
+    const double t_submit = nowSeconds();
     performPngExport(platform);
     if (options.smoke) smoke.afterRender(platform);
     if (!options.smoke && !options.screenshot.empty() && --frames_left == 0) {
@@ -602,6 +747,7 @@ int run(const Options& options) {
       }
       return kExitOk;
     }
+    const double t_swap = nowSeconds();
     platform.present();
     const double now = nowSeconds();
     state.frame_ms = (now - last_frame) * 1000.0;
@@ -609,11 +755,14 @@ int run(const Options& options) {
     if (frame_log.is_open())
       frame_log << state.frame_ms << " " << state.run_job.running()
                 << std::endl;  // survives a kill
-    if (options.measure_run > 0) measure.record(state);
+    if (options.measure_run > 0)
+      measure.record(state, FramePhases{(t_ui - t_begin) * 1000.0, (t_submit - t_ui) * 1000.0,
+                                        (now - t_swap) * 1000.0,
+                                        static_cast<double>(ImGui::GetIO().MetricsRenderVertices)});
   }
   state.run_job.cancel();
   if (options.measure_run > 0) return measure.report() ? kExitOk : kExitFailure;
-  return options.smoke && smoke.failed() ? kExitFailure : kExitOk;
+  return options.smoke && !smoke.succeeded() ? kExitFailure : kExitOk;
 }
 
 }  // namespace

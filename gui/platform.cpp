@@ -8,6 +8,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <filesystem>
 #include <system_error>
 
@@ -66,6 +67,7 @@ bool Platform::open(const WindowOptions& options, std::string& error) {
     return false;
   }
   glfw_ready_ = true;
+  ignore_mouse_ = options.ignore_mouse;
 
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -140,6 +142,7 @@ void Platform::beginFrame() {
   glfwPollEvents();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (ignore_mouse_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // ImGui's "none"
   ImGui::NewFrame();
 }
 
@@ -149,7 +152,11 @@ void Platform::render() {
   int height = 0;
   glfwGetFramebufferSize(window_, &width, &height);
   glViewport(0, 0, width, height);
-  glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+  // The window background as it looks over the old clear colour: panels that overlap nothing
+  // draw no background of their own (beginPanel), so they look as before.
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  const auto over = [&bg](float under, float top) { return top * bg.w + under * (1.0f - bg.w); };
+  glClearColor(over(0.10f, bg.x), over(0.11f, bg.y), over(0.13f, bg.z), 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }

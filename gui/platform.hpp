@@ -14,6 +14,9 @@ struct WindowOptions {
   int height = 800;
   std::string title = "CX Studio";
   bool save_layout = true;  // write imgui.ini; off for screenshots, so they are reproducible
+  // Ignore the pointer (smoke mode): Xvfb leaves it over the window, and the pictures would
+  // show whatever tooltip or hover readout happens to be under it.
+  bool ignore_mouse = false;
 };
 
 // An RGB image read back from the framebuffer, top row first.
@@ -57,6 +60,7 @@ class Platform {
   GLFWwindow* window_ = nullptr;
   bool glfw_ready_ = false;
   bool imgui_ready_ = false;
+  bool ignore_mouse_ = false;
   float content_scale_ = 1.0f;
 };
 

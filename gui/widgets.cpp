@@ -4,11 +4,54 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace cx::studio {
 
 const ImVec4 kErrorColour{1.0f, 0.42f, 0.38f, 1.0f};
 const ImVec4 kWarnColour{0.95f, 0.75f, 0.3f, 1.0f};
+
+namespace {
+
+// Where each panel was drawn, and in which frame: a panel not drawn in the last frame is
+// closed and overlaps nothing.
+struct PanelRect {
+  std::string name;
+  ImVec2 min, max;
+  int frame = -1;
+};
+std::vector<PanelRect>& panelRects() {
+  static std::vector<PanelRect> rects;
+  return rects;
+}
+
+bool overlapsAnotherPanel(const char* name) {
+  const int now = ImGui::GetFrameCount();
+  const auto& rects = panelRects();
+  const auto self =
+      std::find_if(rects.begin(), rects.end(), [&](const PanelRect& r) { return r.name == name; });
+  if (self == rects.end() || self->frame < now - 1) return true;  // not placed yet: be safe
+  for (const PanelRect& r : rects) {
+    if (&r == &*self || r.frame < now - 1) continue;
+    // Touching edges are not an overlap: the tiled panels share their borders.
+    if (r.min.x < self->max.x - 1.0f && self->min.x < r.max.x - 1.0f &&
+        r.min.y < self->max.y - 1.0f && self->min.y < r.max.y - 1.0f)
+      return true;
+  }
+  return false;
+}
+
+void rememberPanelRect(const char* name, ImVec2 pos, ImVec2 size) {
+  auto& rects = panelRects();
+  auto it =
+      std::find_if(rects.begin(), rects.end(), [&](const PanelRect& r) { return r.name == name; });
+  if (it == rects.end()) it = rects.insert(rects.end(), PanelRect{name, {}, {}, -1});
+  it->min = pos;
+  it->max = ImVec2(pos.x + size.x, pos.y + size.y);
+  it->frame = ImGui::GetFrameCount();
+}
+
+}  // namespace
 
 bool beginPanel(const char* name, bool* open, const AppState& state, PanelPlace place) {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -22,8 +65,16 @@ bool beginPanel(const char* name, bool* open, const AppState& state, PanelPlace 
                           cond);
   ImGui::SetNextWindowSize(ImVec2(width * (place.x1 - place.x0), height * (place.y1 - place.y0)),
                            cond);
-  if (state.layout.one_panel) ImGui::SetNextWindowFocus();
-  return ImGui::Begin(name, open);
+  // Not while the unsaved-changes question is up: focusing a window closes the modal.
+  if (state.layout.one_panel && !state.guard) ImGui::SetNextWindowFocus();
+  // A panel that overlaps no other (the usual tiled layout) draws no background: the frame is
+  // cleared to the same colour (Platform::render), and under software OpenGL (Xvfb, llvmpipe)
+  // filling the window's area costs about a third of the frame. Overlapping panels keep theirs,
+  // so one dragged over another still hides it.
+  if (!overlapsAnotherPanel(name)) ImGui::SetNextWindowBgAlpha(0.0f);
+  const bool shown = ImGui::Begin(name, open);
+  rememberPanelRect(name, ImGui::GetWindowPos(), ImGui::GetWindowSize());
+  return shown;
 }
 
 std::string clockText(double seconds) {
