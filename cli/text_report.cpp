@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -124,20 +125,28 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
 
   // Per-interval tables, one per channel, when there is more than one interval.
   if (r.intervals.size() > 1) {
-    const Metric cols[] = {Metric::Offered, Metric::AgentsMean,  Metric::ServiceLevel,
-                           Metric::AsaS,    Metric::AbandonRate, Metric::Occupancy};
-    const char* heads[] = {"offered", "agents", "service level", "ASA", "abandon", "occupancy"};
-    const std::size_t widths[] = {9, 8, 15, 10, 9, 11};
+    // With [outcomes], what customers felt in each interval too: the manager sees which
+    // half-hours cost satisfaction, not only which missed the target.
+    std::vector<Metric> cols = {Metric::Offered, Metric::AgentsMean,  Metric::ServiceLevel,
+                                Metric::AsaS,    Metric::AbandonRate, Metric::Occupancy};
+    std::vector<const char*> heads = {"offered", "agents",  "service level",
+                                      "ASA",     "abandon", "occupancy"};
+    std::vector<std::size_t> widths = {9, 8, 15, 10, 9, 11};
+    if (s.outcomes) {
+      cols.push_back(Metric::Csat);
+      heads.push_back("CSAT");
+      widths.push_back(8);
+    }
     for (std::size_t c = 0; c < s.channels.size(); ++c) {
       const auto& sl = s.channels[c].service_level;
       out += fmt::format("\nPer interval — {} (means; target {:.0f}% in {:g} s, * = missed)\n",
                          s.channels[c].id, 100 * sl.target, sl.threshold_s);
       out += pad("start", 8);
-      for (std::size_t j = 0; j < std::size(cols); ++j) out += pad(heads[j], widths[j], true);
+      for (std::size_t j = 0; j < cols.size(); ++j) out += pad(heads[j], widths[j], true);
       out += "\n";
       for (std::size_t k = 0; k < r.intervals.size(); ++k) {
         out += pad(intervalLabel(s, static_cast<int>(k)), 8);
-        for (std::size_t j = 0; j < std::size(cols); ++j) {
+        for (std::size_t j = 0; j < cols.size(); ++j) {
           const MetricInfo& m = metricInfo(cols[j]);
           const double x = r.interval_channels[k][c][static_cast<std::size_t>(cols[j])].mean;
           std::string cell = cols[j] == Metric::AgentsMean && std::isfinite(x)

@@ -17,6 +17,7 @@
 #include "gui/panels.hpp"
 #include "gui/plot.hpp"
 #include "gui/widgets.hpp"
+#include "sim/html_report.hpp"
 #include "sim/metrics.hpp"
 #include "sim/report.hpp"
 
@@ -82,19 +83,27 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
   ImGui::Dummy(ImVec2(size.x, 0.0f));
   ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, p.y + 4.0f));
   ImGui::TextDisabled("%s", info.label);
-  const int digits = share ? 1 : (std::abs(e.mean) >= 100.0 ? 0 : (std::abs(e.mean) >= 10 ? 1 : 2));
-  const std::string value =
-      std::isfinite(e.mean) && e.n > 0 ? fmt::format("{:.{}f}", e.mean * scale, digits) : "—";
+  // Shares below 1% (churn) keep two decimals; large counts and money get separators.
+  const double shown = std::abs(e.mean * scale);
+  const int digits = share ? (shown < 1.0 ? 2 : 1) : (shown >= 100.0 ? 0 : (shown >= 10 ? 1 : 2));
+  const std::string value = std::isfinite(e.mean) && e.n > 0
+                                ? groupThousands(fmt::format("{:.{}f}", e.mean * scale, digits))
+                                : "—";
   ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, ImGui::GetCursorScreenPos().y));
   ImGui::SetWindowFontScale(1.45f);
   ImGui::TextUnformatted(value.c_str());
   ImGui::SetWindowFontScale(1.0f);
-  ImGui::SameLine();
-  ImGui::TextDisabled("%s", info.unit);
+  // Money is in the scenario's own currency, which the file does not name.
+  if (std::string_view(info.unit) != "money") {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", info.unit);
+  }
   ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, ImGui::GetCursorScreenPos().y));
-  std::string detail = std::isfinite(e.ci95)
-                           ? fmt::format("± {:.{}f} (95% CI)", e.ci95 * scale, digits)
-                           : std::string("one replication: no CI");
+  std::string detail =
+      std::isfinite(e.ci95)
+          ? fmt::format("± {} (95% CI)",
+                        groupThousands(fmt::format("{:.{}f}", e.ci95 * scale, digits)))
+          : std::string("one replication: no CI");
   if (has_target) detail += fmt::format(" · target {:.0f}{}", target * scale, info.unit);
   ImGui::TextDisabled("%s", detail.c_str());
   ImGui::PopClipRect();

@@ -44,18 +44,6 @@ std::string esc(std::string_view s) {
 }
 
 // "1234567.8" -> "1,234,567.8" (the digits before the point grouped by three).
-std::string groupThousands(const std::string& s) {
-  const std::size_t start = (!s.empty() && s[0] == '-') ? 1 : 0;
-  std::size_t end = s.find('.');
-  if (end == std::string::npos) end = s.size();
-  std::string out = s.substr(0, start);
-  for (std::size_t i = start; i < end; ++i) {
-    if (i > start && (end - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out + s.substr(end);
-}
-
 std::string capitalised(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
@@ -529,6 +517,18 @@ std::string intervalTables(const Scenario& s, const ExperimentResult& r) {
 }
 
 }  // namespace
+
+std::string groupThousands(const std::string& s) {
+  const std::size_t start = (!s.empty() && s[0] == '-') ? 1 : 0;
+  std::size_t end = s.find('.');
+  if (end == std::string::npos) end = s.size();
+  std::string out = s.substr(0, start);
+  for (std::size_t i = start; i < end; ++i) {
+    if (i > start && (end - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out + s.substr(end);
+}
 
 std::string htmlNumber(const MetricInfo& m, double x) {
   if (!std::isfinite(x)) return "–";

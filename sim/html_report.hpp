@@ -20,6 +20,9 @@ namespace cx {
 // decimals, other values with three. NaN (undefined) is "–".
 std::string htmlNumber(const MetricInfo& info, double x);
 
+// "1234567.5" -> "1,234,567.5": thousands separators in a formatted number.
+std::string groupThousands(const std::string& number);
+
 // `cxsim run`: the scenario's name, file, seed and replications; per-interval charts (contacts
 // offered against agents on duty, service level against each channel's target, abandonment
 // and queue) when the scenario has more than one interval; tables of every metric overall,

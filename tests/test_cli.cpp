@@ -231,7 +231,7 @@ TEST_CASE("cli: staff shows what the plan buys in CSAT when the scenario has [ou
   REQUIRE(r.code == 0);
   CHECK(r.out.find("occupancy    CSAT") != std::string::npos);
   // Without [outcomes] there is no CSAT to show.
-  const Result d = cxsim("staff scenarios/default.toml --reps 2");
+  const Result d = cxsim("staff scenarios/validation/erlang_a.toml --reps 2");
   REQUIRE(d.code == 0);
   CHECK(d.out.find("CSAT") == std::string::npos);
 }
