@@ -71,6 +71,7 @@ struct Contact {
   bool transferred = false;     // passed by a first-tier agent to specialists
   bool empowered = false;       // the agent took the policy's extra time
   double u_resolve = 0.0;       // the uniform the resolution is decided by (vs fcr)
+  double fcr_factor = 1.0;      // × the intent's fcr (repeat contacts without the history)
   double tier1 = 0.0;           // first agent's time before a transfer
   double held = 0.0;            // when the transferred contact started waiting for a specialist
   double held_wait = 0.0;       // how long it waited for the specialist
@@ -665,7 +666,8 @@ struct Simulation::Impl {
     // the change (CRN), so a raise only resolves more and a cut only resolves fewer.
     if (ct.intent != ContactRecord::kNoIntent && (groups[g].fcr_uplift != 0.0 || ct.empowered)) {
       const double gain = groups[g].fcr_uplift + (ct.empowered ? empowerment->fcr_gain : 0.0);
-      ct.resolved = ct.u_resolve < std::clamp(intents[ct.intent].fcr + gain, 0.0, 1.0);
+      ct.resolved =
+          ct.u_resolve < std::clamp(intents[ct.intent].fcr * ct.fcr_factor + gain, 0.0, 1.0);
     }
     calendar.push(now + ct.handle, kPrioRelease, kServiceEnd, slot);
   }
@@ -966,6 +968,7 @@ struct Simulation::Impl {
     ct.case_start = now;
     ct.attempt = 1;
     ct.repeated = ct.switched = ct.case_ended = ct.follow_up = ct.chase = false;
+    ct.fcr_factor = 1.0;
     ct.transferred = ct.empowered = false;
     ct.tier1 = 0.0;
     ct.silent = ct.ghost = false;
@@ -1090,12 +1093,13 @@ struct Simulation::Impl {
     ct.u_silent = 1.0;
     if (ch.silent_share > 0.0)  // a stream of its own, so the draws below stay aligned
       ct.u_silent = Rng(seed, rep, fmt::format("silent/{}/{}", ct.case_id, ct.attempt)).uniform();
+    ct.repeated = !journeys->shared_context && !ct.follow_up;  // the agent who promised knows
+    ct.fcr_factor = ct.repeated ? journeys->repeat_fcr_factor : 1.0;
     if (ct.intent != ContactRecord::kNoIntent) {
       ct.handle *= intents[ct.intent].handle_factor;
       ct.u_resolve = r.uniform();
-      ct.resolved = ct.u_resolve < intents[ct.intent].fcr;
+      ct.resolved = ct.u_resolve < intents[ct.intent].fcr * ct.fcr_factor;
     }
-    ct.repeated = !journeys->shared_context && !ct.follow_up;  // the agent who promised knows
     if (ct.repeated) ct.handle *= journeys->repeat_handle_factor;
     stamp(ch, ct, now);
     if (ch.has_bot && !ct.follow_up) {

@@ -639,6 +639,8 @@ class Rules {
             j.broken_promise);
     require(positive(j.repeat_handle_factor), "journeys.repeat_handle_factor",
             "a positive multiplier of the handle time", j.repeat_handle_factor);
+    require(probability(j.repeat_fcr_factor), "journeys.repeat_fcr_factor",
+            "a multiplier of the intents' fcr from 0 to 1", j.repeat_fcr_factor);
     if (j.max_contacts < 1 || j.max_contacts > 100)
       add("journeys.max_contacts",
           "expected a number of contacts from 1 to 100, got " + std::to_string(j.max_contacts));

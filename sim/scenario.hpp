@@ -236,7 +236,10 @@ struct JourneySpec {
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> switch_rows;
   bool shared_context = true;         // false: each new contact means telling the story again
   double repeat_handle_factor = 1.0;  // × handle time when the story is told again
-  int max_contacts = 5;               // a case ends unresolved after this many contacts
+  // × the intent's fcr for those contacts: an agent without the case history may try again
+  // what already failed (1 = no effect).
+  double repeat_fcr_factor = 1.0;
+  int max_contacts = 5;  // a case ends unresolved after this many contacts
   // After an answered contact that did not solve it: P(the agent promises to come back to the
   // customer), and P(that promise is broken: the customer chases instead).
   double promise_follow_up = 0.0;

@@ -760,7 +760,8 @@ class Loader {
     const std::string path = "journeys";
     checkKeys(*t, path,
               {"retry_unresolved", "retry_abandoned", "delay", "switch", "shared_context",
-               "repeat_handle_factor", "max_contacts", "promise_follow_up", "broken_promise"});
+               "repeat_handle_factor", "repeat_fcr_factor", "max_contacts", "promise_follow_up",
+               "broken_promise"});
     readNumber(*t, path, "retry_unresolved", j.retry_unresolved);
     readNumber(*t, path, "retry_abandoned", j.retry_abandoned);
     if (const toml::node* n = field(*t, path, "delay")) {
@@ -794,6 +795,7 @@ class Loader {
       }
     }
     readNumber(*t, path, "repeat_handle_factor", j.repeat_handle_factor);
+    readNumber(*t, path, "repeat_fcr_factor", j.repeat_fcr_factor);
     readNumber(*t, path, "promise_follow_up", j.promise_follow_up);
     readNumber(*t, path, "broken_promise", j.broken_promise);
     if (const toml::node* n = field(*t, path, "max_contacts")) {

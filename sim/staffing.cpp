@@ -22,6 +22,19 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
 }
 
+// The mean handle time agents see on a channel: its own mean times the intents' handle-time
+// factors weighted by their shares of the channel (docs/STAFFING.md). Without intents, or
+// with none on this channel, the channel's mean.
+double plannedHandleS(const Scenario& scenario, const ChannelSpec& ch) {
+  double shares = 0.0, weighted = 0.0;
+  for (const IntentSpec& in : scenario.intents) {
+    const double share = in.shareOf(ch.id);
+    shares += share;
+    weighted += share * in.handle_factor;
+  }
+  return ch.handle_time.mean_s * (shares > 0.0 ? weighted / shares : 1.0);
+}
+
 void checkOptions(const StaffingOptions& o) {
   require(o.shrinkage >= 0.0 && o.shrinkage < 1.0,
           fmt::format("shrinkage must be in [0, 1), got {}", o.shrinkage));
@@ -286,6 +299,7 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
     const analytic::StaffingTarget t = targetFor(ch, options);
     cr.target = t.service_level;
     cr.threshold_s = t.threshold_s;
+    const double aht = plannedHandleS(scenario, ch);
     // Email and messaging without patience: every reply within the threshold, the work spread
     // over its response window (a fluid model; emailRequirement). The day form's nights are
     // not in the cycle: work whose window runs past closing is left over.
@@ -294,15 +308,15 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
       std::vector<double> per_interval;
       for (int k = 0; k < intervals; ++k)
         per_interval.push_back(ch.arrivals.perHourAt(k) * scenario.intervalSeconds() / 3600.0);
-      const EmailRequirement e = emailRequirement(
-          per_interval, scenario.intervalSeconds(), ch.handle_time.mean_s, t.threshold_s,
-          !scenario.dayStructured(), options.max_occupancy.value_or(1.0));
+      const EmailRequirement e =
+          emailRequirement(per_interval, scenario.intervalSeconds(), aht, t.threshold_s,
+                           !scenario.dayStructured(), options.max_occupancy.value_or(1.0));
       for (int k = 0; k < intervals; ++k) {
         IntervalRequirement r;
         r.per_hour = ch.arrivals.perHourAt(k);
         r.seated = e.agents[static_cast<std::size_t>(k)];
         r.on_phone = static_cast<int>(std::ceil(r.seated - 1e-9));
-        r.effective_load = r.per_hour * ch.handle_time.mean_s / 3600.0;
+        r.effective_load = r.per_hour * aht / 3600.0;
         r.service_level = 1.0;  // every reply within the threshold, by construction
         r.asa_s = std::numeric_limits<double>::quiet_NaN();
         r.abandon_rate = 0.0;
@@ -326,9 +340,8 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
       r.per_hour = ch.arrivals.perHourAt(k);
       SeatedRequirement q;
       try {
-        q = chat.concurrency > 1
-                ? chatRequirement(r.per_hour, ch.handle_time.mean_s, patienceOf(ch), chat, t)
-                : queueRequirement(r.per_hour, ch.handle_time.mean_s, patienceOf(ch), t);
+        q = chat.concurrency > 1 ? chatRequirement(r.per_hour, aht, patienceOf(ch), chat, t)
+                                 : queueRequirement(r.per_hour, aht, patienceOf(ch), t);
       } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(fmt::format("channel {}, interval {}: {}", ch.id,
                                                 intervalLabel(scenario, k), e.what()));
@@ -422,7 +435,7 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
       return n;
     }
     const analytic::StaffingTarget t = targetFor(ch, options);
-    const double aht = ch.handle_time.mean_s;
+    const double aht = plannedHandleS(scenario, ch);
     const std::optional<double> patience = patienceOf(ch);
     auto at = [&](double load) {
       return analytic::evaluate({load / aht, aht, n, patience, t.threshold_s});

@@ -180,6 +180,29 @@ TEST_CASE("journeys: without shared context the story is told again, at the conf
   }
 }
 
+TEST_CASE("journeys: without shared context repeat contacts resolve at fcr x repeat_fcr_factor") {
+  // f = 0.6 at the first contact, g = 0.3 after it (0.6 x 0.5), every unresolved customer
+  // back, M = 3: cases resolved f + (1-f)g + (1-f)(1-g)g, contacts 1 + (1-f) + (1-f)(1-g).
+  const double f = 0.6, g = 0.3;
+  const double resolved = f + (1 - f) * g + (1 - f) * (1 - g) * g;
+  const double contacts = 1 + (1 - f) + (1 - f) * (1 - g);
+  Scenario s = ampleQueue(f, 1.0, 3, DistSpec::exponential(240));
+  s.journeys->shared_context = false;
+  s.journeys->repeat_fcr_factor = 0.5;
+  ExperimentOptions opt;
+  opt.seed = 6;
+  opt.replications = 10;
+  const ExperimentResult off = runExperiment(s, opt);
+  checkAgainst(est(off.overall, Metric::CaseResolution), resolved, 0.01, "cases resolved");
+  checkAgainst(est(off.overall, Metric::ContactsPerCase), contacts, 0.01, "contacts per case");
+  // FCR is the first contact's (DESIGN.md §3): what follows cannot move it.
+  checkAgainst(est(off.overall, Metric::Fcr), f, 0.01, "FCR");
+  // The factor is about the missing history: with shared context it does nothing.
+  s.journeys->shared_context = true;
+  const double with_context = value(runExperiment(s, opt).overall, Metric::CaseResolution);
+  CHECK(with_context > value(off.overall, Metric::CaseResolution) + 0.05);
+}
+
 TEST_CASE("journeys: promised follow-ups are kept by the agent or chased by the customer") {
   // Nobody comes back on their own (retry 0): every later contact is a promise's doing.
   // Among answered unresolved contacts, a share `promise` get a promise, of which `broken`

@@ -161,14 +161,18 @@ TEST_CASE("staffing: Erlang requirements for a scenario, with shrinkage") {
       an::StaffingTarget t;
       t.service_level = ch.service_level.target;
       t.threshold_s = ch.service_level.threshold_s;
-      // The chat agents hold two chats: k·N slots at the handle time of a full agent.
+      // The chat agents hold two chats: k·N slots at the handle time of a full agent. The
+      // handle time is the channel's times its reasons' factors by share (the file's header:
+      // 1.0 on the phone; chat 0.45·0.8 + 0.30·1.1 + 0.20·1.25 + 0.05·1.15 = 0.9975).
+      const double aht = ch.handle_time.mean_s * (c == 0 ? 1.0 : 0.9975);
       const cx::SeatedRequirement q =
-          ch.concurrency == 1 ? cx::queueRequirement(ch.arrivals.perHourAt(k),
-                                                     ch.handle_time.mean_s, ch.patience->mean_s, t)
-                              : cx::chatRequirement(ch.arrivals.perHourAt(k), ch.handle_time.mean_s,
-                                                    ch.patience->mean_s, {2, 2.0 / 1.7 - 1.0}, t);
+          ch.concurrency == 1
+              ? cx::queueRequirement(ch.arrivals.perHourAt(k), aht, ch.patience->mean_s, t)
+              : cx::chatRequirement(ch.arrivals.perHourAt(k), aht, ch.patience->mean_s,
+                                    {2, 2.0 / 1.7 - 1.0}, t);
+      CHECK(r.effective_load == doctest::Approx(q.offered_load));
       CHECK(r.on_phone == q.agents);
-      CHECK(r.seated == q.seated);
+      CHECK(r.seated == doctest::Approx(q.seated));
       CHECK(r.required == doctest::Approx(q.seated / 0.7));
       CHECK(r.agents == static_cast<int>(std::ceil(q.seated / 0.7)));
     }
@@ -185,6 +189,34 @@ TEST_CASE("staffing: Erlang requirements for a scenario, with shrinkage") {
   o.shrinkage = 0.0;
   o.target_sl = 1.0;
   CHECK_THROWS_AS(cx::erlangRequirements(s, o), std::invalid_argument);
+}
+
+TEST_CASE("staffing: the Erlang plan uses the handle time the contact reasons make") {
+  // All calls one reason taking 1.5 times the channel's handle time: the plan of a channel
+  // whose own handle time is 1.5 times longer.
+  cx::Scenario s =
+      cx::test::singleQueue(300, DistSpec::exponential(200), 30, DistSpec::exponential(300), 20, 0);
+  cx::Scenario longer = s;
+  longer.channels[0].handle_time.mean_s = 300;
+  cx::IntentSpec in;
+  in.id = "slow";
+  in.handle_factor = 1.5;
+  in.share = {{"phone", 1.0}};
+  s.intents = {in};
+  const cx::StaffingPlan a = cx::erlangRequirements(s, {});
+  const cx::StaffingPlan b = cx::erlangRequirements(longer, {});
+  CHECK(a.channels[0].intervals[0].seated == b.channels[0].intervals[0].seated);
+  CHECK(a.channels[0].intervals[0].effective_load == doctest::Approx(300 * 300 / 3600.0));
+  // Two reasons: the factors weighted by share.
+  s.intents[0].share = {{"phone", 0.25}};
+  cx::IntentSpec quick = in;
+  quick.id = "quick";
+  quick.handle_factor = 0.5;
+  quick.share = {{"phone", 0.75}};
+  s.intents.push_back(quick);
+  const double factor = 0.25 * 1.5 + 0.75 * 0.5;
+  CHECK(cx::erlangRequirements(s, {}).channels[0].intervals[0].effective_load ==
+        doctest::Approx(300 * 200 * factor / 3600.0));
 }
 
 TEST_CASE("staffing: an email channel is planned from its reply target, and the plan holds") {
