@@ -1,4 +1,5 @@
-// cxsim roleplay check|play|report: role-play training in the terminal (docs/ROLEPLAY.md).
+// cxsim roleplay check|play|report|journeys (link: cmd_roleplay_link.cpp): role-play training in
+// the terminal (docs/ROLEPLAY.md).
 #include <unistd.h>
 
 #include <chrono>
@@ -470,18 +471,23 @@ Command addJourneys(CLI::App& parent, CLI::App*& sub) {
 
 Command addRoleplayCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "roleplay", "Role-play training: check, play, report, and customers from a simulation");
+      "roleplay",
+      "Role-play training: check, play, report, customers from a simulation, and what "
+      "training is worth in it");
   cmd->require_subcommand(1);
-  CLI::App *check = nullptr, *play = nullptr, *report = nullptr, *journeys = nullptr;
+  CLI::App *check = nullptr, *play = nullptr, *report = nullptr, *journeys = nullptr,
+           *link = nullptr;
   Command run_check = addCheck(*cmd, check);
   Command run_play = addPlay(*cmd, play);
   Command run_report = addReport(*cmd, report);
   Command run_journeys = addJourneys(*cmd, journeys);
+  Command run_link = addRoleplayLink(*cmd, link);
   return [=]() -> int {
     if (check->parsed()) return run_check();
     if (play->parsed()) return run_play();
     if (report->parsed()) return run_report();
     if (journeys->parsed()) return run_journeys();
+    if (link->parsed()) return run_link();
     return kExitBadInput;
   };
 }

@@ -22,5 +22,7 @@ Command addCompareCommand(CLI::App& app);
 Command addSweepCommand(CLI::App& app);
 Command addOptimizeCommand(CLI::App& app);
 Command addRoleplayCommand(CLI::App& app);
+// `cxsim roleplay link`, registered by addRoleplayCommand (cli/cmd_roleplay_link.cpp).
+Command addRoleplayLink(CLI::App& parent, CLI::App*& sub);
 
 }  // namespace cx::cli

@@ -73,6 +73,7 @@ struct Field {
 std::vector<Field> fieldsOf(Calibration& c) {
   SatisfactionParams& s = c.satisfaction;
   CustomerParams& k = c.customers;
+  TrainingParams& t = c.training;
   return {
       {"satisfaction.reference_csat", &s.reference_csat, nullptr, kOpenProbability},
       {"satisfaction.expected_wait_s.voice", &s.expected_wait_s[0], nullptr, kPositive},
@@ -122,6 +123,7 @@ std::vector<Field> fieldsOf(Calibration& c) {
       {"customers.wom_unhappy_mean", &k.wom_unhappy_mean, nullptr, {0, 1000}},
       {"customers.wom_public_factor", &k.wom_public_factor, nullptr, {1, 1000}},
       {"customers.value_per_year", &k.value_per_year, nullptr, kNonNegative},
+      {"training.fcr_per_ownership_point", &t.fcr_per_ownership_point, nullptr, {0.0, 0.01}},
   };
 }
 

@@ -32,9 +32,17 @@ struct CalibrationEntry {
   SourceLoc loc;
 };
 
+// What role-play scores stand for in the simulation (sim/training.hpp).
+struct TrainingParams {
+  // FCR added per rubric point of ownership above the typical agent's score (100 ×
+  // satisfaction.care.reference_agent); below it, taken away.
+  double fcr_per_ownership_point = 0.004;
+};
+
 struct Calibration {
   SatisfactionParams satisfaction;  // in-code defaults equal the shipped file
   CustomerParams customers;
+  TrainingParams training;
   std::vector<CalibrationEntry> provenance;  // one per key read, in file order
 
   const CalibrationEntry* find(std::string_view key) const;

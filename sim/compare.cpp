@@ -172,20 +172,25 @@ std::string comparisonText(const Scenario& a, const Scenario& b, const Compariso
   out +=
       "diff = mean of (B − A) per replication ± 95% CI; 'indep.' = the CI independent runs "
       "would give.\n";
-  auto block = [&](const std::string& title, const MetricComparisons& metrics) {
-    out += fmt::format("\n{}\n{:<18}{:>13}{:>13}{:>13}{:>12}{:>12}  {}\n", title, "metric", "A",
-                       "B", "diff", "±CI95", "indep.", "B vs A");
-    for (const MetricInfo& m : allMetrics()) {
-      const MetricComparison& x = metrics[static_cast<std::size_t>(m.metric)];
-      out +=
-          fmt::format("{:<18}{:>13}{:>13}{:>13}{:>12}{:>12}  {}\n", m.label, formatValue(m, x.a),
-                      formatValue(m, x.b), formatValue(m, x.diff, true), formatHalfWidth(m, x.ci95),
-                      formatHalfWidth(m, x.ci95_independent), x.verdict);
-    }
-  };
-  block("overall", c.overall);
+  out += comparisonBlock("overall", c.overall);
   if (!(c.channels.size() == 1 && a.channels.size() == 1 && b.channels.size() == 1)) {
-    for (const ScopeComparison& s : c.channels) block("channel " + s.id, s.metrics);
+    for (const ScopeComparison& s : c.channels)
+      out += comparisonBlock("channel " + s.id, s.metrics);
+  }
+  return out;
+}
+
+std::string comparisonBlock(const std::string& title, const MetricComparisons& metrics,
+                            const std::vector<Metric>& only) {
+  std::string out = fmt::format("\n{}\n{:<18}{:>13}{:>13}{:>13}{:>12}{:>12}  {}\n", title, "metric",
+                                "A", "B", "diff", "±CI95", "indep.", "B vs A");
+  for (const MetricInfo& m : allMetrics()) {
+    if (!only.empty() && std::find(only.begin(), only.end(), m.metric) == only.end()) continue;
+    const MetricComparison& x = metrics[static_cast<std::size_t>(m.metric)];
+    out +=
+        fmt::format("{:<18}{:>13}{:>13}{:>13}{:>12}{:>12}  {}\n", m.label, formatValue(m, x.a),
+                    formatValue(m, x.b), formatValue(m, x.diff, true), formatHalfWidth(m, x.ci95),
+                    formatHalfWidth(m, x.ci95_independent), x.verdict);
   }
   return out;
 }

@@ -70,5 +70,9 @@ nlohmann::ordered_json comparisonToJson(const Scenario& a, const Scenario& b, co
 
 // A table for people: one block per scope, one line per metric.
 std::string comparisonText(const Scenario& a, const Scenario& b, const Comparison& c);
+// One block of that table: a title line, a header, one line per metric (those in `only`, in
+// the report's order; all when empty).
+std::string comparisonBlock(const std::string& title, const MetricComparisons& metrics,
+                            const std::vector<Metric>& only = {});
 
 }  // namespace cx

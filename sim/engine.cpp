@@ -660,11 +660,12 @@ struct Simulation::Impl {
     ct.handle *= groups[g].proficiency;
     if (concurrent) ct.handle *= ch.slowdown[static_cast<std::size_t>(load - 1)];
     if (ct.empowered) ct.handle += empowerment->extra_minutes * 60.0;
-    // Resolution by the agent who handles it: the intent's fcr, raised by the group's uplift
-    // and by the policy's extra time; the same uniform whatever the raise (CRN).
-    if (ct.intent != ContactRecord::kNoIntent && (groups[g].fcr_uplift > 0.0 || ct.empowered)) {
+    // Resolution by the agent who handles it: the intent's fcr, moved by the group's uplift
+    // (lowered when negative) and raised by the policy's extra time; the same uniform whatever
+    // the change (CRN), so a raise only resolves more and a cut only resolves fewer.
+    if (ct.intent != ContactRecord::kNoIntent && (groups[g].fcr_uplift != 0.0 || ct.empowered)) {
       const double gain = groups[g].fcr_uplift + (ct.empowered ? empowerment->fcr_gain : 0.0);
-      ct.resolved = ct.u_resolve < std::min(1.0, intents[ct.intent].fcr + gain);
+      ct.resolved = ct.u_resolve < std::clamp(intents[ct.intent].fcr + gain, 0.0, 1.0);
     }
     calendar.push(now + ct.handle, kPrioRelease, kServiceEnd, slot);
   }

@@ -428,8 +428,10 @@ class Rules {
               g.empathy);
       require(probability(g.professionalism), key + ".professionalism",
               "a score from 0 to 1 (0.7: typical)", g.professionalism);
-      require(probability(g.fcr_uplift), key + ".fcr_uplift",
-              "a probability from 0 to 1 added to the intents' fcr", g.fcr_uplift);
+      require(g.fcr_uplift >= -1.0 && g.fcr_uplift <= 1.0, key + ".fcr_uplift",
+              "a number from -1 to 1 added to the intents' fcr (negative: a group that resolves "
+              "less than typical)",
+              g.fcr_uplift);
       require(positive(g.proficiency), key + ".proficiency",
               "a positive handle-time multiplier (1 = average, 0.8 = 20% faster)", g.proficiency);
     }

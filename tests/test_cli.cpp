@@ -20,34 +20,9 @@ using cx::test::sourcePath;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs `cxsim ARGS` from the source folder with no terminal; captures both streams.
-Result cxsim(const std::string& args) {
-  static int counter = 0;
-  const fs::path dir = fs::temp_directory_path() / ("cxsim_cli_test_" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  const fs::path out = dir / ("out" + std::to_string(counter));
-  const fs::path err = dir / ("err" + std::to_string(counter++));
-  const std::string cmd = "cd '" + std::string(CX_SOURCE_DIR) + "' && '" + CXSIM_EXE + "' " + args +
-                          " > '" + out.string() + "' 2> '" + err.string() + "' < /dev/null";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+using Result = cx::test::CliRun;
+using cx::test::cxsim;
+using cx::test::slurp;
 
 }  // namespace
 

@@ -136,6 +136,17 @@ TEST_CASE("outcomes: the FCR uplift raises FCR by the uplift") {
   CHECK(value(run(s, 4, 4).overall, Metric::Fcr) < fcr.mean - 0.15);
 }
 
+TEST_CASE("outcomes: a negative FCR uplift lowers FCR by as much, never below 0") {
+  Scenario s = calm(0.5);
+  s.agent_groups[0].fcr_uplift = -0.2;
+  const ExperimentResult r = run(s, 4, 4);
+  const Estimate& fcr = cx::test::est(r.overall, Metric::Fcr);
+  INFO("FCR " << fcr.mean << " ± " << fcr.ci95);
+  CHECK(std::fabs(fcr.mean - 0.3) < fcr.ci95 + 0.01);
+  s.agent_groups[0].fcr_uplift = -0.9;  // 0.5 - 0.9 is kept at 0
+  CHECK(value(run(s, 4, 4).overall, Metric::Fcr) == 0.0);
+}
+
 TEST_CASE("outcomes: a cold handoff lowers CSAT (the story told again), a warm one does not") {
   Scenario s = calm(1.0);
   BotSpec bot;

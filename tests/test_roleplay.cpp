@@ -407,35 +407,9 @@ TEST_CASE("roleplay: ISO 8601 periods") {
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Run cxsim(const std::string& args, const std::string& input = "") {
-  static int counter = 0;
-  const fs::path dir = fs::temp_directory_path() / ("cx_roleplay_cli_" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  const std::string n = std::to_string(counter++);
-  const fs::path in = dir / ("in" + n), out = dir / ("out" + n), err = dir / ("err" + n);
-  std::ofstream(in) << input;
-  const std::string cmd = "cd '" + std::string(CX_SOURCE_DIR) + "' && '" + CXSIM_EXE + "' " + args +
-                          " > '" + out.string() + "' 2> '" + err.string() + "' < '" + in.string() +
-                          "'";
-  const int status = std::system(cmd.c_str());
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+using Run = cx::test::CliRun;
+using cx::test::cxsim;
+using cx::test::slurp;
 
 }  // namespace
 

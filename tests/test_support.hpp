@@ -1,9 +1,17 @@
-// Helpers shared by the test files: scenarios built in code and statistical checks.
+// Helpers shared by the test files: scenarios built in code, statistical checks, and the
+// cxsim command line run as a user would.
 #pragma once
 
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -59,5 +67,40 @@ inline void checkAgainst(const Estimate& e, double exact, double max_ci, const c
 inline std::string sourcePath(const std::string& relative) {
   return std::string(CX_SOURCE_DIR) + "/" + relative;
 }
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+#ifdef CXSIM_EXE
+struct CliRun {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs `cxsim ARGS` from the source folder with no terminal, `input` on stdin; captures both
+// streams.
+inline CliRun cxsim(const std::string& args, const std::string& input = "") {
+  static int counter = 0;
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("cxsim_cli_test_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string n = std::to_string(counter++);
+  const fs::path in = dir / ("in" + n), out = dir / ("out" + n), err = dir / ("err" + n);
+  std::ofstream(in) << input;
+  const std::string cmd = "cd '" + std::string(CX_SOURCE_DIR) + "' && '" + CXSIM_EXE + "' " + args +
+                          " > '" + out.string() + "' 2> '" + err.string() + "' < '" + in.string() +
+                          "'";
+  const int status = std::system(cmd.c_str());
+  CliRun r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+#endif
 
 }  // namespace cx::test
