@@ -5,11 +5,10 @@
 // days, a few replications) so the whole file takes a few seconds.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <cstdint>
 #include <filesystem>
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -124,20 +123,6 @@ void checkCell(const MetricEstimates& e, bool outcomes, bool costed, const std::
   }
 }
 
-// Runs `cxsim ARGS` from the source folder and returns what it printed on stdout.
-std::string cxsimStdout(const std::string& args, int& code) {
-  const std::string cmd = "cd '" + std::string(CX_SOURCE_DIR) + "' && '" + CXSIM_EXE + "' " + args +
-                          " 2>/dev/null < /dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  REQUIRE(pipe);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-  code = pclose(pipe.release());
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -239,13 +224,11 @@ TEST_CASE("story scenarios: software support's emails written late wait overnigh
   // Through the command line, as a manager would run it: the email backlog carries the late
   // afternoon's emails to the next morning, so they miss the 4-hour target that the morning's
   // emails meet. (Were email worked after closing like a call, 17:00 would meet it too.)
-  int code = -1;
-  const std::string out = cxsimStdout(
+  const CliRun run = cxsim(
       "run scenarios/software_support_email.toml --reps 3 --threads 1 --json - "
-      "--set scenario.days=3",
-      code);
-  REQUIRE(code == 0);
-  const auto j = nlohmann::json::parse(out);
+      "--set scenario.days=3");
+  REQUIRE(run.code == 0);
+  const auto j = nlohmann::json::parse(run.out);
   const auto& email = j["channels"]["email"];
   const double frt = email["frt_s"]["mean"].get<double>();
   CHECK(frt > 1800.0);       // a backlog, not a queue answered at once
