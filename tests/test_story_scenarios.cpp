@@ -135,12 +135,10 @@ TEST_CASE(
     INFO(name);
     const Scenario s = loadShort(file);
     CHECK(validateScenario(s).empty());
-    // Every story prints what customers feel and do and what it costs; default.toml is the
-    // plain service centre of the README and may go without.
-    if (name != "default.toml") {
-      CHECK(s.outcomes.has_value());
-      CHECK(s.costs.has_value());
-    }
+    // Every shipped scenario, the default one too, prints what customers feel and do and
+    // what it costs.
+    CHECK(s.outcomes.has_value());
+    CHECK(s.costs.has_value());
     const ExperimentResult r = simulate(s, 2);
     REQUIRE(r.replications == 2);
     CHECK(value(r.overall, Metric::Offered) > 0);
@@ -278,6 +276,10 @@ TEST_CASE("story scenarios: without the shared case history CSAT falls and conta
   CHECK(ces.mean + ces.ci95 < 0);  // more effort: a lower score
   const Diff aht = paired(a, b, Metric::AhtS);
   CHECK(aht.mean - aht.ci95 > 0);
+  // Repeat contacts without the history resolve less (repeat_fcr_factor): fewer cases end
+  // resolved; FCR, the first contact's, is not theirs to move.
+  const Diff resolved = paired(a, b, Metric::CaseResolution);
+  CHECK(resolved.mean + resolved.ci95 < 0);
   // Every channel's customers feel it, the public messaging channel included.
   for (const char* ch : {"phone", "chat", "email", "messaging"}) {
     INFO(ch);
