@@ -107,7 +107,13 @@ MetricComparisons compareReplications(const std::vector<const MetricValues*>& a,
     } else {
       c.ci95_independent = kNaN;
     }
-    c.verdict = verdictFor(static_cast<Metric>(m), c.diff, c.ci95, c.n);
+    // A metric one side does not model (no bot in A, no [outcomes] in B) has nothing to
+    // compare: say which side has it rather than "no significant difference".
+    const bool in_a = std::isfinite(c.a), in_b = std::isfinite(c.b);
+    c.verdict = in_a == in_b ? verdictFor(static_cast<Metric>(m), c.diff, c.ci95, c.n)
+                : in_a       ? "only in A"
+                             : "only in B";
+    if (!in_a && !in_b) c.verdict = "in neither";
   }
   return out;
 }

@@ -24,8 +24,10 @@ struct MetricComparison {
   // 95% half-width of B − A had the two runs used independent streams: t·sqrt(sA²/n + sB²/n)
   // from the same runs' own variances (the marginal variances do not depend on the pairing).
   double ci95_independent = 0.0;
-  int n = 0;            // pairs used (replications where both values are defined)
-  std::string verdict;  // "better" / "worse" / "higher" / "lower" / "no significant difference"
+  int n = 0;  // pairs used (replications where both values are defined)
+  // "better" / "worse" / "higher" / "lower" / "no significant difference"; "only in A" / "only
+  // in B" / "in neither" when a side does not model the metric
+  std::string verdict;
 };
 using MetricComparisons = std::array<MetricComparison, kMetricCount>;
 

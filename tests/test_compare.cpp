@@ -169,3 +169,16 @@ TEST_CASE("compare: results and JSON do not depend on the thread count") {
   }
   CHECK(j["channels"]["phone"]["service_level"]["verdict"] == "better");
 }
+
+TEST_CASE("compare: a metric only one side models says which side, not 'no difference'") {
+  Scenario a = loadScenario(sourcePath("scenarios/default.toml"), {"scenario.days=1"});
+  Scenario b = a;
+  b.outcomes.reset();  // B does not model what customers feel
+  ExperimentOptions opt;
+  opt.replications = 2;
+  const Comparison c = compareScenarios(a, b, opt);
+  CHECK(of(c.overall, Metric::Csat).verdict == "only in A");
+  CHECK(of(compareScenarios(b, a, opt).overall, Metric::Csat).verdict == "only in B");
+  CHECK(of(c.overall, Metric::Deflected).verdict == "in neither");  // no bot on either side
+  CHECK(of(c.overall, Metric::ServiceLevel).verdict == "no significant difference");
+}
