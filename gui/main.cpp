@@ -127,6 +127,7 @@ void drawMainMenu(AppState& state) {
     ImGui::MenuItem("Dashboard", nullptr, &state.open.dashboard);
     ImGui::MenuItem("Compare", nullptr, &state.open.compare);
     ImGui::MenuItem("Staffing", nullptr, &state.open.staffing);
+    ImGui::MenuItem("Role-play", nullptr, &state.open.roleplay);
     ImGui::Separator();
     ImGui::MenuItem("ImGui metrics", nullptr, &state.open.metrics);
     ImGui::EndMenu();
@@ -217,6 +218,7 @@ void drawFrame(AppState& state) {
   if (state.open.dashboard) drawDashboardPanel(state);
   if (state.open.compare) drawComparePanel(state);
   if (state.open.staffing) drawStaffingPanel(state);
+  if (state.open.roleplay) drawRoleplayPanel(state);
   if (state.open.metrics) ImGui::ShowMetricsWindow(&state.open.metrics);
   drawGuard(state);
 }
@@ -351,12 +353,19 @@ void performPngExport(const Platform& platform) {
 struct SmokeStep {
   const char* file;
   bool PanelFlags::*panel;
-  bool sweep_tab = false;  // the compare panel's second tab
+  bool sweep_tab = false;          // the compare panel's second tab
+  const char* roleplay = nullptr;  // the role-play panel: what to play before the picture
 };
 constexpr SmokeStep kSmokeSteps[] = {
-    {"scenario.png", &PanelFlags::scenario},   {"run.png", &PanelFlags::run},
-    {"dashboard.png", &PanelFlags::dashboard}, {"compare.png", &PanelFlags::compare},
-    {"sweep.png", &PanelFlags::compare, true}, {"staffing.png", &PanelFlags::staffing},
+    {"scenario.png", &PanelFlags::scenario},
+    {"run.png", &PanelFlags::run},
+    {"dashboard.png", &PanelFlags::dashboard},
+    {"compare.png", &PanelFlags::compare},
+    {"sweep.png", &PanelFlags::compare, true},
+    {"staffing.png", &PanelFlags::staffing},
+    {"roleplay.png", &PanelFlags::roleplay, false, "play"},
+    {"roleplay_debrief.png", &PanelFlags::roleplay, false, "debrief"},
+    {"roleplay_trainer.png", &PanelFlags::roleplay, false, "trainer"},
 };
 
 // Drives the app like a user: run the default scenario briefly, make it the baseline, add
@@ -513,6 +522,7 @@ class SmokeDriver {
     state_.open.*(kSmokeSteps[i].panel) = true;
     state_.sweep.select_tab = kSmokeSteps[i].sweep_tab;
     state_.scenario_tab = "Channels";  // the tab with the most widgets
+    if (kSmokeSteps[i].roleplay && !playRoleplay(kSmokeSteps[i].roleplay)) return;
     frames_left_ = kScreenshotFrames;
   }
 
@@ -552,6 +562,49 @@ class SmokeDriver {
     return false;
   }
 
+  // Role-play as a trainee would, through the panel's own actions, so the pictures show a
+  // transcript, a debrief and the trainer view. Records go to the screenshot folder, never to
+  // the user's data folder.
+  bool playRoleplay(const std::string& what) {
+    if (!state_.roleplay) state_.roleplay = std::make_shared<RoleplayView>();
+    RoleplayView& view = *state_.roleplay;
+    const double now = ImGui::GetTime();
+    auto answer = [&](int choice, double seconds) {
+      view.turn_started = now - seconds;  // as if the trainee took `seconds`
+      return answerChoice(view, choice, now);
+    };
+    if (what == "play") {
+      const std::filesystem::path records = std::filesystem::path(options_.screenshot) / "roleplay";
+      std::error_code ec;
+      std::filesystem::remove_all(records, ec);
+      view.data_dir = records.string();
+      const auto file =
+          std::filesystem::path(CX_SOURCE_DIR) / "scenarios" / "roleplay" / "broken_item.toml";
+      if (!openRoleplayScript(view, file, now, true))
+        return fail("role-play: broken_item.toml did not open");
+      view.trainee = "Alex";
+      best_ = findBestPath(*view.script);
+      if (!best_) return fail("role-play: no best path in broken_item.toml");
+      const double times[] = {6.0, 14.0, 41.0};  // the last one late: promptness drops
+      for (std::size_t k = 0; k < 3 && k < best_->choices.size(); ++k)
+        if (!answer(best_->choices[k], times[k])) return fail("role-play: an answer was refused");
+    } else if (what == "debrief") {
+      for (std::size_t k = 3; k < best_->choices.size() && !view.session->finished(); ++k)
+        answer(best_->choices[k], 9.0);
+      if (!view.debrief) return fail("role-play: the best path did not end the conversation");
+      if (!saveSession(view)) return fail("role-play: " + view.save_message);
+    } else {
+      // A second trainee who always takes the first choice, for the trainer's table.
+      restartSession(view, now);
+      view.trainee = "Sam";
+      while (!view.session->finished()) answer(0, 20.0);
+      if (!saveSession(view)) return fail("role-play: " + view.save_message);
+      view.select_tab = "Trainer";
+      refreshTrainer(view);
+    }
+    return true;
+  }
+
   // An edit through the document, as the editor would make it, so the compare has a B.
   void addAgent() {
     Scenario& s = *state_.doc.scenario;
@@ -580,6 +633,7 @@ class SmokeDriver {
   bool failed_ = false;
   std::string kept_toml_;  // the scenario before the broken file, to check it stayed
   std::filesystem::path kept_path_;
+  std::optional<BestPath> best_;  // of the role-play script the smoke run plays
 };
 
 // --measure-run N: the window as a user sees it (all panels in their places), a run of N

@@ -1,0 +1,83 @@
+// The role-play panel's state and actions, kept apart from the drawing so they can be tested
+// without a window. Everything that scores, keeps mood or writes records is the library's
+// (sim/roleplay*.hpp); this only holds what the trainee picked and when.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/roleplay.hpp"
+#include "sim/roleplay_records.hpp"
+
+namespace cx::studio {
+
+struct RoleplayView {
+  // The script: a shipped one or any file. `script` is shared so the session's pointer to it
+  // stays valid while a new script is being loaded.
+  std::vector<std::filesystem::path> shipped;  // scenarios/roleplay/*.toml, sorted
+  std::string path_input;
+  std::shared_ptr<const RoleplayScript> script;
+  std::filesystem::path failed_path;
+  std::vector<std::string> load_errors;  // the validator's diagnostics, one line each
+
+  std::string trainee;
+  std::optional<RoleplaySession> session;
+  double turn_started = 0.0;  // panel clock (seconds) when the current node was shown
+  std::optional<Debrief> debrief;
+  bool saved = false;
+  std::string data_dir;  // records folder; default as the CLI's (defaultRoleplayDataDir)
+  std::string save_message;
+
+  // A script the user asked to open while a session was in progress: waits for the answer.
+  std::optional<std::filesystem::path> pending_switch;
+  std::string select_tab;  // a tab to select once ("Play", "Debrief", "Trainer")
+
+  // Trainer view.
+  Period period = Period::Week;
+  std::vector<SessionRecord> records;
+  std::vector<std::string> record_problems;
+  std::vector<AggregateRow> rows;
+  std::string csv_path;
+  std::string trainer_message;
+};
+
+// The shipped scripts in `dir` (*.toml), sorted by name.
+std::vector<std::filesystem::path> listScripts(const std::filesystem::path& dir);
+
+// True while leaving would lose something: answers given and not yet saved.
+bool sessionAtRisk(const RoleplayView& view);
+
+// Opens `file` and starts a session at clock `now`. With a session at risk and `force` false,
+// nothing changes but `pending_switch` (the panel asks). A script the validator rejects
+// leaves the current one and fills `load_errors`. Never throws. True when a session started.
+bool openRoleplayScript(RoleplayView& view, const std::filesystem::path& file, double now,
+                        bool force = false);
+// Starts the current script again (a new session).
+void restartSession(RoleplayView& view, double now);
+
+// Seconds left to answer the current node at clock `now` (negative: over the limit).
+double secondsLeft(const RoleplayView& view, double now);
+
+// Answers the current node with `choice` (0-based) at clock `now`; the time taken is measured
+// from when the node was shown. At the end, the debrief is made. False when there is no
+// session in progress or the choice does not exist.
+bool answerChoice(RoleplayView& view, int choice, double now);
+
+// Appends the finished session to the records folder. False with `save_message` saying why.
+bool saveSession(RoleplayView& view);
+
+// Reads the records folder and aggregates it by `view.period`.
+void refreshTrainer(RoleplayView& view);
+// Writes the aggregate as CSV to `file`; the outcome in `trainer_message`.
+bool exportTrainerCsv(RoleplayView& view, const std::filesystem::path& file);
+
+// Mood 0..1 as a colour from red (furious) through amber to green (pleased), RGBA 0..1.
+struct Rgba {
+  float r, g, b, a;
+};
+Rgba moodColour(double mood);
+
+}  // namespace cx::studio
