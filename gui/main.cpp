@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -562,47 +563,98 @@ class SmokeDriver {
     return false;
   }
 
-  // Role-play as a trainee would, through the panel's own actions, so the pictures show a
+  // Role-play as trainees would, through the panel's own actions, so the pictures show a
   // transcript, a debrief and the trainer view. Records go to the screenshot folder, never to
   // the user's data folder.
+  //  play:    Alex on broken_item.toml: a good opening, then reads account data back before
+  //           verifying (a compliance breach) and recites the claim process, 41 s late;
+  //  debrief: Alex recovers and finishes; the session is saved and debriefed (not passed);
+  //  trainer: earlier sessions of Alex and Sam, dated 14 and 7 days back so the trainer's
+  //           charts have periods to draw, and Sam's session of today.
   bool playRoleplay(const std::string& what) {
     if (!state_.roleplay) state_.roleplay = std::make_shared<RoleplayView>();
     RoleplayView& view = *state_.roleplay;
     const double now = ImGui::GetTime();
-    auto answer = [&](int choice, double seconds) {
-      view.turn_started = now - seconds;  // as if the trainee took `seconds`
-      return answerChoice(view, choice, now);
-    };
     if (what == "play") {
       const std::filesystem::path records = std::filesystem::path(options_.screenshot) / "roleplay";
       std::error_code ec;
       std::filesystem::remove_all(records, ec);
       view.data_dir = records.string();
-      const auto file =
-          std::filesystem::path(CX_SOURCE_DIR) / "scenarios" / "roleplay" / "broken_item.toml";
-      if (!openRoleplayScript(view, file, now, true))
-        return fail("role-play: broken_item.toml did not open");
       view.trainee = "Alex";
-      best_ = findBestPath(*view.script);
-      if (!best_) return fail("role-play: no best path in broken_item.toml");
-      const double times[] = {6.0, 14.0, 41.0};  // the last one late: promptness drops
-      for (std::size_t k = 0; k < 3 && k < best_->choices.size(); ++k)
-        if (!answer(best_->choices[k], times[k])) return fail("role-play: an answer was refused");
+      if (!openScript(view, "broken_item.toml", now)) return false;
+      if (!answerAll(view, {0, 1, 1}, {6.0, 14.0, 41.0}, now)) return false;
+      view.turn_started = now - 12.0;  // the trainee has been reading for 12 s: the countdown runs
+      if (view.session->finished()) return fail("role-play: the conversation ended too early");
     } else if (what == "debrief") {
-      for (std::size_t k = 3; k < best_->choices.size() && !view.session->finished(); ++k)
-        answer(best_->choices[k], 9.0);
-      if (!view.debrief) return fail("role-play: the best path did not end the conversation");
+      if (!answerAll(view, {0, 1}, {9.0, 12.0}, now)) return false;
+      if (!view.debrief) return fail("role-play: the conversation did not end");
       if (!saveSession(view)) return fail("role-play: " + view.save_message);
+      if (view.debrief->session.breaches.empty())
+        return fail("role-play: the breach did not reach the debrief");
     } else {
-      // A second trainee who always takes the first choice, for the trainer's table.
-      restartSession(view, now);
-      view.trainee = "Sam";
-      while (!view.session->finished()) answer(0, 20.0);
-      if (!saveSession(view)) return fail("role-play: " + view.save_message);
+      struct Past {
+        const char* trainee;
+        const char* script;
+        std::vector<int> choices;  // per turn, repeated (-1: the node's last answer)
+        double seconds;
+        int days_ago;
+      };
+      const Past history[] = {
+          {"Alex", "late_delivery.toml", {1}, 25.0, 14},
+          {"Sam", "broken_item.toml", {-1}, 20.0, 14},
+          {"Alex", "billing_dispute.toml", {0, 1}, 35.0, 7},
+          {"Sam", "late_delivery.toml", {-1, 0}, 15.0, 7},
+          {"Sam", "broken_item.toml", {0}, 20.0, 0},
+      };
+      for (const Past& p : history) {
+        view.trainee = p.trainee;
+        if (!openScript(view, p.script, now)) return false;
+        for (int turn = 0; !view.session->finished(); ++turn) {
+          const int wanted = p.choices[static_cast<std::size_t>(turn) % p.choices.size()];
+          const int n = static_cast<int>(view.session->current().choices.size());
+          const int choice = wanted < 0 ? n - 1 : std::min(wanted, n - 1);
+          view.turn_started = now - p.seconds;
+          if (!answerChoice(view, choice, now)) return fail("role-play: an answer was refused");
+        }
+        if (!saveSession(view, isoDaysAgo(p.days_ago)))
+          return fail("role-play: " + view.save_message);
+      }
       view.select_tab = "Trainer";
       refreshTrainer(view);
+      if (view.records.size() != 6) return fail("role-play: the records folder lost sessions");
     }
     return true;
+  }
+
+  bool openScript(RoleplayView& view, const char* name, double now) {
+    const auto file = shippedScriptsDir(CX_SOURCE_DIR) / name;
+    if (!openRoleplayScript(view, file, now, true)) {
+      for (const std::string& e : view.load_errors) std::cerr << "cxstudio: " << e << "\n";
+      return fail(std::string("role-play: ") + name + " did not open");
+    }
+    return true;
+  }
+
+  // Answers choices[k] after seconds[k], as if the trainee took that long.
+  bool answerAll(RoleplayView& view, const std::vector<int>& choices,
+                 const std::vector<double>& seconds, double now) {
+    for (std::size_t k = 0; k < choices.size(); ++k) {
+      view.turn_started = now - seconds[k];
+      if (!answerChoice(view, choices[k], now))
+        return fail(fmt::format("role-play: answer {} was refused", choices[k] + 1));
+    }
+    return true;
+  }
+
+  // ISO 8601 UTC for `days` days before now.
+  static std::string isoDaysAgo(int days) {
+    if (days == 0) return isoNowUtc();
+    const std::time_t t = std::time(nullptr) - static_cast<std::time_t>(days) * 86400;
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
   }
 
   // An edit through the document, as the editor would make it, so the compare has a B.
@@ -633,7 +685,6 @@ class SmokeDriver {
   bool failed_ = false;
   std::string kept_toml_;  // the scenario before the broken file, to check it stayed
   std::filesystem::path kept_path_;
-  std::optional<BestPath> best_;  // of the role-play script the smoke run plays
 };
 
 // --measure-run N: the window as a user sees it (all panels in their places), a run of N

@@ -1,8 +1,11 @@
 #include "gui/roleplay_view.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
 #include <exception>
+
+#include "gui/plot.hpp"
 
 namespace cx::studio {
 
@@ -15,8 +18,15 @@ std::vector<std::filesystem::path> listScripts(const std::filesystem::path& dir)
   return out;
 }
 
+std::filesystem::path shippedScriptsDir(const std::filesystem::path& source_dir) {
+  const std::filesystem::path relative = std::filesystem::path("scenarios") / "roleplay";
+  std::error_code ec;
+  if (std::filesystem::is_directory(relative, ec)) return relative;
+  return source_dir / relative;
+}
+
 bool sessionAtRisk(const RoleplayView& view) {
-  return view.session && !view.session->summary().transcript.empty() && !view.saved;
+  return view.session && view.session->state().turn > 0 && !view.saved;
 }
 
 bool openRoleplayScript(RoleplayView& view, const std::filesystem::path& file, double now,
@@ -58,6 +68,27 @@ void restartSession(RoleplayView& view, double now) {
   view.select_tab = "Play";
 }
 
+bool requestRestart(RoleplayView& view, double now, bool force) {
+  if (!view.script) return false;
+  if (sessionAtRisk(view) && !force) {
+    view.pending_switch = std::filesystem::path();
+    return false;
+  }
+  view.pending_switch.reset();
+  restartSession(view, now);
+  return true;
+}
+
+void confirmSwitch(RoleplayView& view, double now) {
+  if (!view.pending_switch) return;
+  const std::filesystem::path file = *view.pending_switch;
+  if (file.empty())
+    requestRestart(view, now, true);
+  else
+    openRoleplayScript(view, file, now, true);
+  view.pending_switch.reset();  // also when the file did not open: its errors are shown
+}
+
 double secondsLeft(const RoleplayView& view, double now) {
   if (!view.session || view.session->finished()) return 0.0;
   return view.session->limitNow() - (now - view.turn_started);
@@ -76,7 +107,11 @@ bool answerChoice(RoleplayView& view, int choice, double now) {
   return true;
 }
 
-bool saveSession(RoleplayView& view) {
+std::filesystem::path recordsDir(const RoleplayView& view) {
+  return view.data_dir.empty() ? defaultRoleplayDataDir() : std::filesystem::path(view.data_dir);
+}
+
+bool saveSession(RoleplayView& view, const std::string& date) {
   if (!view.session || !view.session->finished() || !view.script) {
     view.save_message = "Nothing to save: finish the conversation first";
     return false;
@@ -85,10 +120,10 @@ bool saveSession(RoleplayView& view) {
     view.save_message = "Enter the trainee's name before saving";
     return false;
   }
-  const std::filesystem::path dir =
-      view.data_dir.empty() ? defaultRoleplayDataDir() : std::filesystem::path(view.data_dir);
+  const std::filesystem::path dir = recordsDir(view);
   try {
-    appendRecord(dir, makeRecord(*view.script, view.session->summary(), view.trainee, isoNowUtc()));
+    appendRecord(dir, makeRecord(*view.script, view.session->summary(), view.trainee,
+                                 date.empty() ? isoNowUtc() : date));
   } catch (const std::exception& e) {
     view.save_message = e.what();
     return false;
@@ -99,8 +134,7 @@ bool saveSession(RoleplayView& view) {
 }
 
 void refreshTrainer(RoleplayView& view) {
-  const std::filesystem::path dir =
-      view.data_dir.empty() ? defaultRoleplayDataDir() : std::filesystem::path(view.data_dir);
+  const std::filesystem::path dir = recordsDir(view);
   view.record_problems.clear();
   view.records = readRecords(dir, &view.record_problems);
   view.rows = aggregateRecords(view.records, view.period);
@@ -109,17 +143,35 @@ void refreshTrainer(RoleplayView& view) {
 }
 
 bool exportTrainerCsv(RoleplayView& view, const std::filesystem::path& file) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  std::FILE* f = std::fopen(file.string().c_str(), "wb");
-  const std::string csv = aggregateCsv(view.rows);
-  const bool ok = f && std::fwrite(csv.data(), 1, csv.size(), f) == csv.size();
-  if (f && std::fclose(f) != 0) {
-    view.trainer_message = "Could not write " + file.string();
-    return false;
-  }
-  view.trainer_message = ok ? "Exported " + file.string() : "Could not write " + file.string();
+  std::string error;
+  const bool ok = plot::writeText(file, aggregateCsv(view.rows), error);
+  view.trainer_message = ok ? "Exported " + file.string() : error;
   return ok;
+}
+
+std::string endingText(const RoleplayScript& script, const SessionSummary& session) {
+  switch (session.ending) {
+    case Ending::Reached: {
+      const ScriptNode& n = script.nodes[static_cast<std::size_t>(session.ending_node)];
+      return n.outcome + (n.resolved ? " (resolved)" : " (not resolved)");
+    }
+    case Ending::CustomerLeft:
+      return fmt::format("The customer gave up and left (mood fell below {:.2f})",
+                         script.persona.leaves_below);
+    case Ending::TurnLimit:
+      return fmt::format("Cut after {} answers without reaching an ending", script.max_turns);
+    case Ending::None:
+      break;
+  }
+  return "The conversation is not finished";
+}
+
+std::size_t firstDifference(const SessionSummary& session, const BestPath& best) {
+  std::size_t same = 0;
+  while (same < best.choices.size() && same < session.transcript.size() &&
+         session.transcript[same].choice == best.choices[same])
+    ++same;
+  return same;
 }
 
 Rgba moodColour(double mood) {

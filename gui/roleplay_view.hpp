@@ -31,7 +31,8 @@ struct RoleplayView {
   std::string data_dir;  // records folder; default as the CLI's (defaultRoleplayDataDir)
   std::string save_message;
 
-  // A script the user asked to open while a session was in progress: waits for the answer.
+  // What the user asked for while a session was at risk, waiting for their answer: another
+  // script, or (an empty path) the same script again.
   std::optional<std::filesystem::path> pending_switch;
   std::string select_tab;  // a tab to select once ("Play", "Debrief", "Trainer")
 
@@ -40,12 +41,16 @@ struct RoleplayView {
   std::vector<SessionRecord> records;
   std::vector<std::string> record_problems;
   std::vector<AggregateRow> rows;
+  std::string chart_trainee;  // whose dimensions the trainer chart shows; empty: the team
   std::string csv_path;
   std::string trainer_message;
 };
 
 // The shipped scripts in `dir` (*.toml), sorted by name.
 std::vector<std::filesystem::path> listScripts(const std::filesystem::path& dir);
+// scenarios/roleplay from the current folder, else from `source_dir` (the checkout the studio
+// was built from), as the scenario panel finds scenarios/default.toml.
+std::filesystem::path shippedScriptsDir(const std::filesystem::path& source_dir);
 
 // True while leaving would lose something: answers given and not yet saved.
 bool sessionAtRisk(const RoleplayView& view);
@@ -55,8 +60,13 @@ bool sessionAtRisk(const RoleplayView& view);
 // leaves the current one and fills `load_errors`. Never throws. True when a session started.
 bool openRoleplayScript(RoleplayView& view, const std::filesystem::path& file, double now,
                         bool force = false);
-// Starts the current script again (a new session).
+// Starts the current script again (a new session), whatever the current one holds.
 void restartSession(RoleplayView& view, double now);
+// "Play again" from the panel: like restartSession, but with a session at risk and `force`
+// false only sets `pending_switch` (to an empty path) so the panel can ask. True when started.
+bool requestRestart(RoleplayView& view, double now, bool force = false);
+// Carries out `pending_switch` (the user chose to discard): opens its script or restarts.
+void confirmSwitch(RoleplayView& view, double now);
 
 // Seconds left to answer the current node at clock `now` (negative: over the limit).
 double secondsLeft(const RoleplayView& view, double now);
@@ -66,8 +76,16 @@ double secondsLeft(const RoleplayView& view, double now);
 // session in progress or the choice does not exist.
 bool answerChoice(RoleplayView& view, int choice, double now);
 
-// Appends the finished session to the records folder. False with `save_message` saying why.
-bool saveSession(RoleplayView& view);
+// Appends the finished session to the records folder, dated `date` (ISO 8601 UTC; empty: now).
+// False with `save_message` saying why.
+bool saveSession(RoleplayView& view, const std::string& date = {});
+// The records folder: `data_dir`, or the CLI's default (defaultRoleplayDataDir) when empty.
+std::filesystem::path recordsDir(const RoleplayView& view);
+
+// How the conversation ended, in words (the CLI's debrief says the same).
+std::string endingText(const RoleplayScript& script, const SessionSummary& session);
+// The first turn where the session left the best path (its size when it never did).
+std::size_t firstDifference(const SessionSummary& session, const BestPath& best);
 
 // Reads the records folder and aggregates it by `view.period`.
 void refreshTrainer(RoleplayView& view);

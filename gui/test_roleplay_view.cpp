@@ -94,6 +94,68 @@ TEST_CASE("roleplay view: switching scripts mid-session asks first") {
   CHECK_FALSE(view.pending_switch);
 }
 
+TEST_CASE("roleplay view: playing again asks first while answers are unsaved") {
+  const auto dir = freshDir("again");
+  RoleplayView view;
+  view.data_dir = dir.string();
+  REQUIRE(openRoleplayScript(view, kScripts / "broken_item.toml", 0.0));
+  CHECK(requestRestart(view, 1.0));  // nothing answered: no question
+  REQUIRE(answerChoice(view, 0, 4.0));
+  CHECK_FALSE(requestRestart(view, 5.0));
+  REQUIRE(view.pending_switch);
+  CHECK(view.pending_switch->empty());  // the same script again
+  CHECK(view.session->state().turn == 1);
+  confirmSwitch(view, 6.0);  // "Discard and start again"
+  CHECK_FALSE(view.pending_switch);
+  CHECK(view.session->state().turn == 0);
+  CHECK(secondsLeft(view, 6.0) == doctest::Approx(view.session->limitNow()));
+
+  // A finished, saved session is not at risk; a broken file chosen over one at risk keeps it.
+  playBest(view, 10.0, 5.0);
+  view.trainee = "Alex";
+  REQUIRE(saveSession(view));
+  CHECK(requestRestart(view, 50.0));
+  REQUIRE(answerChoice(view, 0, 51.0));
+  CHECK_FALSE(openRoleplayScript(view, dir / "missing.toml", 52.0));
+  REQUIRE(view.pending_switch);
+  confirmSwitch(view, 53.0);  // "Discard and open": the file does not load
+  CHECK_FALSE(view.pending_switch);
+  REQUIRE_FALSE(view.load_errors.empty());
+  CHECK(view.load_errors.front().find("missing.toml") != std::string::npos);
+  CHECK(view.script->id() == "broken_item");
+  CHECK(view.session->state().turn == 1);  // the session was not thrown away for nothing
+}
+
+TEST_CASE("roleplay view: endings in words and where the trainee left the best path") {
+  RoleplayView view;
+  REQUIRE(openRoleplayScript(view, kScripts / "broken_item.toml", 0.0));
+  const auto best = findBestPath(*view.script);
+  REQUIRE(best);
+  CHECK(endingText(*view.script, view.session->summary()) == "The conversation is not finished");
+  // The best first answer, then another second answer than the best path's.
+  REQUIRE(answerChoice(view, best->choices[0], 1.0));
+  const int other = best->choices[1] == 0 ? 1 : 0;
+  REQUIRE(answerChoice(view, other, 2.0));
+  CHECK(firstDifference(view.session->summary(), *best) == 1);
+  while (!view.session->finished()) REQUIRE(answerChoice(view, 0, 3.0));
+  const SessionSummary s = view.session->summary();
+  REQUIRE(toString(s.ending) == std::string("reached"));
+  const ScriptNode& end = view.script->nodes[static_cast<std::size_t>(s.ending_node)];
+  CHECK(endingText(*view.script, s) ==
+        end.outcome + (end.resolved ? " (resolved)" : " (not resolved)"));
+  CHECK(firstDifference(best->summary, *best) == best->choices.size());
+}
+
+TEST_CASE("roleplay view: the shipped scripts are found from a checkout or the source tree") {
+  // From the build folder (CTest) the source tree's; from a checkout's root its own.
+  const auto dir = shippedScriptsDir(CX_SOURCE_DIR);
+  std::vector<std::string> found, shipped;
+  for (const auto& f : listScripts(dir)) found.push_back(f.filename().string());
+  for (const auto& f : listScripts(kScripts)) shipped.push_back(f.filename().string());
+  CHECK(found == shipped);
+  CHECK(found.size() >= 10);
+}
+
 TEST_CASE("roleplay view: a finished session is debriefed, saved and shows in the trainer view") {
   const auto dir = freshDir("records");
   RoleplayView view;
@@ -114,7 +176,7 @@ TEST_CASE("roleplay view: a finished session is debriefed, saved and shows in th
   restartSession(view, 100.0);
   view.trainee = "Sam";
   while (!view.session->finished()) REQUIRE(answerChoice(view, 0, 100.0));
-  REQUIRE(saveSession(view));
+  REQUIRE(saveSession(view, "2026-10-05T09:00:00Z"));  // dated: a month earlier
 
   view.period = Period::Month;
   refreshTrainer(view);
@@ -122,10 +184,14 @@ TEST_CASE("roleplay view: a finished session is debriefed, saved and shows in th
   CHECK(view.records[0].trainee == "Alex");
   CHECK(view.records[0].passed);
   CHECK(view.records[1].trainee == "Sam");
-  // Alex, Sam, then the team row for the month.
-  REQUIRE(view.rows.size() == 3);
+  CHECK(view.records[1].date == "2026-10-05T09:00:00Z");
+  // Alex, Sam, then the team rows, one per month.
+  REQUIRE(view.rows.size() == 4);
+  CHECK(view.rows[1].trainee == "Sam");
+  CHECK(view.rows[1].period == "2026-10");
   CHECK(view.rows[2].trainee == "(all)");
-  CHECK(view.rows[2].sessions == 2);
+  CHECK(view.rows[3].trainee == "(all)");
+  CHECK(view.rows[2].sessions + view.rows[3].sessions == 2);
 
   const auto csv = dir / "out" / "trainees.csv";
   REQUIRE(exportTrainerCsv(view, csv));
