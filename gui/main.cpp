@@ -32,6 +32,7 @@
 #include "gui/platform.hpp"
 #include "gui/plot.hpp"
 #include "gui/screenshot.hpp"
+#include "gui/widgets.hpp"
 #include "sim/staffing.hpp"
 
 #ifndef CX_SOURCE_DIR
@@ -170,6 +171,11 @@ void handleShortcuts(AppState& state) {
   }
 }
 
+// A role-play session with answers nobody saved (gui/roleplay_view.hpp).
+bool roleplayAtRisk(const AppState& state) {
+  return state.roleplay && state.roleplay->script && sessionAtRisk(*state.roleplay);
+}
+
 // The unsaved-changes question. Save, Discard or Cancel; the action waits for the answer.
 void drawGuard(AppState& state) {
   if (!state.guard) return;
@@ -179,11 +185,19 @@ void drawGuard(AppState& state) {
   if (!ImGui::BeginPopupModal("Unsaved changes", nullptr, ImGuiWindowFlags_AlwaysAutoResize))
     return;
   const Guard guard = *state.guard;
-  ImGui::Text("%s has unsaved edits.", state.doc.path.filename().string().c_str());
-  ImGui::TextUnformatted(
-      guard.action == Guard::Action::Quit
-          ? "Save them before quitting?"
-          : ("Save them before opening " + guard.file.filename().string() + "?").c_str());
+  const bool edits = state.doc.dirty();
+  if (edits) {
+    ImGui::Text("%s has unsaved edits.", state.doc.path.filename().string().c_str());
+    ImGui::TextUnformatted(
+        guard.action == Guard::Action::Quit
+            ? "Save them before quitting?"
+            : ("Save them before opening " + guard.file.filename().string() + "?").c_str());
+  }
+  // Quitting also ends a role-play session nobody saved: say so (it is saved in its panel).
+  if (guard.action == Guard::Action::Quit && roleplayAtRisk(state))
+    ImGui::TextColored(kWarnColour,
+                       "The role-play session on \"%s\" is not saved: quitting discards it.",
+                       state.roleplay->script->title.c_str());
   auto proceed = [&] {
     state.guard.reset();
     if (guard.action == Guard::Action::Quit) {
@@ -196,11 +210,14 @@ void drawGuard(AppState& state) {
   };
   const std::optional<Guard::Answer> scripted = guard.scripted_answer;
   using Answer = Guard::Answer;
-  if (ImGui::Button("Save") || scripted == Answer::Save) {
+  ImGui::BeginDisabled(!edits);
+  if (ImGui::Button("Save") || (edits && scripted == Answer::Save)) {
     if (saveScenario(state, state.doc.path)) proceed();
   }
+  ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Discard edits") || scripted == Answer::Discard) proceed();
+  if (ImGui::Button(edits ? "Discard edits" : "Quit anyway") || scripted == Answer::Discard)
+    proceed();
   ImGui::SameLine();
   if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) ||
       scripted == Answer::Cancel) {
@@ -367,6 +384,7 @@ constexpr SmokeStep kSmokeSteps[] = {
     {"roleplay.png", &PanelFlags::roleplay, false, "play"},
     {"roleplay_debrief.png", &PanelFlags::roleplay, false, "debrief"},
     {"roleplay_trainer.png", &PanelFlags::roleplay, false, "trainer"},
+    {"roleplay_broken.png", &PanelFlags::roleplay, false, "broken"},
 };
 
 // Drives the app like a user: run the default scenario briefly, make it the baseline, add
@@ -532,6 +550,7 @@ class SmokeDriver {
   // scenario it had, edits included, rather than lose it to a file that does not load.
   bool openBroken() {
     if (!state_.doc.dirty()) return fail("the edited scenario is not marked unsaved");
+    state_.roleplay.reset();  // its pictures are taken; its open session would join the questions
     const std::filesystem::path broken = std::filesystem::path(options_.screenshot) / "broken.toml";
     std::string error;
     if (!plot::writeText(broken,
@@ -570,7 +589,8 @@ class SmokeDriver {
   //           verifying (a compliance breach) and recites the claim process, 41 s late;
   //  debrief: Alex recovers and finishes; the session is saved and debriefed (not passed);
   //  trainer: earlier sessions of Alex and Sam, dated 14 and 7 days back so the trainer's
-  //           charts have periods to draw, and Sam's session of today.
+  //           charts have periods to draw, and Sam's session of today;
+  //  broken:  a script with mistakes chosen mid-session (roleplayBroken).
   bool playRoleplay(const std::string& what) {
     if (!state_.roleplay) state_.roleplay = std::make_shared<RoleplayView>();
     RoleplayView& view = *state_.roleplay;
@@ -591,7 +611,7 @@ class SmokeDriver {
       if (!saveSession(view)) return fail("role-play: " + view.save_message);
       if (view.debrief->session.breaches.empty())
         return fail("role-play: the breach did not reach the debrief");
-    } else {
+    } else if (what == "trainer") {
       struct Past {
         const char* trainee;
         const char* script;
@@ -622,7 +642,46 @@ class SmokeDriver {
       view.select_tab = "Trainer";
       refreshTrainer(view);
       if (view.records.size() != 6) return fail("role-play: the records folder lost sessions");
+    } else if (what == "broken") {
+      return roleplayBroken(view, now);
+    } else {
+      return fail("role-play: no smoke step " + what);
     }
+    return true;
+  }
+
+  // A script with mistakes chosen in the middle of a session: the panel asks first; after
+  // "Discard and open" it shows the validator's errors and keeps the session it had. The
+  // picture: those errors, with the question asked again for another script.
+  bool roleplayBroken(RoleplayView& view, double now) {
+    const std::filesystem::path broken =
+        std::filesystem::path(options_.screenshot) / "broken_roleplay.toml";
+    std::string error;
+    if (!plot::writeText(broken,
+                         "# cxstudio --smoke: a role-play script with mistakes, on purpose\n"
+                         "[script]\ntitle = \"Broken on purpose\"\nstart = \"opening\"\n"
+                         "[persona]\nname = \"Sam\"\nmood = 1.4\n"
+                         "[nodes.opening]\ncustomer = \"Hello?\"\n"
+                         "[[nodes.opening.choices]]\ntext = \"Hi\"\nnext = \"nowhere\"\n",
+                         error))
+      return fail(error);
+    view.trainee = "Alex";
+    if (!openScript(view, "broken_item.toml", now)) return false;
+    if (!answerAll(view, {0}, {7.0}, now)) return false;
+    if (openRoleplayScript(view, broken, now) || !view.pending_switch)
+      return fail("role-play: choosing another script mid-session did not ask first");
+    confirmSwitch(view, now);
+    if (view.load_errors.empty() || view.failed_path != broken)
+      return fail("role-play: the broken script's errors were not reported");
+    if (!view.session || view.script->id() != "broken_item" || view.session->state().turn != 1)
+      return fail("role-play: the broken script replaced the session in progress");
+    std::cout << fmt::format(
+        "cxstudio: smoke: role-play: a broken script mid-session asked first, then reported {} "
+        "problem(s) and kept the session\n",
+        view.load_errors.size());
+    if (openRoleplayScript(view, shippedScriptsDir(CX_SOURCE_DIR) / "late_delivery.toml", now))
+      return fail("role-play: choosing another script mid-session did not ask first");
+    view.select_tab = "Play";
     return true;
   }
 
@@ -820,7 +879,7 @@ int run(const Options& options) {
       state.quit_requested = true;
     }
     if (state.quit_requested && !state.guard && !state.quit_confirmed) {
-      if (state.doc.dirty())
+      if (state.doc.dirty() || roleplayAtRisk(state))
         state.guard = Guard{Guard::Action::Quit, {}, {}};
       else
         state.quit_confirmed = true;
