@@ -93,23 +93,30 @@ std::string simulatedText(const Scenario& s, const StaffingPlan& plan, const Ros
     const ChannelRequirement& cr = plan.channels[c];
     out += fmt::format("\n{} (target {:g}% in {:g} s, * = missed)\n", cr.id, 100 * cr.target,
                        cr.threshold_s);
-    out += fmt::format("{:<8}{:>8}{:>9}{:>10}{:>10}{:>10}{:>11}{}\n", "start", "agents",
+    // With [outcomes], what the customers make of it: the expected CSAT of the contacts.
+    const bool csat = s.outcomes.has_value();
+    out += fmt::format("{:<8}{:>8}{:>9}{:>10}{:>10}{:>10}{:>11}{}{}\n", "start", "agents",
                        roster ? "rostered" : "", "service", "ASA", "abandon", "occupancy",
+                       csat ? fmt::format("{:>8}", "CSAT") : "",
                        roster && c == 0 ? fmt::format("{:>12}", "cost (all)") : "");
+    auto csatCell = [&](const MetricEstimates& e) {
+      return csat ? fmt::format("{:>8}", pct(get(e, Metric::Csat))) : std::string();
+    };
     for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
       const MetricEstimates& e = res.interval_channels[k][c];
       const double sl = get(e, Metric::ServiceLevel);
       out += fmt::format(
-          "{:<8}{:>8}{:>9}{:>9}{:1}{:>10}{:>10}{:>11}{}\n", intervalLabel(s, static_cast<int>(k)),
+          "{:<8}{:>8}{:>9}{:>9}{:1}{:>10}{:>10}{:>11}{}{}\n", intervalLabel(s, static_cast<int>(k)),
           staffing[c][k], roster ? std::to_string(roster->coverage[c][k]) : "", pct(sl),
           sl < cr.target ? "*" : "", secs(get(e, Metric::AsaS)), pct(get(e, Metric::AbandonRate)),
-          pct(get(e, Metric::Occupancy)),
+          pct(get(e, Metric::Occupancy)), csatCell(e),
           roster && c == 0 ? fmt::format("{:>12.2f}", roster->cost_per_interval[k]) : "");
     }
     const MetricEstimates& tot = res.channels[c];
-    out += fmt::format("{:<8}{:>8}{:>9}{:>9} {:>10}{:>10}{:>11}\n", "all", "", "",
+    out += fmt::format("{:<8}{:>8}{:>9}{:>9} {:>10}{:>10}{:>11}{}\n", "all", "", "",
                        pct(get(tot, Metric::ServiceLevel)), secs(get(tot, Metric::AsaS)),
-                       pct(get(tot, Metric::AbandonRate)), pct(get(tot, Metric::Occupancy)));
+                       pct(get(tot, Metric::AbandonRate)), pct(get(tot, Metric::Occupancy)),
+                       csatCell(tot));
   }
   return out;
 }

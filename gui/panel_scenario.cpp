@@ -288,6 +288,31 @@ void drawGeneral(Document& doc, Scenario& s) {
 constexpr ChannelKind kChannelKinds[] = {ChannelKind::Voice, ChannelKind::Chat, ChannelKind::Email,
                                          ChannelKind::Messaging};
 
+// Chats an agent holds and silent abandonment (docs/MODEL.md "Chat concurrency"). The
+// slowdown curve follows the number of chats while it is the default one; a curve of the
+// file's own is kept (and validated) as it is.
+void drawChatSettings(Document& doc, ChannelSpec& ch, const std::string& key) {
+  const int before = ch.concurrency;
+  integer(doc, "chats per agent", ch.concurrency, key + ".concurrency");
+  if (ch.concurrency != before &&
+      (ch.concurrency_slowdown.empty() || ch.concurrency_slowdown == defaultChatSlowdown(before)))
+    ch.concurrency_slowdown =
+        ch.concurrency > 1 ? defaultChatSlowdown(ch.concurrency) : std::vector<double>{};
+  if (ch.concurrency > 1) {
+    std::string curve;
+    for (double f : ch.concurrency_slowdown)
+      curve += fmt::format("{}{:.2f}", curve.empty() ? "" : ", ", f);
+    ImGui::TextDisabled(
+        "handle time × %s at 1, 2, ... chats%s", curve.c_str(),
+        ch.concurrency_slowdown == defaultChatSlowdown(ch.concurrency) ? " (default)" : "");
+    problemsFor(doc, key + ".concurrency_slowdown");
+  }
+  percent(doc, "abandoners who leave silently", ch.silent_abandon, key + ".silent_abandon");
+  if (ch.silent_abandon > 0.0)
+    number(doc, "finding a silent one (s)", ch.silent_discovery_s, "%.0f",
+           key + ".silent_discovery_s", 5.0);
+}
+
 void drawChannel(Document& doc, Scenario& s, std::size_t c, bool& remove) {
   ChannelSpec& ch = s.channels[c];
   const std::string key = fmt::format("channels[{}]", c);
@@ -313,6 +338,10 @@ void drawChannel(Document& doc, Scenario& s, std::size_t c, bool& remove) {
     distribution(doc, "patience", *ch.patience, key + ".patience");
   }
   percent(doc, "balk when no agent is free", ch.balk_probability, key + ".balk_probability");
+  if (ch.kind == ChannelKind::Chat || ch.kind == ChannelKind::Messaging)
+    drawChatSettings(doc, ch, key);
+  if (ch.asynchronous())
+    ImGui::TextDisabled("Worked after calls and chats; the service level counts the reply.");
   number(doc, "service-level threshold (s)", ch.service_level.threshold_s, "%.0f",
          key + ".service_level.threshold_s", 5.0);
   percent(doc, "service-level target", ch.service_level.target, key + ".service_level.target");
@@ -475,6 +504,10 @@ void drawGroups(Document& doc, Scenario& s) {
       channelChoice(doc, s, group.channels, key + ".channels");
       number(doc, "proficiency (× handle time)", group.proficiency, "%.2f", key + ".proficiency",
              0.05);
+      // What customers feel of the team ([outcomes]): docs/MODEL.md "Outcomes".
+      percent(doc, "empathy", group.empathy, key + ".empathy");
+      percent(doc, "professionalism", group.professionalism, key + ".professionalism");
+      percent(doc, "FCR uplift", group.fcr_uplift, key + ".fcr_uplift", 50.0f);
       bool own = group.cost_per_hour.has_value();
       if (ImGui::Checkbox("own hourly cost", &own))
         group.cost_per_hour =

@@ -143,6 +143,15 @@ std::string scenarioToToml(const Scenario& s) {
       out << "balk_probability = " << number(ch.balk_probability) << "\n";
     out << "service_level = { threshold_s = " << number(ch.service_level.threshold_s)
         << ", target = " << number(ch.service_level.target) << " }\n";
+    if (ch.concurrency != 1) {
+      out << "concurrency = " << ch.concurrency << "\n";
+      if (ch.concurrency_slowdown != defaultChatSlowdown(ch.concurrency))
+        out << "concurrency_slowdown = " << list(ch.concurrency_slowdown) << "\n";
+    }
+    if (ch.silent_abandon != 0.0) {
+      out << "silent_abandon = " << number(ch.silent_abandon) << "\n";
+      out << "silent_discovery_s = " << number(ch.silent_discovery_s) << "\n";
+    }
   }
 
   for (const AgentGroupSpec& g : s.agent_groups) {

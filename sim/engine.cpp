@@ -74,6 +74,10 @@ struct Contact {
   double tier1 = 0.0;           // first agent's time before a transfer
   double held = 0.0;            // when the transferred contact started waiting for a specialist
   double held_wait = 0.0;       // how long it waited for the specialist
+  std::uint32_t agent = kNil;   // concurrent channels: the serving agent's chat record
+  double u_silent = 1.0;        // the uniform deciding whether an abandonment is silent
+  bool silent = false;          // abandoned without a word: its chat stays queued (a ghost)
+  bool ghost = false;           // a silent abandoner's chat, waiting to be discovered
   BotResult bot = BotResult::None;
 };
 
@@ -100,19 +104,24 @@ struct ChannelState {
   Sampler patience;
   bool has_patience = false;
   double balk_probability = 0.0;
+  // Chat concurrency: an agent holds up to `concurrency` of this channel's contacts.
+  int concurrency = 1;
+  std::vector<double> slowdown;  // handle-time factor of an agent's n-th chat, [n-1]
+  double silent_share = 0.0, discovery_s = 0.0;
+  bool async = false;              // email, messaging: worked after the synchronous queues
   std::vector<double> rate_per_s;  // per interval of the day / cycle
   std::vector<double> busyness;    // per day (1.0 when off)
   Rng arrival_rng, handle_rng, patience_rng, balk_rng;
   std::vector<std::uint32_t> groups;  // the groups that serve this channel
   // With intents: cumulative shares and the intent each ends at (zero shares left out).
   std::vector<std::pair<double, std::uint32_t>> intent_cum;
-  Rng intent_rng, resolve_rng;
+  Rng intent_rng, resolve_rng, silent_rng;
   bool has_bot = false;
   Sampler bot_time;
   Rng bot_rng, bot_time_rng;
   int in_bot = 0;  // contacts talking to the bot now
 
-  int busy = 0;  // agents handling a contact of this channel
+  int busy = 0;  // contacts of this channel being handled (agents, for concurrency 1)
   int held = 0;  // transferred contacts waiting for a specialist
   std::uint32_t head = kNil, tail = kNil;
   std::uint32_t queue_len = 0;
@@ -126,20 +135,27 @@ struct ChannelState {
       : handle(spec.handle_time),
         has_patience(spec.patience.has_value()),
         balk_probability(spec.balk_probability),
+        concurrency(spec.concurrency),
+        slowdown(spec.concurrency_slowdown),
+        silent_share(spec.silent_abandon),
+        discovery_s(spec.silent_discovery_s),
+        async(spec.asynchronous()),
         arrival_rng(seed, rep, "arrivals/" + spec.id),
         handle_rng(seed, rep, "handle/" + spec.id),
         patience_rng(seed, rep, "patience/" + spec.id),
         balk_rng(seed, rep, "balk/" + spec.id),
         intent_rng(seed, rep, "intent/" + spec.id),
         resolve_rng(seed, rep, "resolve/" + spec.id),
+        silent_rng(seed, rep, "silent/" + spec.id),
         bot_rng(seed, rep, "bot/" + spec.id),
         bot_time_rng(seed, rep, "bot-time/" + spec.id) {
     if (has_patience) patience = Sampler(*spec.patience);
   }
 
+  // Busy time in agent units: a chat is 1/concurrency of an agent (slot occupancy).
   void advance(double now) {
     const double dt = now - stretch.last_t;
-    busy_int += busy * dt;
+    busy_int += concurrency == 1 ? busy * dt : busy * dt / concurrency;
     queue_int += queue_len * dt;
     stretch.last_t = now;
   }
@@ -159,6 +175,18 @@ struct GroupState {
   // `incoming` counts those decided but not yet answered (with the first agent, or queued).
   std::uint32_t t_head = kNil, t_tail = kNil;
   int incoming = 0;
+  // Agents holding chats of concurrent channels (counted in `busy`): one record each, kept in
+  // a pool; `leaving` of them were chosen to go home when their last chat ends.
+  struct ChatAgent {
+    int load = 0;        // chats held
+    double since = 0.0;  // when the load last changed (ties: the one waiting longest)
+    bool leaving = false;
+  };
+  std::vector<ChatAgent> chat;
+  std::vector<std::uint32_t> chat_free;
+  int chat_agents = 0, leaving = 0;
+  std::vector<std::uint32_t> chat_channels;  // concurrent channels among the skills
+  std::vector<int> chat_k, chats;            // their concurrency and chats held now
   // Intent skills: takes[i] whether the group takes contacts of intent i; empty: every one.
   std::vector<bool> intents;
   bool takes(std::uint32_t intent) const {
@@ -168,9 +196,16 @@ struct GroupState {
   Stretch stretch;
   double busy_int = 0.0, staffed_int = 0.0;
 
+  // Busy time in agent units: an agent holding chats counts the share of its slots in use.
   void advance(double now) {
     const double dt = now - stretch.last_t;
-    busy_int += busy * dt;
+    double working = busy;
+    if (chat_agents > 0) {
+      working -= chat_agents;
+      for (std::size_t i = 0; i < chats.size(); ++i)
+        working += static_cast<double>(chats[i]) / chat_k[i];
+    }
+    busy_int += working * dt;
     staffed_int += present * dt;
     stretch.last_t = now;
   }
@@ -302,6 +337,11 @@ struct Simulation::Impl {
           if (sc.channels[c].id == id) {
             g.skills.push_back(c);
             channels[c].groups.push_back(gi);
+            if (channels[c].concurrency > 1) {
+              g.chat_channels.push_back(c);
+              g.chat_k.push_back(channels[c].concurrency);
+              g.chats.push_back(0);
+            }
           }
     }
   }
@@ -352,7 +392,7 @@ struct Simulation::Impl {
     --ch.queue_len;
   }
 
-  void report(const Contact& c, Outcome outcome, double now) {
+  void report(const Contact& c, Outcome outcome, double now, bool open_at_end = false) {
     if (!c.measured) return;
     ContactRecord r;
     r.id = c.id;
@@ -379,10 +419,13 @@ struct Simulation::Impl {
     r.transferred = c.transferred;
     r.bot_turns = c.bot_turns;
     r.empowered = c.empowered;
+    r.silent = c.silent;
+    r.open_at_end = open_at_end;
     if (outcome == Outcome::Answered) {
       r.wait_s = c.answered - c.queued;
       r.handle_s = c.tier1 + c.handle;
       if (c.transferred) r.transfer_wait_s = c.held_wait;
+      r.response_s = channels[c.channel].async ? now - c.queued : r.wait_s;
     } else if (r.reached_agents) {
       r.wait_s = now - c.queued;
     }
@@ -407,39 +450,205 @@ struct Simulation::Impl {
   }
 
   // The first channel, in the group's priority order, with someone waiting; -1 if none.
-  int channelWithQueue(const GroupState& g) const {
+  // Without `async_too`, only the synchronous channels (what keeps agents after closing).
+  int channelWithQueue(const GroupState& g, bool async_too = true) const {
     std::uint32_t slot = kNil;
-    return nextWaiting(g, slot);
+    return nextWaiting(g, slot, async_too);
   }
 
   // The contact group g takes next from the channel queues: the oldest of the first channel,
   // in the group's priority order, that has one of the intents the group takes (the head,
-  // for a group that takes every intent; else found by walking the queue). Returns the
-  // channel, -1 if none; the contact in `slot`.
-  int nextWaiting(const GroupState& g, std::uint32_t& slot) const {
-    for (std::uint32_t c : g.skills) {
-      const ChannelState& ch = channels[c];
-      if (ch.queue_len == 0) continue;
-      if (g.intents.empty()) {
-        slot = ch.head;
-        return static_cast<int>(c);
-      }
-      for (std::uint32_t s = ch.head; s != kNil; s = contacts[s].next)
-        if (g.takes(contacts[s].intent)) {
-          slot = s;
-          return static_cast<int>(c);
-        }
-    }
+  // for a group that takes every intent; else found by walking the queue). Synchronous
+  // channels come first: email and messaging are worked when no call or chat waits. Returns
+  // the channel, -1 if none; the contact in `slot`.
+  int nextWaiting(const GroupState& g, std::uint32_t& slot, bool async_too = true) const {
+    for (int pass = 0; pass < (async_too ? 2 : 1); ++pass)
+      for (std::uint32_t c : g.skills)
+        if (channels[c].async == (pass == 1) && waitingIn(g, c, slot)) return static_cast<int>(c);
     return -1;
   }
 
-  // An agent of group g (already counted busy) starts on contact `slot` of channel c.
-  void startService(std::uint32_t g, std::uint32_t c, std::uint32_t slot, double now) {
+  // The oldest contact of channel c that group g takes, in `slot`; false if none.
+  bool waitingIn(const GroupState& g, std::uint32_t c, std::uint32_t& slot) const {
+    const ChannelState& ch = channels[c];
+    if (ch.queue_len == 0) return false;
+    if (g.intents.empty()) {
+      slot = ch.head;
+      return true;
+    }
+    for (std::uint32_t s = ch.head; s != kNil; s = contacts[s].next)
+      if (g.takes(contacts[s].intent)) {
+        slot = s;
+        return true;
+      }
+    return false;
+  }
+
+  // ---- chat concurrency ----------------------------------------------------------------
+
+  static int chatIndex(const GroupState& gs, std::uint32_t c) {
+    for (std::size_t i = 0; i < gs.chat_channels.size(); ++i)
+      if (gs.chat_channels[i] == c) return static_cast<int>(i);
+    return -1;
+  }
+
+  // Among the groups serving concurrent channel c and taking the intent, the agent already
+  // holding chats with a free slot and the fewest chats (ties: unchanged longest); false if
+  // none. Idle agents are preferred by the caller, so this spreads chats over the agents.
+  bool chatAgentWithRoom(const ChannelState& ch, std::uint32_t intent, std::uint32_t& g_out,
+                         std::uint32_t& a_out) const {
+    int best_load = ch.concurrency;
+    double best_since = 0.0;
+    for (std::uint32_t g : ch.groups) {
+      const GroupState& gs = groups[g];
+      if (gs.chat_agents == 0 || !gs.takes(intent)) continue;
+      const int a = roomiest(gs, ch.concurrency);
+      if (a < 0) continue;
+      const auto& rec = gs.chat[static_cast<std::size_t>(a)];
+      if (rec.load < best_load || (rec.load == best_load && rec.since < best_since)) {
+        best_load = rec.load;
+        best_since = rec.since;
+        g_out = g;
+        a_out = static_cast<std::uint32_t>(a);
+      }
+    }
+    return best_load < ch.concurrency;
+  }
+
+  // Group g's chat agent (not leaving) with the fewest chats, fewer than `limit`; -1 if none.
+  static int roomiest(const GroupState& gs, int limit) {
+    int best = -1;
+    for (std::size_t a = 0; a < gs.chat.size(); ++a) {
+      const auto& rec = gs.chat[a];
+      if (rec.load == 0 || rec.leaving || rec.load >= limit) continue;
+      if (best < 0 || rec.load < gs.chat[static_cast<std::size_t>(best)].load ||
+          (rec.load == gs.chat[static_cast<std::size_t>(best)].load &&
+           rec.since < gs.chat[static_cast<std::size_t>(best)].since))
+        best = static_cast<int>(a);
+    }
+    return best;
+  }
+
+  // Agents of group g who hold chats take waiting chats into their free slots, the least
+  // loaded first, channels in the group's order (synchronous first).
+  void fillChatSlots(std::uint32_t g, double now) {
+    GroupState& gs = groups[g];
+    if (gs.chat_agents == 0) return;
+    bool took = true;
+    while (took) {
+      took = false;
+      for (int pass = 0; pass < 2 && !took; ++pass)
+        for (std::uint32_t c : gs.chat_channels) {
+          std::uint32_t slot = kNil;
+          if (channels[c].async != (pass == 1) || !waitingIn(gs, c, slot)) continue;
+          const int a = roomiest(gs, channels[c].concurrency);
+          if (a < 0) continue;
+          ChannelState& ch = channels[c];
+          ch.advance(now);
+          unlink(ch, slot);
+          startService(g, c, slot, now, static_cast<std::uint32_t>(a));
+          took = true;
+          break;
+        }
+    }
+  }
+
+  // The contact in `slot` takes a chat slot of group g's agent `agent` (kNil: an agent who
+  // was idle, counted busy, starts holding chats). Returns the agent's chats, this one in.
+  int takeChatSlot(std::uint32_t g, std::uint32_t c, std::uint32_t slot, std::uint32_t agent,
+                   double now) {
+    GroupState& gs = groups[g];
+    gs.advance(now);
+    if (agent == kNil) {
+      if (!gs.chat_free.empty()) {
+        agent = gs.chat_free.back();
+        gs.chat_free.pop_back();
+      } else {
+        agent = static_cast<std::uint32_t>(gs.chat.size());
+        gs.chat.emplace_back();
+      }
+      gs.chat[agent] = GroupState::ChatAgent{};
+      ++gs.chat_agents;
+    }
+    auto& rec = gs.chat[agent];
+    ++rec.load;
+    rec.since = now;
+    ++gs.chats[static_cast<std::size_t>(chatIndex(gs, c))];
+    contacts[slot].agent = agent;
+    return rec.load;
+  }
+
+  // A contact of channel c handled by group g's `agent` (kNil: not a chat) ends: the agent
+  // takes more, or is free (leaves if going home, else the next contact or idle).
+  void releaseSlot(std::uint32_t g, std::uint32_t c, std::uint32_t agent, double now) {
+    if (agent == kNil) {
+      releaseAgent(g, now);
+      return;
+    }
+    GroupState& gs = groups[g];
+    gs.advance(now);
+    auto& rec = gs.chat[agent];
+    --rec.load;
+    rec.since = now;
+    --gs.chats[static_cast<std::size_t>(chatIndex(gs, c))];
+    if (rec.load > 0) {
+      fillChatSlots(g, now);
+      return;
+    }
+    gs.chat_free.push_back(agent);
+    --gs.chat_agents;
+    if (rec.leaving) {  // chosen to go home when staffing dropped
+      rec.leaving = false;
+      --gs.leaving;
+      --gs.present;
+      --gs.busy;
+      return;
+    }
+    releaseAgent(g, now);
+  }
+
+  // `n` of group g's chat agents (the least loaded) go home when their chats end.
+  void markLeaving(GroupState& gs, int n) {
+    for (; n > 0; --n) {
+      const int a = roomiest(gs, std::numeric_limits<int>::max());
+      if (a < 0) return;
+      gs.chat[static_cast<std::size_t>(a)].leaving = true;
+      ++gs.leaving;
+    }
+  }
+
+  // Staffing went up again: up to `n` agents chosen to leave stay after all.
+  void unmarkLeaving(GroupState& gs, int n) {
+    for (auto& rec : gs.chat) {
+      if (n == 0) return;
+      if (rec.leaving) {
+        rec.leaving = false;
+        --gs.leaving;
+        --n;
+      }
+    }
+  }
+
+  // An agent of group g (already counted busy) starts on contact `slot` of channel c; on a
+  // concurrent channel, `agent` is the chat agent whose free slot it takes (kNil: an agent
+  // who was idle).
+  void startService(std::uint32_t g, std::uint32_t c, std::uint32_t slot, double now,
+                    std::uint32_t agent = kNil) {
     ChannelState& ch = channels[c];
     ch.advance(now);
     ++ch.busy;
     Contact& ct = contacts[slot];
     ct.group = g;
+    // Concurrent for the group's agents if the channel is one of their skills (specialists
+    // taking a transferred chat without the skill hold it alone).
+    const bool concurrent = ch.concurrency > 1 && chatIndex(groups[g], c) >= 0;
+    const int load = concurrent ? takeChatSlot(g, c, slot, agent, now) : 1;
+    if (ct.ghost) {  // a chat whose customer has gone: the agent finds out
+      ct.answered = now;
+      ct.handle = ch.discovery_s;
+      calendar.push(now + ct.handle, kPrioRelease, kServiceEnd, slot);
+      return;
+    }
     if (ct.transferred) {  // a specialist picks up a transferred contact
       ct.held_wait = now - ct.held;
     } else {
@@ -449,6 +658,7 @@ struct Simulation::Impl {
         return;
     }
     ct.handle *= groups[g].proficiency;
+    if (concurrent) ct.handle *= ch.slowdown[static_cast<std::size_t>(load - 1)];
     if (ct.empowered) ct.handle += empowerment->extra_minutes * 60.0;
     // Resolution by the agent who handles it: the intent's fcr, raised by the group's uplift
     // and by the policy's extra time; the same uniform whatever the raise (CRN).
@@ -488,7 +698,9 @@ struct Simulation::Impl {
     ChannelState& ch = channels[ct.channel];
     ch.advance(now);
     --ch.busy;
-    releaseAgent(ct.group, now);
+    const std::uint32_t agent = ct.agent;
+    ct.agent = kNil;
+    releaseSlot(ct.group, ct.channel, agent, now);
     const auto to = static_cast<std::uint32_t>(intents[ct.intent].transfer_to);
     GroupState& sp = groups[to];
     ct.held = now;
@@ -526,7 +738,7 @@ struct Simulation::Impl {
   void releaseAgent(std::uint32_t g, double now) {
     GroupState& gs = groups[g];
     gs.advance(now);
-    if (gs.present > gs.target) {  // staffing dropped while this agent was busy
+    if (gs.present - gs.leaving > gs.target) {  // staffing dropped while this agent was busy
       --gs.present;
       --gs.busy;
     } else if (!takeFromQueue(g, now)) {
@@ -538,7 +750,8 @@ struct Simulation::Impl {
   // Group g's free agent (counted busy) takes the oldest contact transferred to the group, or
   // else the oldest contact of its highest-priority channel with a queue; returns false if
   // nobody waits.
-  bool takeFromQueue(std::uint32_t g, double now) {
+  // A chat taken this way is followed by more into free slots unless `fill` is false.
+  bool takeFromQueue(std::uint32_t g, double now, bool fill = true) {
     GroupState& gs = groups[g];
     if (gs.t_head != kNil) {
       const std::uint32_t slot = popTransfer(gs);
@@ -556,6 +769,7 @@ struct Simulation::Impl {
     ch.advance(now);
     unlink(ch, slot);
     startService(g, static_cast<std::uint32_t>(c), slot, now);
+    if (fill && ch.concurrency > 1) fillChatSlots(g, now);  // no-op unless it holds chats
     return true;
   }
 
@@ -565,8 +779,9 @@ struct Simulation::Impl {
     while (!gs.idle.empty() && (gs.t_head != kNil || channelWithQueue(gs) >= 0)) {
       gs.idle.pop_front();
       ++gs.busy;
-      takeFromQueue(g, now);
+      takeFromQueue(g, now, false);  // one each first: chats spread over the agents
     }
+    fillChatSlots(g, now);
   }
 
   // Staffing changes take effect at once for idle agents (those idle the shortest leave
@@ -576,14 +791,22 @@ struct Simulation::Impl {
     GroupState& gs = groups[g];
     gs.advance(now);
     gs.target = target;
+    if (gs.leaving > 0 && gs.present - gs.leaving < target) {  // they stay after all
+      unmarkLeaving(gs, std::min(gs.leaving, target - (gs.present - gs.leaving)));
+      fillChatSlots(g, now);
+    }
     if (gs.present < target) {
       gs.idle.insert(gs.idle.end(), static_cast<std::size_t>(target - gs.present), now);
       gs.present = target;
       serveQueues(g, now);
-    } else if (gs.present > target) {
-      const auto leave = std::min(gs.idle.size(), static_cast<std::size_t>(gs.present - target));
+    } else if (gs.present - gs.leaving > target) {
+      const auto leave =
+          std::min(gs.idle.size(), static_cast<std::size_t>(gs.present - gs.leaving - target));
       gs.idle.erase(gs.idle.end() - static_cast<std::ptrdiff_t>(leave), gs.idle.end());
       gs.present -= static_cast<int>(leave);
+      // Agents holding chats stop taking new ones and go when their last one ends; the
+      // others over the target go as they finish (releaseAgent).
+      if (gs.chat_agents > 0) markLeaving(gs, gs.present - gs.leaving - target);
     }
   }
 
@@ -594,12 +817,13 @@ struct Simulation::Impl {
     return false;
   }
 
-  // Day form, after closing: a group's agents stay until nobody waits on its channels, then
-  // go home as they finish; the drain is reported apart from the intervals.
+  // Day form, after closing: a group's agents stay until nobody waits on its synchronous
+  // channels, then go home as they finish; the drain is reported apart from the intervals.
+  // Emails and messages left wait for the next day (the backlog).
   void checkDrain(double now) {
     for (std::uint32_t g = 0; g < groups.size(); ++g) {
       GroupState& gs = groups[g];
-      if (gs.target > 0 && channelWithQueue(gs) < 0 && !botBusy(gs) && gs.incoming == 0)
+      if (gs.target > 0 && channelWithQueue(gs, false) < 0 && !botBusy(gs) && gs.incoming == 0)
         setStaffing(g, 0, now);
       if (gs.present == 0 && gs.stretch.active) {
         flushGroup(g, now);
@@ -608,7 +832,7 @@ struct Simulation::Impl {
     }
     for (std::uint32_t c = 0; c < channels.size(); ++c) {
       ChannelState& ch = channels[c];
-      if (ch.queue_len == 0 && ch.busy == 0 && ch.in_bot == 0 && ch.held == 0 &&
+      if ((ch.queue_len == 0 || ch.async) && ch.busy == 0 && ch.in_bot == 0 && ch.held == 0 &&
           ch.stretch.active) {
         flushChannel(c, now);
         ch.stretch.active = false;
@@ -743,6 +967,9 @@ struct Simulation::Impl {
     ct.repeated = ct.switched = ct.case_ended = ct.follow_up = ct.chase = false;
     ct.transferred = ct.empowered = false;
     ct.tier1 = 0.0;
+    ct.silent = ct.ghost = false;
+    ct.agent = kNil;
+    ct.u_silent = ch.silent_share > 0.0 ? ch.silent_rng.uniform() : 1.0;
     if (!ch.intent_cum.empty()) drawIntent(ch, ct);
     stamp(ch, ct, now);
     scheduleNextArrival(c, now);
@@ -858,6 +1085,10 @@ struct Simulation::Impl {
     ct.resolved = true;
     ct.transferred = ct.empowered = false;
     ct.tier1 = 0.0;
+    ct.silent = false;
+    ct.u_silent = 1.0;
+    if (ch.silent_share > 0.0)  // a stream of its own, so the draws below stay aligned
+      ct.u_silent = Rng(seed, rep, fmt::format("silent/{}/{}", ct.case_id, ct.attempt)).uniform();
     if (ct.intent != ContactRecord::kNoIntent) {
       ct.handle *= intents[ct.intent].handle_factor;
       ct.u_resolve = r.uniform();
@@ -951,6 +1182,11 @@ struct Simulation::Impl {
       startService(static_cast<std::uint32_t>(g), c, slot, now);
       return;
     }
+    std::uint32_t chat_g = 0, chat_a = 0;  // no idle agent: a free slot of one holding chats
+    if (ch.concurrency > 1 && chatAgentWithRoom(ch, ct.intent, chat_g, chat_a)) {
+      startService(chat_g, c, slot, now, chat_a);
+      return;
+    }
     ct.waited = true;
     if (ch.balk_probability > 0.0 && ch.balk_rng.uniform() < ch.balk_probability && !ct.follow_up) {
       finish(slot, Outcome::Balked, now);
@@ -963,20 +1199,45 @@ struct Simulation::Impl {
   }
 
   void onServiceEnd(std::uint32_t slot, double now) {
-    const std::uint32_t g = contacts[slot].group;
-    ChannelState& ch = channels[contacts[slot].channel];
+    Contact& ct = contacts[slot];
+    const std::uint32_t g = ct.group, c = ct.channel, agent = ct.agent;
+    ChannelState& ch = channels[c];
     ch.advance(now);
     groups[g].advance(now);
     --ch.busy;
-    finish(slot, Outcome::Answered, now);
-    releaseAgent(g, now);
+    ct.agent = kNil;
+    if (ct.ghost)  // found gone: nothing to report (reported when the customer left)
+      freeContact(slot);
+    else
+      finish(slot, Outcome::Answered, now);
+    releaseSlot(g, c, agent, now);
     if (closing) checkDrain(now);
   }
 
+  // Patience ran out. A silent abandoner's chat stays in the queue (a ghost in its place)
+  // until an agent picks it up and finds nobody there; the customer's contact ends now.
   void onAbandon(std::uint32_t slot, double now) {
     ChannelState& ch = channels[contacts[slot].channel];
     ch.advance(now);
-    unlink(ch, slot);
+    if (contacts[slot].u_silent < ch.silent_share) {
+      const std::uint32_t ghost = newContact();  // may move `contacts`: no references held
+      Contact& gh = contacts[ghost];
+      const Contact& ct = contacts[slot];
+      gh = Contact{};
+      gh.ghost = true;
+      gh.channel = ct.channel;
+      gh.intent = ct.intent;
+      gh.arrival = ct.arrival;
+      gh.queued = ct.queued;
+      gh.prev = ct.prev;
+      gh.next = ct.next;
+      (gh.prev != kNil ? contacts[gh.prev].next : ch.head) = ghost;
+      (gh.next != kNil ? contacts[gh.next].prev : ch.tail) = ghost;
+      contacts[slot].silent = true;
+      ++stats.silent_abandons;
+    } else {
+      unlink(ch, slot);
+    }
     finish(slot, Outcome::Abandoned, now);
     if (closing) checkDrain(now);
   }
@@ -1088,14 +1349,17 @@ struct Simulation::Impl {
       }
     }
     // Anyone still waiting now had no agent and no patience: they leave unanswered.
+    // Emails and messages still waiting are an open backlog, not abandoned.
     for (ChannelState& ch : channels) {
       while (ch.head != kNil) {
         const std::uint32_t slot = ch.head;
         unlink(ch, slot);
-        // With journeys the case is open at the end, neither resolved nor given up.
-        contacts[slot].case_ended = !journeys;
-        if (journeys) ++stats.cases_open;
-        report(contacts[slot], Outcome::Abandoned, now);
+        if (!contacts[slot].ghost) {
+          // With journeys the case is open at the end, neither resolved nor given up.
+          contacts[slot].case_ended = !journeys && !ch.async;
+          if (journeys) ++stats.cases_open;
+          report(contacts[slot], Outcome::Abandoned, now, ch.async);
+        }
         freeContact(slot);
       }
     }

@@ -15,15 +15,16 @@
 namespace cx {
 
 struct EngineStats {
-  std::uint64_t events = 0;        // events processed (cancelled timers excluded)
-  std::uint64_t arrivals = 0;      // contacts that arrived, measured or not (retries included)
-  std::uint64_t retries = 0;       // of which a case's second or later contact ([journeys])
-  std::uint64_t cases_open = 0;    // cases still open when the run ended ([journeys])
-  std::uint64_t transfers = 0;     // contacts passed to specialists (intents' transfer)
-  std::size_t peak_in_system = 0;  // most contacts in the system at once
-  std::size_t contact_slots = 0;   // contact records held (memory follows this)
-  std::size_t event_capacity = 0;  // event calendar entries allocated
-  double end_time_s = 0.0;         // simulation clock when the calendar ran dry
+  std::uint64_t events = 0;           // events processed (cancelled timers excluded)
+  std::uint64_t arrivals = 0;         // contacts that arrived, measured or not (retries included)
+  std::uint64_t retries = 0;          // of which a case's second or later contact ([journeys])
+  std::uint64_t cases_open = 0;       // cases still open when the run ended ([journeys])
+  std::uint64_t transfers = 0;        // contacts passed to specialists (intents' transfer)
+  std::uint64_t silent_abandons = 0;  // chats abandoned without a word (found by an agent later)
+  std::size_t peak_in_system = 0;     // most contacts in the system at once
+  std::size_t contact_slots = 0;      // contact records held (memory follows this)
+  std::size_t event_capacity = 0;     // event calendar entries allocated
+  double end_time_s = 0.0;            // simulation clock when the calendar ran dry
 };
 
 class Simulation {

@@ -48,6 +48,9 @@ const std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::ChurnRate, "churn_rate", "churn", "%", Better::Lower, false},
     {Metric::RevenueAtRisk, "revenue_at_risk", "revenue at risk", "money", Better::Lower, true},
     {Metric::WomNegative, "wom_negative", "told of a bad case", "", Better::Lower, true},
+    {Metric::FrtS, "frt_s", "first reply (async)", "s", Better::Lower, false},
+    {Metric::SilentAbandoned, "silent_abandoned", "silent abandons", "", Better::Lower, true},
+    {Metric::OpenAtEnd, "open_at_end", "unanswered at end", "", Better::Lower, true},
 }};
 }  // namespace
 
@@ -67,10 +70,15 @@ bool metricByName(std::string_view name, Metric& out) {
   return false;
 }
 
-void Tally::add(const ContactRecord& r, double threshold_s) {
+void Tally::add(const ContactRecord& r, double threshold_s, bool async_channel) {
   offered += 1;
   if (r.waited) waited += 1;
   if (r.reached_agents) reached += 1;
+  if (r.open_at_end) {  // no answer yet: neither answered nor abandoned
+    open_end += 1;
+    return;
+  }
+  if (r.silent) silent += 1;
   if (r.via_bot) bot_conversations += 1;
   const bool handled = r.outcome == Outcome::Answered || r.outcome == Outcome::Deflected;
   if (r.intent != ContactRecord::kNoIntent && handled && r.contact_number == 1) {
@@ -94,7 +102,11 @@ void Tally::add(const ContactRecord& r, double threshold_s) {
       answered += 1;
       wait_answered_s += r.wait_s;
       handle_s += r.handle_s;
-      if (r.wait_s <= threshold_s) within_sl += 1;
+      if (r.response_s <= threshold_s) within_sl += 1;
+      if (async_channel) {
+        replied += 1;
+        frt_s += r.response_s;
+      }
       break;
     case Outcome::Balked:
       balked += 1;
@@ -170,6 +182,12 @@ Tally& Tally::operator+=(const Tally& o) {
   revenue_at_risk += o.revenue_at_risk;
   wom_negative += o.wom_negative;
   outcomes = outcomes || o.outcomes;
+  frt_s += o.frt_s;
+  replied += o.replied;
+  silent += o.silent;
+  open_end += o.open_end;
+  async = async || o.async;
+  silent_on = silent_on || o.silent_on;
   return *this;
 }
 
@@ -209,6 +227,9 @@ MetricValues Tally::values() const {
   set(Metric::ChurnRate, outcomes ? churn_share : kNaN);
   set(Metric::RevenueAtRisk, outcomes ? revenue_at_risk : kNaN);
   set(Metric::WomNegative, outcomes ? wom_negative : kNaN);
+  set(Metric::FrtS, async ? ratio(frt_s, replied) : kNaN);
+  set(Metric::SilentAbandoned, silent_on ? silent : kNaN);
+  set(Metric::OpenAtEnd, async ? open_end : kNaN);
   return v;
 }
 
@@ -219,7 +240,19 @@ Monitor::Monitor(const Scenario& scenario)
       shares_agents_(channels_, false),
       cells_(channels_ * intervals_),
       after_close_(channels_) {
-  for (const auto& ch : scenario.channels) threshold_s_.push_back(ch.service_level.threshold_s);
+  for (const auto& ch : scenario.channels) {
+    threshold_s_.push_back(ch.service_level.threshold_s);
+    async_.push_back(ch.asynchronous());
+  }
+  for (std::size_t c = 0; c < channels_; ++c) {
+    const bool silent = scenario.channels[c].silent_abandon > 0.0;
+    for (std::size_t k = 0; k < intervals_; ++k) {
+      cells_[k * channels_ + c].async = async_[c];
+      cells_[k * channels_ + c].silent_on = silent;
+    }
+    after_close_[c].async = async_[c];
+    after_close_[c].silent_on = silent;
+  }
   if (scenario.journeys) {
     for (Tally& t : cells_) t.journeys = true;
     for (Tally& t : after_close_) t.journeys = true;
@@ -266,7 +299,7 @@ Monitor::Monitor(const Scenario& scenario)
 
 void Monitor::onContact(const ContactRecord& r) {
   Tally& t = cells_[r.interval * channels_ + r.channel];
-  t.add(r, threshold_s_[r.channel]);
+  t.add(r, threshold_s_[r.channel], async_[r.channel]);
   if (r.via_bot) t.bot_cost += bot_cost_;
   Tally& g = group_cells_[r.interval * groups_ + r.group];
   if (r.outcome == Outcome::Answered) {
@@ -274,7 +307,7 @@ void Monitor::onContact(const ContactRecord& r) {
     g.handle_s += r.handle_s;
   }
   if (outcomes_) {
-    rate(r, t, g);
+    if (!r.open_at_end) rate(r, t, g);  // no reply yet: nothing to rate
     endCase(r, t);
   }
 }

@@ -50,6 +50,9 @@ enum class Metric : int {
   ChurnRate,        // churned / customer base ([outcomes])
   RevenueAtRisk,    // churned × value per customer per year ([outcomes])
   WomNegative,      // expected people told about a bad case ([outcomes])
+  FrtS,             // email, messaging: mean time from reaching the agents to the reply
+  SilentAbandoned,  // of the abandoned: left a chat without a word (silent_abandon)
+  OpenAtEnd,        // email, messaging: still waiting for a reply when the run ended
   Count_
 };
 constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::Count_);
@@ -95,7 +98,12 @@ struct Tally {
   double churned = 0, churn_share = 0, revenue_at_risk = 0, wom_negative = 0;
   bool outcomes = false;
 
-  void add(const ContactRecord& r, double threshold_s);
+  double frt_s = 0, replied = 0;  // asynchronous channels: reply time, replies
+  double silent = 0, open_end = 0;
+  bool async = false;      // an email or messaging channel is in it: frt and backlog are meaningful
+  bool silent_on = false;  // a channel with silent abandonment is in it
+
+  void add(const ContactRecord& r, double threshold_s, bool async_channel = false);
   void add(const IntervalSample& s);
   void add(const GroupSample& s);
   // Same stretch of time, more contacts and agents (another channel): durations don't add.
@@ -134,6 +142,7 @@ class Monitor final : public SimObserver {
 
   std::size_t channels_ = 0, intervals_ = 0, groups_ = 0;
   std::vector<double> threshold_s_;
+  std::vector<bool> async_;                          // per channel: email or messaging
   std::vector<std::vector<std::size_t>> dedicated_;  // [channel]: its single-skill groups
   std::vector<bool> shares_agents_;                  // [channel]
   std::vector<Tally> cells_;        // [interval][channel]: contacts, channel busy and queue

@@ -37,6 +37,8 @@ struct ContactRecord {
   bool chase = false;             // the customer chasing a promise that was broken
   bool transferred = false;       // passed to specialists by the first agent (an effort driver)
   bool empowered = false;         // the agent took the empowerment policy's extra time
+  bool silent = false;            // abandoned without saying so (chat): found by an agent later
+  bool open_at_end = false;       // still waiting when the run ended (an email backlog)
   int bot_turns = 0;              // the bot's loop turns before a person was offered
   double transfer_wait_s = 0.0;   // transferred: the wait for the specialist (on hold)
   std::uint32_t contact_number = 1;  // attempt on the case: 1 = first contact
@@ -46,6 +48,9 @@ struct ContactRecord {
   double bot_s = 0.0;                // time with the bot (escalated: before joining the queue)
   double wait_s = 0.0;    // time in the agent queue until answered or gone (0 for balked)
   double handle_s = 0.0;  // service time (answered only)
+  // Answered: time from reaching the agents to the first response — the answer (wait_s) on
+  // synchronous channels, the agent's reply (end of handling) on email and messaging.
+  double response_s = 0.0;
 
   static constexpr std::uint32_t kNoIntent = std::numeric_limits<std::uint32_t>::max();
 };

@@ -43,6 +43,14 @@ std::optional<DistSpec::Kind> distKindFromString(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<double> defaultChatSlowdown(int concurrency) {
+  static constexpr double kCapacity[kDefaultSlowdownMax] = {1.0, 1.7, 2.5, 2.9, 3.5};
+  std::vector<double> f;
+  for (int n = 1; n <= std::min(concurrency, kDefaultSlowdownMax); ++n)
+    f.push_back(n / kCapacity[n - 1]);
+  return f;
+}
+
 const char* toString(ChannelKind kind) {
   switch (kind) {
     case ChannelKind::Voice:
@@ -315,12 +323,45 @@ class Rules {
     require(std::isfinite(ch.balk_probability) && ch.balk_probability >= 0.0 &&
                 ch.balk_probability <= 1.0,
             key + ".balk_probability", "a probability from 0 to 1", ch.balk_probability);
+    checkConcurrency(ch, key);
     require(positive(ch.service_level.threshold_s), key + ".service_level.threshold_s",
             "a positive number of seconds", ch.service_level.threshold_s);
     require(std::isfinite(ch.service_level.target) && ch.service_level.target > 0.0 &&
                 ch.service_level.target <= 1.0,
             key + ".service_level.target", "a share greater than 0 and at most 1",
             ch.service_level.target);
+  }
+
+  void checkConcurrency(const ChannelSpec& ch, const std::string& key) {
+    const bool chat_like = ch.kind == ChannelKind::Chat || ch.kind == ChannelKind::Messaging;
+    if (ch.concurrency < 1 || ch.concurrency > 20) {
+      add(key + ".concurrency", "expected a number of chats an agent holds, from 1 to 20, got " +
+                                    std::to_string(ch.concurrency));
+    } else if (ch.concurrency > 1 && !chat_like) {
+      add(key + ".concurrency", std::string("only chat and messaging agents hold several "
+                                            "conversations; this channel is ") +
+                                    toString(ch.kind));
+    } else if (ch.concurrency > 1 &&
+               ch.concurrency_slowdown.size() < static_cast<std::size_t>(ch.concurrency)) {
+      add(key + ".concurrency_slowdown",
+          fmt::format("expected {} factors, one per number of chats held (the default curve "
+                      "goes up to {} chats), got {}",
+                      ch.concurrency, kDefaultSlowdownMax, ch.concurrency_slowdown.size()));
+    }
+    for (std::size_t i = 0; i < ch.concurrency_slowdown.size(); ++i)
+      require(positive(ch.concurrency_slowdown[i]),
+              key + ".concurrency_slowdown[" + std::to_string(i) + "]",
+              "a positive handle-time factor", ch.concurrency_slowdown[i]);
+    require(
+        std::isfinite(ch.silent_abandon) && ch.silent_abandon >= 0.0 && ch.silent_abandon <= 1.0,
+        key + ".silent_abandon", "a share from 0 to 1 of those who abandon", ch.silent_abandon);
+    if (ch.silent_abandon > 0.0 && !chat_like)
+      add(key + ".silent_abandon",
+          std::string("only chat and messaging customers can leave without the agent "
+                      "knowing; this channel is ") +
+              toString(ch.kind));
+    require(nonNegative(ch.silent_discovery_s), key + ".silent_discovery_s",
+            "a non-negative number of seconds", ch.silent_discovery_s);
   }
 
   void checkAgents(const std::vector<int>& agents, const std::string& key) {

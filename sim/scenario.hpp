@@ -48,6 +48,12 @@ std::optional<DistSpec::Kind> distKindFromString(std::string_view name);
 
 enum class ChannelKind { Voice, Chat, Email, Messaging };
 const char* toString(ChannelKind kind);
+
+// The handle-time factors of a chat that is an agent's 1st, 2nd, ... k-th (k <= 5): n divided
+// by the effective capacity of an agent holding n chats, 1 / 1.7 / 2.5 / 2.9 / 3.5 (Call Centre
+// Helper, CALIBRATION.md "Channels"). Beyond 5 chats there is no source: give the curve.
+std::vector<double> defaultChatSlowdown(int concurrency);
+constexpr int kDefaultSlowdownMax = 5;
 std::optional<ChannelKind> channelKindFromString(std::string_view name);
 
 struct ServiceLevelSpec {
@@ -102,7 +108,20 @@ struct ChannelSpec {
   std::optional<DistSpec> patience;  // absent: nobody abandons
   double balk_probability = 0.0;     // leaves at once when no agent is free on arrival
   ServiceLevelSpec service_level;
+  // Chat: an agent holds up to `concurrency` chats; a chat's handle time is multiplied by
+  // concurrency_slowdown[n-1] when it is the agent's n-th chat at the time it is picked up
+  // (docs/MODEL.md "Chat concurrency"). The loader fills the default curve.
+  int concurrency = 1;
+  std::vector<double> concurrency_slowdown;
+  // Chat/messaging: a share of those whose patience runs out leave without saying so; their
+  // chat stays in the queue and costs the agent who picks it up `discovery_s`.
+  double silent_abandon = 0.0;
+  double silent_discovery_s = 60.0;
   SourceLoc loc;  // of the [[channels]] table
+
+  // Email and messaging: answered by a reply, worked when the synchronous queues allow;
+  // their service level and first response time count to the reply (wait + handle).
+  bool asynchronous() const { return kind == ChannelKind::Email || kind == ChannelKind::Messaging; }
 
   // Agents in interval `i`, with the same rule as ArrivalSpec::perHourAt.
   int agentsAt(int interval) const {

@@ -447,7 +447,8 @@ class Loader {
   void readChannel(const toml::table& t, const std::string& key, ChannelSpec& ch) {
     checkKeys(t, key,
               {"id", "kind", "agents", "shifts", "arrivals", "handle_time", "patience",
-               "balk_probability", "service_level"});
+               "balk_probability", "service_level", "concurrency", "concurrency_slowdown",
+               "silent_abandon", "silent_discovery_s"});
     if (const toml::node* n = field(t, key, "id")) {
       if (auto v = asString(*n, key + ".id")) ch.id = *v;
     } else {
@@ -498,6 +499,26 @@ class Loader {
 
     if (const toml::node* n = field(t, key, "balk_probability")) {
       if (auto v = asNumber(*n, key + ".balk_probability")) ch.balk_probability = *v;
+    }
+
+    if (const toml::node* n = field(t, key, "concurrency")) {
+      if (auto v = asInt(*n, key + ".concurrency", "an integer number of chats"))
+        ch.concurrency = *v;
+    }
+    if (const toml::node* n = field(t, key, "concurrency_slowdown")) {
+      auto v = asList<double>(
+          *n, key + ".concurrency_slowdown",
+          "an array of handle-time factors, one per number of chats held (1, 2, ...)",
+          [&](const toml::node& e, const std::string& k) { return asNumber(e, k); });
+      if (v) ch.concurrency_slowdown = std::move(*v);
+    } else if (ch.concurrency > 1) {
+      ch.concurrency_slowdown = defaultChatSlowdown(ch.concurrency);
+    }
+    if (const toml::node* n = field(t, key, "silent_abandon")) {
+      if (auto v = asNumber(*n, key + ".silent_abandon")) ch.silent_abandon = *v;
+    }
+    if (const toml::node* n = field(t, key, "silent_discovery_s")) {
+      if (auto v = asNumber(*n, key + ".silent_discovery_s")) ch.silent_discovery_s = *v;
     }
 
     if (const toml::node* n = field(t, key, "service_level")) {

@@ -286,15 +286,49 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
     const analytic::StaffingTarget t = targetFor(ch, options);
     cr.target = t.service_level;
     cr.threshold_s = t.threshold_s;
+    // Email and messaging without patience: every reply within the threshold, the work spread
+    // over its response window (a fluid model; emailRequirement). The day form's nights are
+    // not in the cycle: work whose window runs past closing is left over.
+    if (ch.asynchronous() && !ch.patience) {
+      cr.model = "fluid backlog";
+      std::vector<double> per_interval;
+      for (int k = 0; k < intervals; ++k)
+        per_interval.push_back(ch.arrivals.perHourAt(k) * scenario.intervalSeconds() / 3600.0);
+      const EmailRequirement e = emailRequirement(
+          per_interval, scenario.intervalSeconds(), ch.handle_time.mean_s, t.threshold_s,
+          !scenario.dayStructured(), options.max_occupancy.value_or(1.0));
+      for (int k = 0; k < intervals; ++k) {
+        IntervalRequirement r;
+        r.per_hour = ch.arrivals.perHourAt(k);
+        r.seated = e.agents[static_cast<std::size_t>(k)];
+        r.on_phone = static_cast<int>(std::ceil(r.seated - 1e-9));
+        r.effective_load = r.per_hour * ch.handle_time.mean_s / 3600.0;
+        r.service_level = 1.0;  // every reply within the threshold, by construction
+        r.asa_s = std::numeric_limits<double>::quiet_NaN();
+        r.abandon_rate = 0.0;
+        setRostered(r, options.shrinkage);
+        cr.intervals.push_back(r);
+      }
+      plan.channels.push_back(std::move(cr));
+      continue;
+    }
+    // Chat with concurrency k: k·N slots in one queue at the handle time of a full agent,
+    // aht × slowdown(k) (chatRequirement), so growth = (slowdown(k) − 1) / (k − 1).
+    ChatConcurrency chat;
+    if (ch.concurrency > 1) {
+      chat.concurrency = ch.concurrency;
+      chat.growth = (ch.concurrency_slowdown[static_cast<std::size_t>(ch.concurrency - 1)] - 1.0) /
+                    (ch.concurrency - 1);
+      cr.model += fmt::format(", {} chats per agent", ch.concurrency);
+    }
     for (int k = 0; k < intervals; ++k) {
       IntervalRequirement r;
       r.per_hour = ch.arrivals.perHourAt(k);
       SeatedRequirement q;
       try {
-        // Chat and email channels are served one contact per agent by today's engine, so they
-        // are staffed as queues too; chatRequirement / emailRequirement take over when the
-        // scenario gains concurrency and response-time targets.
-        q = queueRequirement(r.per_hour, ch.handle_time.mean_s, patienceOf(ch), t);
+        q = chat.concurrency > 1
+                ? chatRequirement(r.per_hour, ch.handle_time.mean_s, patienceOf(ch), chat, t)
+                : queueRequirement(r.per_hour, ch.handle_time.mean_s, patienceOf(ch), t);
       } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(fmt::format("channel {}, interval {}: {}", ch.id,
                                                 intervalLabel(scenario, k), e.what()));

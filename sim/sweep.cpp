@@ -93,7 +93,11 @@ bool isIntegerKey(const std::string& key) {
   std::string name = key;
   while (!name.empty() && name.back() == ']') name.resize(name.find_last_of('['));
   if (const auto dot = name.find_last_of('.'); dot != std::string::npos) name.erase(0, dot + 1);
-  return name == "agents" || name == "days" || name == "seed" || name == "replications";
+  // Every key the loader reads as an integer (sim/scenario_load.cpp: asInt / asInteger).
+  for (const char* k : {"agents", "days", "seed", "replications", "loop_turns", "max_contacts",
+                        "concurrency", "customers"})
+    if (name == k) return true;
+  return false;
 }
 
 SweepRange parseRange(const std::string& text) {

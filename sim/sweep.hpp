@@ -25,7 +25,7 @@ struct SweepRange {
   std::string key;
   double lo = 0.0, hi = 0.0;
   double step = 0.0;  // 0: none given
-  // The key holds an integer in the file (agents, days, seed, replications): LO, HI and STEP
+  // The key holds an integer in the file (agents, days, loop_turns, ...): LO, HI and STEP
   // must be whole numbers and the values are integers.
   bool integer = false;
 };

@@ -218,7 +218,8 @@ TEST_CASE("cli: staff with shifts prints the roster, simulates it and writes CSV
   REQUIRE(r.code == 0);
   CHECK(r.err.empty());
   CHECK(r.out.find("Requirements — phone (Erlang A, 80% in 20 s)") != std::string::npos);
-  CHECK(r.out.find("Requirements — chat (Erlang A, 80% in 60 s)") != std::string::npos);
+  CHECK(r.out.find("Requirements — chat (Erlang A, 2 chats per agent, 80% in 60 s)") !=
+        std::string::npos);
   CHECK(r.out.find("Roster: cost ") != std::string::npos);
   CHECK(r.out.find("The plan simulated: 2 replication(s)") != std::string::npos);
   const std::string req = slurp(dir / "requirements.csv");
@@ -248,6 +249,16 @@ TEST_CASE("cli: staff with shifts prints the roster, simulates it and writes CSV
       CHECK(ro["coverage"][ch][k].get<int>() >= required);
     }
   CHECK(ro["cost"].get<double>() > 0);
+}
+
+TEST_CASE("cli: staff shows what the plan buys in CSAT when the scenario has [outcomes]") {
+  const Result r = cxsim("staff scenarios/examples/shared_context.toml --reps 2");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("occupancy    CSAT") != std::string::npos);
+  // Without [outcomes] there is no CSAT to show.
+  const Result d = cxsim("staff scenarios/default.toml --reps 2");
+  REQUIRE(d.code == 0);
+  CHECK(d.out.find("CSAT") == std::string::npos);
 }
 
 TEST_CASE("cli: staff reports bad shift files and infeasible templates with exit code 2") {

@@ -304,7 +304,7 @@ TEST_CASE("engine: results are identical with 1 and 2 threads") {
   Scenario s = twoChannelDay();
   IntentSpec easy, hard;
   easy.id = "easy";
-  easy.share = {{"phone", 0.7}, {"chat", 0.4}};
+  easy.share = {{"phone", 0.7}, {"chat", 0.4}, {"email", 1.0}};
   easy.bot_containment = 0.5;
   hard.id = "hard";
   hard.complexity = Complexity::Emotional;
@@ -312,6 +312,20 @@ TEST_CASE("engine: results are identical with 1 and 2 threads") {
   hard.fcr = 0.6;
   hard.share = {{"phone", 0.3}, {"chat", 0.6}};
   s.intents = {easy, hard};
+  // Chats held two at a time, some leaving silently; an email backlog across the days.
+  s.channels[1].concurrency = 2;
+  s.channels[1].concurrency_slowdown = defaultChatSlowdown(2);
+  s.channels[1].agents = {3, 4, 3};
+  s.channels[1].silent_abandon = 0.7;
+  ChannelSpec email = s.channels[0];
+  email.id = "email";
+  email.kind = ChannelKind::Email;
+  email.agents = {2};
+  email.arrivals.per_hour = {20, 40, 10};
+  email.patience.reset();
+  email.balk_probability = 0;
+  email.service_level.threshold_s = 4 * 3600;
+  s.channels.push_back(email);
   BotSpec bot;
   bot.channels = {"chat"};
   bot.conversation = DistSpec::lognormal(90, 0.8);

@@ -152,6 +152,7 @@ TEST_CASE("staffing: Erlang requirements for a scenario, with shrinkage") {
   const cx::StaffingPlan plan = cx::erlangRequirements(s, o);
   REQUIRE(plan.channels.size() == 2);
   CHECK(plan.channels[0].model == "Erlang A");
+  CHECK(plan.channels[1].model == "Erlang A, 2 chats per agent");
   for (std::size_t c = 0; c < 2; ++c) {
     const cx::ChannelSpec& ch = s.channels[c];
     REQUIRE(plan.channels[c].intervals.size() == 24);
@@ -160,8 +161,12 @@ TEST_CASE("staffing: Erlang requirements for a scenario, with shrinkage") {
       an::StaffingTarget t;
       t.service_level = ch.service_level.target;
       t.threshold_s = ch.service_level.threshold_s;
-      const cx::SeatedRequirement q = cx::queueRequirement(
-          ch.arrivals.perHourAt(k), ch.handle_time.mean_s, ch.patience->mean_s, t);
+      // The chat agents hold two chats: k·N slots at the handle time of a full agent.
+      const cx::SeatedRequirement q =
+          ch.concurrency == 1 ? cx::queueRequirement(ch.arrivals.perHourAt(k),
+                                                     ch.handle_time.mean_s, ch.patience->mean_s, t)
+                              : cx::chatRequirement(ch.arrivals.perHourAt(k), ch.handle_time.mean_s,
+                                                    ch.patience->mean_s, {2, 2.0 / 1.7 - 1.0}, t);
       CHECK(r.on_phone == q.agents);
       CHECK(r.seated == q.seated);
       CHECK(r.required == doctest::Approx(q.seated / 0.7));
@@ -180,6 +185,34 @@ TEST_CASE("staffing: Erlang requirements for a scenario, with shrinkage") {
   o.shrinkage = 0.0;
   o.target_sl = 1.0;
   CHECK_THROWS_AS(cx::erlangRequirements(s, o), std::invalid_argument);
+}
+
+TEST_CASE("staffing: an email channel is planned from its reply target, and the plan holds") {
+  // A 24-hour email desk: 30 emails an hour in the day, 5 at night, 8 minutes each, a reply
+  // within 4 hours. The fluid plan puts the work inside each email's window.
+  cx::Scenario s =
+      cx::test::singleQueue(30, DistSpec::lognormal(480, 0.6), 1, std::nullopt, 24 * 20, 24);
+  s.interval_minutes = 60;
+  s.channels[0].id = "email";
+  s.channels[0].kind = cx::ChannelKind::Email;
+  s.channels[0].arrivals.per_hour.assign(24, 5.0);
+  for (int h = 8; h < 20; ++h) s.channels[0].arrivals.per_hour[h] = 30.0;
+  s.channels[0].service_level.threshold_s = 4 * 3600;
+  const cx::StaffingPlan plan = cx::erlangRequirements(s, {});
+  REQUIRE(plan.channels.size() == 1);
+  CHECK(plan.channels[0].model == "fluid backlog");
+  std::vector<double> arrivals(s.channels[0].arrivals.per_hour);
+  const cx::EmailRequirement e = cx::emailRequirement(arrivals, 3600, 480, 4 * 3600, true);
+  for (int k = 0; k < 24; ++k)
+    CHECK(plan.channels[0].intervals[k].seated == doctest::Approx(e.agents[k]));
+  // Simulated with the plan (integer agents), almost every reply is within the 4 hours; the
+  // fluid plan is for the mean, so random arrivals leave a small share late.
+  const cx::Scenario planned = cx::withStaffing(s, plan.onPhone());
+  cx::ExperimentOptions opt;
+  opt.replications = 4;
+  const cx::ExperimentResult r = cx::runExperiment(planned, opt);
+  CHECK(value(r.overall, cx::Metric::ServiceLevel) > 0.95);
+  CHECK(value(r.overall, cx::Metric::FrtS) < 4 * 3600);
 }
 
 TEST_CASE("staffing: the simulation method finds the Erlang C and Erlang A minimum on its own") {

@@ -42,6 +42,10 @@ TEST_CASE("sweep: ranges parse, integer keys stay whole, bad ranges say why") {
   CHECK(a.integer);
   CHECK(parseRange("channels[0].agents[3]=1:2:1").integer);
   CHECK(parseRange("scenario.days=1:5:1").integer);
+  // Every integer key of the file, so that a sweep writes 2, not 2.0, which the loader rejects.
+  for (const char* key : {"bot.loop_turns", "journeys.max_contacts", "channels.chat.concurrency",
+                          "outcomes.customers", "scenario.seed", "scenario.replications"})
+    CHECK(parseRange(std::string(key) + "=1:3:1").integer);
   CHECK_FALSE(parseRange("channels.phone.arrivals.per_hour=500:700:50").integer);
   CHECK(gridValues(parseRange("channels.phone.arrivals.per_hour=500:600:50")) ==
         std::vector<std::string>{"500.0", "550.0", "600.0"});  // floats stay floats
