@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <ctime>
 #include <exception>
 #include <filesystem>
@@ -338,6 +339,15 @@ void performPendingRuns(AppState& state) {
     state.staffing = staffing;
     state.staffing_error = error;
   }
+
+  // The role-play panel's customers from a simulation: one run of the scenario as edited.
+  if (state.roleplay) {
+    RoleplayView& view = *state.roleplay;
+    if (view.journeys_pending)
+      startJourneys(view, state.doc.valid() ? &*state.doc.scenario : nullptr,
+                    state.doc.path.filename().string());
+    takeJourneys(view);
+  }
 }
 
 // After render(), before present(): a chart's PNG export reads the frame just drawn.
@@ -384,6 +394,8 @@ constexpr SmokeStep kSmokeSteps[] = {
     {"roleplay.png", &PanelFlags::roleplay, false, "play"},
     {"roleplay_debrief.png", &PanelFlags::roleplay, false, "debrief"},
     {"roleplay_trainer.png", &PanelFlags::roleplay, false, "trainer"},
+    {"roleplay_journey.png", &PanelFlags::roleplay, false, "journey"},
+    {"roleplay_journey_play.png", &PanelFlags::roleplay, false, "journey_play"},
     {"roleplay_broken.png", &PanelFlags::roleplay, false, "broken"},
 };
 
@@ -590,6 +602,7 @@ class SmokeDriver {
   //  debrief: Alex recovers and finishes; the session is saved and debriefed (not passed);
   //  trainer: earlier sessions of Alex and Sam, dated 14 and 7 days back so the trainer's
   //           charts have periods to draw, and Sam's session of today;
+  //  journey: customers from a simulation (roleplayJourney); journey_play: that session's chat;
   //  broken:  a script with mistakes chosen mid-session (roleplayBroken).
   bool playRoleplay(const std::string& what) {
     if (!state_.roleplay) state_.roleplay = std::make_shared<RoleplayView>();
@@ -642,11 +655,55 @@ class SmokeDriver {
       view.select_tab = "Trainer";
       refreshTrainer(view);
       if (view.records.size() != 6) return fail("role-play: the records folder lost sessions");
+    } else if (what == "journey") {
+      return roleplayJourney(view, now);
+    } else if (what == "journey_play") {
+      if (!view.journey) return fail("role-play: the journey's session is gone");
+      view.select_tab = "Play";
     } else if (what == "broken") {
       return roleplayBroken(view, now);
     } else {
       return fail("role-play: no smoke step " + what);
     }
+    return true;
+  }
+
+  // Customers from a simulation, through the panel's own job: the unresolved cases of
+  // shared_context.toml, read from its file (the default scenario has no [journeys], and the
+  // edited scenario stays as it is). Alex plays chat_then_call.toml as the hardest case's
+  // customer for two answers; the picture: the list with the second case chosen.
+  bool roleplayJourney(RoleplayView& view, double now) {
+    // Relative to the checkout when run from one (as the scripts are found), for a short label.
+    std::filesystem::path file =
+        std::filesystem::path("scenarios") / "examples" / "shared_context.toml";
+    if (std::error_code ec; !std::filesystem::is_regular_file(file, ec))
+      file = std::filesystem::path(CX_SOURCE_DIR) / file;
+    view.journeys_from_file = true;
+    view.journeys_file = file.string();
+    if (!startJourneys(view, nullptr, "")) return fail("role-play: " + view.journeys_error);
+    // The smoke run waits here: the picture needs the list (a run takes under a second).
+    for (int i = 0; i < 1200 && !takeJourneys(view); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!view.journeys || !view.journeys_error.empty())
+      return fail("role-play: no customers from " + file.string() + ": " + view.journeys_error);
+    if (view.journeys->journeys.size() < 2 || !view.journeys->multi_contact())
+      return fail("role-play: " + file.string() + " gave no multi-contact cases");
+    view.trainee = "Alex";
+    if (!openScript(view, "chat_then_call.toml", now)) return false;
+    if (!playJourney(view, 0, now)) return fail("role-play: the hardest case did not start");
+    const Persona& before = view.written->persona;
+    const Persona& after = view.script->persona;
+    if (!view.journey || view.journey->case_id != view.journeys->journeys[0].case_id ||
+        after.mood >= before.mood || after.patience_s >= before.patience_s)
+      return fail("role-play: the case's customer is not the journey's");
+    if (!answerAll(view, {0, 0}, {9.0, 12.0}, now)) return false;
+    std::cout << fmt::format(
+        "cxstudio: smoke: role-play: the customer of case {} of {} ({} unresolved): mood {:.2f} "
+        "-> {:.2f}, patience {:.0f} s -> {:.0f} s\n",
+        view.journey->case_id, file.filename().string(), view.journeys->journeys.size(),
+        before.mood, after.mood, before.patience_s, after.patience_s);
+    view.picked_journey = 1;
+    view.select_tab = "Customers from the simulation";
     return true;
   }
 

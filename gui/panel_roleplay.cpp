@@ -8,6 +8,7 @@
 // [SECTION] Play
 // [SECTION] Debrief
 // [SECTION] Trainer
+// [SECTION] Customers from the simulation
 // [SECTION] The panel
 
 #include <GLFW/glfw3.h>  // key codes: ImGui 1.86 indexes keys by the backend's codes
@@ -224,7 +225,13 @@ void drawSwitchGuard(RoleplayView& view) {
   ImGui::Text("The session on \"%s\" has %s that %s not saved.",
               view.script ? view.script->title.c_str() : "", finished ? "a debrief" : "answers",
               finished ? "is" : "are");
-  if (restart)
+  if (restart && view.pending_journey == kAsWritten)
+    ImGui::TextUnformatted("Start again with the script's own customer and discard it?");
+  else if (restart && view.pending_journey)
+    ImGui::Text(
+        "Start again with the customer of case %llu and discard it?",
+        static_cast<unsigned long long>(view.journeys->journeys[*view.pending_journey].case_id));
+  else if (restart)
     ImGui::TextUnformatted("Start the script again and discard it?");
   else
     ImGui::Text("Open %s and discard it?", view.pending_switch->filename().string().c_str());
@@ -249,6 +256,7 @@ void drawSwitchGuard(RoleplayView& view) {
   if (ImGui::Button("Keep this session") ||
       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
     view.pending_switch.reset();
+    view.pending_journey.reset();
     ImGui::CloseCurrentPopup();
   }
   if (!view.save_message.empty() && !view.saved)
@@ -258,6 +266,23 @@ void drawSwitchGuard(RoleplayView& view) {
 
 // -------------------------------------------------------------------------------------------
 // [SECTION] Play
+
+// Who the customer is when they came from a simulated journey, and what happened to them,
+// above the chat (which scrolls): the trainee reads it before the first line, as an agent
+// reads the case history.
+void drawJourneyHeader(const RoleplayScript& script, const PlayedJourney& j) {
+  ImGui::TextColored(kWarnColour,
+                     "%s is the customer of case %llu of %s: mood %.2f → %.2f, patience %.0f s → "
+                     "%.0f s after these contacts:",
+                     script.persona.name.c_str(), static_cast<unsigned long long>(j.case_id),
+                     j.source.c_str(), j.before.mood, script.persona.mood, j.before.patience_s,
+                     script.persona.patience_s);
+  ImGui::Indent(16.0f);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", j.story.c_str());
+  ImGui::PopStyleColor();
+  ImGui::Unindent(16.0f);
+}
 
 void drawTranscript(const RoleplayView& view) {
   const RoleplayScript& script = *view.script;
@@ -297,14 +322,21 @@ void drawPlay(RoleplayView& view) {
   ImGui::TextWrapped("%s (%s) · %s, %s", script.title.c_str(), toString(script.level),
                      script.persona.name.c_str(), script.persona.channel.c_str());
   ImGui::TextWrapped("Situation: %s", script.situation.c_str());
-  if (!script.persona.history.empty())
-    ImGui::TextWrapped("Already happened: %s", script.persona.history.c_str());
+  // A journey's customer has their contacts in the history too; the chat's header lists them.
+  const std::string& history =
+      view.journey ? view.written->persona.history : script.persona.history;
+  if (!history.empty()) ImGui::TextWrapped("Already happened: %s", history.c_str());
+  if (view.journey) drawJourneyHeader(script, *view.journey);
   moodMeter(view.session->state().mood, std::min(ImGui::GetContentRegionAvail().x * 0.4f, 360.0f));
   if (!view.session->finished()) {
     ImGui::SameLine();
     ImGui::TextDisabled("answer %d", view.session->state().turn + 1);
     ImGui::SameLine();
     if (ImGui::Button("Start over")) requestRestart(view, now);
+  }
+  if (view.journey) {
+    ImGui::SameLine();
+    if (ImGui::Button("Play the script's own customer")) playAsWritten(view, now);
   }
   ImGui::Separator();
 
@@ -370,6 +402,11 @@ void drawResultAndSave(RoleplayView& view) {
   ImGui::SameLine();
   ImGui::Text("· %s · customer %s at the end", endingText(script, s).c_str(),
               moodLabel(finalMood(s)));
+  if (view.journey)
+    ImGui::TextDisabled("The customer of case %llu of %s (mood %.2f at the start, not %.2f)",
+                        static_cast<unsigned long long>(view.journey->case_id),
+                        view.journey->source.c_str(), script.persona.mood,
+                        view.journey->before.mood);
   for (const std::string& id : s.breaches) {
     const ComplianceRule* rule = script.rule(id);
     ImGui::TextColored(kFailColour, "COMPLIANCE FAILURE [%s]: %s", id.c_str(),
@@ -639,6 +676,139 @@ void drawTrainer(RoleplayView& view) {
   drawTrainerCharts(view);
 }
 
+// -------------------------------------------------------------------------------------------
+// [SECTION] Customers from the simulation
+
+// Which scenario to run: the studio's own (as edited, saved or not; it is copied, never
+// changed) or another file, loaded for this list only.
+void drawJourneySource(RoleplayView& view, const AppState& state) {
+  ImGui::TextWrapped(
+      "Play the script's customer as one from a simulated run: the cases that ended unresolved "
+      "(gave up, not solved, still open), hardest first. Their mood and patience are lowered "
+      "by what happened to them, and their contacts become the customer's history.");
+  int source = view.journeys_from_file ? 1 : 0;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Run");
+  ImGui::SameLine();
+  const std::string current =
+      "the current scenario (" +
+      (state.doc.scenario ? state.doc.path.filename().string() : std::string("none")) + ")";
+  ImGui::RadioButton(current.c_str(), &source, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("another scenario file", &source, 1);
+  view.journeys_from_file = source == 1;
+  if (view.journeys_from_file) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x * 0.4f, 200.0f));
+    if (ImGui::InputTextWithHint("##journeys_file", "scenario (TOML) with [journeys]",
+                                 &view.journeys_file, ImGuiInputTextFlags_EnterReturnsTrue))
+      view.journeys_pending = true;
+  }
+  ImGui::SameLine();
+  const bool running = view.journeys_job.running();
+  ImGui::BeginDisabled(running);
+  if (ImGui::Button(running ? "Simulating…" : "Find customers")) view.journeys_pending = true;
+  ImGui::EndDisabled();
+  if (!view.journeys_error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
+    ImGui::TextWrapped("%s", view.journeys_error.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+// One row per case: its number and toll, then the library's account of each contact.
+void drawJourneyList(RoleplayView& view, const JourneyList& list, float height) {
+  constexpr std::size_t kShown = 100;  // the hardest; the rest are easier versions of them
+  ImGui::BeginChild("##journeys", ImVec2(ImGui::GetContentRegionAvail().x * 0.55f, height), true);
+  for (std::size_t i = 0; i < list.journeys.size() && i < kShown; ++i) {
+    const JourneyToll& t = list.tolls[i];
+    const std::string head =
+        fmt::format("case {} · {} contact{} · mood -{:.2f}##case{}", list.journeys[i].case_id,
+                    list.journeys[i].contacts.size(),
+                    list.journeys[i].contacts.size() == 1 ? "" : "s", t.total, i);
+    if (ImGui::Selectable(head.c_str(), view.picked_journey == static_cast<int>(i)))
+      view.picked_journey = static_cast<int>(i);
+    ImGui::Indent(16.0f);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", list.lines[i].c_str());
+    ImGui::PopStyleColor();
+    ImGui::Unindent(16.0f);
+  }
+  if (list.journeys.size() > kShown)
+    ImGui::TextDisabled("… and %zu easier cases", list.journeys.size() - kShown);
+  ImGui::EndChild();
+}
+
+// The chosen case as the script's customer would be, and the button that starts the session.
+void drawJourneyPick(RoleplayView& view, const JourneyList& list, float height) {
+  ImGui::BeginChild("##journey_pick", ImVec2(0, height), true);
+  if (view.picked_journey < 0 ||
+      static_cast<std::size_t>(view.picked_journey) >= list.journeys.size()) {
+    ImGui::TextDisabled("Choose a case on the left.");
+    ImGui::EndChild();
+    return;
+  }
+  const std::size_t i = static_cast<std::size_t>(view.picked_journey);
+  const JourneyToll& t = list.tolls[i];
+  ImGui::Text("Case %llu", static_cast<unsigned long long>(list.journeys[i].case_id));
+  ImGui::TextWrapped(
+      "Mood lost: %.2f (contacts %.2f, waiting %.2f, unresolved %.2f, bot %.2f, story again "
+      "%.2f, switches %.2f)",
+      t.total, t.contacts, t.waiting, t.unresolved, t.bot, t.repeated, t.switched);
+  ImGui::Separator();
+  if (!view.written) {
+    ImGui::TextDisabled("Choose a script above: its customer becomes this case's.");
+    ImGui::EndChild();
+    return;
+  }
+  const Persona& base = view.written->persona;
+  const Persona p = personaFromJourney(base, list.journeys[i], list.scenario);
+  ImGui::TextWrapped("%s in \"%s\": mood %.2f → %.2f (%s), patience %.0f s → %.0f s",
+                     base.name.c_str(), view.written->title.c_str(), base.mood, p.mood,
+                     moodLabel(p.mood), base.patience_s, p.patience_s);
+  const std::string label = "Play \"" + view.written->title + "\" with this customer";
+  if (ImGui::Button(label.c_str())) playJourney(view, i, ImGui::GetTime());
+  if (view.journey && view.session) {
+    const std::string where = view.session->finished()
+                                  ? std::string("finished")
+                                  : fmt::format("answer {}", view.session->state().turn + 1);
+    ImGui::TextDisabled("Playing now: the customer of case %llu (%s)",
+                        static_cast<unsigned long long>(view.journey->case_id), where.c_str());
+  }
+  ImGui::EndChild();
+}
+
+void drawCustomers(RoleplayView& view, const AppState& state) {
+  drawJourneySource(view, state);
+  ImGui::Separator();
+  if (view.journeys_job.running()) {
+    ImGui::TextDisabled("Simulating one run to find its unresolved cases…");
+    return;
+  }
+  if (!view.journeys) {
+    ImGui::TextDisabled("Find customers to list the hardest cases of a run.");
+    return;
+  }
+  const JourneyList& list = *view.journeys;
+  ImGui::Text("%zu unresolved cases in replication 0 of %s (seed %llu)", list.journeys.size(),
+              list.source.c_str(), static_cast<unsigned long long>(list.seed));
+  if (!list.multi_contact())
+    ImGui::TextColored(kWarnColour,
+                       "This scenario has no [journeys]: every contact is its own case, so these "
+                       "are single contacts (mostly customers who gave up waiting). A scenario "
+                       "with [journeys] gives multi-contact cases: customers who came back, "
+                       "switched channel, told the story again "
+                       "(e.g. scenarios/examples/shared_context.toml).");
+  if (list.journeys.empty()) {
+    ImGui::TextDisabled("No case ended unresolved: a busier operation will have some.");
+    return;
+  }
+  const float h = std::max(ImGui::GetContentRegionAvail().y, 160.0f);
+  drawJourneyList(view, list, h);
+  ImGui::SameLine();
+  drawJourneyPick(view, list, h);
+}
+
 }  // namespace
 
 // -------------------------------------------------------------------------------------------
@@ -652,7 +822,7 @@ void drawRoleplayPanel(AppState& state) {
     drawScriptPicker(view);
     drawSwitchGuard(view);
     if (ImGui::BeginTabBar("##roleplay_tabs")) {
-      const char* tabs[] = {"Play", "Debrief", "Trainer"};
+      const char* tabs[] = {"Play", "Debrief", "Trainer", "Customers from the simulation"};
       for (const char* tab : tabs) {
         const ImGuiTabItemFlags flags =
             view.select_tab == tab ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
@@ -660,6 +830,7 @@ void drawRoleplayPanel(AppState& state) {
         if (tab == tabs[0]) drawPlay(view);
         if (tab == tabs[1]) drawDebrief(view);
         if (tab == tabs[2]) drawTrainer(view);
+        if (tab == tabs[3]) drawCustomers(view, state);
         ImGui::EndTabItem();
       }
       view.select_tab.clear();

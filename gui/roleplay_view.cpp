@@ -33,14 +33,18 @@ bool openRoleplayScript(RoleplayView& view, const std::filesystem::path& file, d
                         bool force) {
   if (sessionAtRisk(view) && !force) {
     view.pending_switch = file;
+    view.pending_journey.reset();
     return false;
   }
   view.pending_switch.reset();
+  view.pending_journey.reset();
   try {
     auto script = std::make_shared<const RoleplayScript>(loadRoleplayScript(file));
     // The old session points at the old script: drop it before the script goes.
     view.session.reset();
-    view.script = std::move(script);
+    view.script = script;
+    view.written = std::move(script);
+    view.journey.reset();
     view.failed_path.clear();
     view.load_errors.clear();
     view.path_input = file.string();
@@ -72,9 +76,11 @@ bool requestRestart(RoleplayView& view, double now, bool force) {
   if (!view.script) return false;
   if (sessionAtRisk(view) && !force) {
     view.pending_switch = std::filesystem::path();
+    view.pending_journey.reset();
     return false;
   }
   view.pending_switch.reset();
+  view.pending_journey.reset();
   restartSession(view, now);
   return true;
 }
@@ -82,11 +88,107 @@ bool requestRestart(RoleplayView& view, double now, bool force) {
 void confirmSwitch(RoleplayView& view, double now) {
   if (!view.pending_switch) return;
   const std::filesystem::path file = *view.pending_switch;
-  if (file.empty())
-    requestRestart(view, now, true);
-  else
+  const std::optional<std::size_t> journey = view.pending_journey;
+  if (!file.empty())
     openRoleplayScript(view, file, now, true);
+  else if (journey && *journey == kAsWritten)
+    playAsWritten(view, now, true);
+  else if (journey)
+    playJourney(view, *journey, now, true);
+  else
+    requestRestart(view, now, true);
   view.pending_switch.reset();  // also when the file did not open: its errors are shown
+  view.pending_journey.reset();
+}
+
+JourneyList findJourneys(const Scenario& scenario, const std::string& source) {
+  JourneyList list;
+  list.scenario = scenario;
+  list.source = source;
+  list.seed = scenario.seed;  // as `cxsim roleplay journeys` without --seed
+  list.journeys = unresolvedJourneys(scenario, list.seed);
+  for (const Journey& j : list.journeys) {
+    list.tolls.push_back(journeyToll(j, scenario));
+    list.lines.push_back(describeJourney(j, scenario));
+  }
+  return list;
+}
+
+JourneyList findJourneysInFile(const std::filesystem::path& file) {
+  return findJourneys(loadScenario(file), file.string());
+}
+
+bool startJourneys(RoleplayView& view, const Scenario* current, const std::string& current_name) {
+  view.journeys_pending = false;
+  if (view.journeys_job.running()) return false;
+  view.journeys_error.clear();
+  if (view.journeys_from_file) {
+    if (view.journeys_file.empty()) {
+      view.journeys_error = "Enter a scenario file to run, or use the current scenario";
+      return false;
+    }
+    const std::filesystem::path file = view.journeys_file;
+    view.journeys_job.start([file] { return findJourneysInFile(file); });
+    return true;
+  }
+  if (!current) {
+    view.journeys_error =
+        "The current scenario has problems (see the Scenario panel): fix them, or run another "
+        "scenario file";
+    return false;
+  }
+  const std::string source = "the current scenario (" + current_name + ")";
+  view.journeys_job.start([scenario = *current, source] { return findJourneys(scenario, source); });
+  return true;
+}
+
+bool takeJourneys(RoleplayView& view) {
+  std::shared_ptr<const JourneyList> list;
+  std::string error;
+  if (!view.journeys_job.take(list, error)) return false;
+  view.journeys_error = error;
+  if (list) {
+    view.journeys = std::move(list);
+    view.picked_journey = view.journeys->journeys.empty() ? -1 : 0;
+  }
+  return true;
+}
+
+bool playJourney(RoleplayView& view, std::size_t index, double now, bool force) {
+  if (!view.written || !view.journeys || index >= view.journeys->journeys.size()) return false;
+  if (sessionAtRisk(view) && !force) {
+    view.pending_switch = std::filesystem::path();
+    view.pending_journey = index;
+    return false;
+  }
+  view.pending_switch.reset();
+  view.pending_journey.reset();
+  const JourneyList& list = *view.journeys;
+  const Journey& journey = list.journeys[index];
+  auto script = std::make_shared<RoleplayScript>(*view.written);
+  script->persona = personaFromJourney(view.written->persona, journey, list.scenario);
+  view.session.reset();  // it points at the script being replaced
+  view.script = std::move(script);
+  view.journey =
+      PlayedJourney{journey.case_id, list.source, list.lines[index], view.written->persona};
+  restartSession(view, now);
+  return true;
+}
+
+bool playAsWritten(RoleplayView& view, double now, bool force) {
+  if (!view.written) return false;
+  if (sessionAtRisk(view) && !force) {
+    view.pending_switch = std::filesystem::path();
+    view.pending_journey = kAsWritten;
+    return false;
+  }
+  view.pending_switch.reset();
+  view.pending_journey.reset();
+  view.session.reset();
+  view.script = view.written;
+  view.journey.reset();
+  restartSession(view, now);
+  return true;
 }
 
 double secondsLeft(const RoleplayView& view, double now) {

@@ -9,10 +9,36 @@
 #include <string>
 #include <vector>
 
+#include "gui/task.hpp"
+#include "sim/journey_persona.hpp"
 #include "sim/roleplay.hpp"
 #include "sim/roleplay_records.hpp"
+#include "sim/scenario.hpp"
 
 namespace cx::studio {
+
+inline constexpr std::size_t kAsWritten = static_cast<std::size_t>(-1);
+
+// Customers from a simulation (docs/ROLEPLAY.md): the unresolved cases of one run of a
+// scenario, hardest first, each told as the library tells it (sim/journey_persona.hpp).
+struct JourneyList {
+  Scenario scenario;   // the scenario that was run: a copy, the user's edits stay theirs
+  std::string source;  // where it came from, in words ("the current scenario (default.toml)")
+  std::uint64_t seed = 0;
+  std::vector<Journey> journeys;  // hardest first (unresolvedJourneys' order)
+  std::vector<JourneyToll> tolls;
+  std::vector<std::string> lines;  // describeJourney, one per journey
+  // Without [journeys] every contact is its own case: the list holds single contacts.
+  bool multi_contact() const { return scenario.journeys.has_value(); }
+};
+
+// The customer the current session plays, when it came from a journey.
+struct PlayedJourney {
+  std::uint64_t case_id = 0;
+  std::string source;
+  std::string story;  // describeJourney's lines
+  Persona before;     // the script's own persona, for "mood a -> b"
+};
 
 struct RoleplayView {
   // The script: a shipped one or any file. `script` is shared so the session's pointer to it
@@ -34,7 +60,22 @@ struct RoleplayView {
   // What the user asked for while a session was at risk, waiting for their answer: another
   // script, or (an empty path) the same script again.
   std::optional<std::filesystem::path> pending_switch;
-  std::string select_tab;  // a tab to select once ("Play", "Debrief", "Trainer")
+  std::string select_tab;  // a tab to select once ("Play", "Debrief", "Trainer", "Customers")
+
+  // Customers from the simulation. `written` is the script as its file has it; `script` is
+  // the same with a journey's persona while `journey` is set.
+  std::shared_ptr<const RoleplayScript> written;
+  std::optional<PlayedJourney> journey;
+  bool journeys_from_file = false;  // another scenario file rather than the studio's own
+  std::string journeys_file;
+  bool journeys_pending = false;  // find the customers before the next frame (main.cpp)
+  AsyncTask<JourneyList> journeys_job;
+  std::shared_ptr<const JourneyList> journeys;
+  std::string journeys_error;
+  int picked_journey = -1;  // the row chosen in the list
+  // With `pending_switch` (an empty path: this script again), the customer to play then.
+  // (kAsWritten: the script's own customer again.)
+  std::optional<std::size_t> pending_journey;
 
   // Trainer view.
   Period period = Period::Week;
@@ -67,6 +108,25 @@ void restartSession(RoleplayView& view, double now);
 bool requestRestart(RoleplayView& view, double now, bool force = false);
 // Carries out `pending_switch` (the user chose to discard): opens its script or restarts.
 void confirmSwitch(RoleplayView& view, double now);
+
+// The unresolved cases of one run of `scenario` (replication 0, its own seed), hardest first,
+// described for the list. Runs the simulation: call it off the UI thread.
+JourneyList findJourneys(const Scenario& scenario, const std::string& source);
+// The same for a scenario file; throws ScenarioError with the loader's diagnostics.
+JourneyList findJourneysInFile(const std::filesystem::path& file);
+// Starts finding the customers on a worker thread: from `view.journeys_file` when
+// `journeys_from_file`, else from `current` (the studio's scenario, copied; null when it does
+// not load). False with `journeys_error` saying why when there is nothing to run.
+bool startJourneys(RoleplayView& view, const Scenario* current, const std::string& current_name);
+// Takes a finished search's list (a failed one keeps the last list and sets the error).
+bool takeJourneys(RoleplayView& view);
+
+// Starts the current script again with the customer of `journeys[index]` (personaFromJourney),
+// recording the case. With a session at risk and `force` false only asks (`pending_switch`,
+// `pending_journey`). False when nothing started.
+bool playJourney(RoleplayView& view, std::size_t index, double now, bool force = false);
+// Back to the script's own customer (asks first the same way).
+bool playAsWritten(RoleplayView& view, double now, bool force = false);
 
 // Seconds left to answer the current node at clock `now` (negative: over the limit).
 double secondsLeft(const RoleplayView& view, double now);

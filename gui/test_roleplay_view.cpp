@@ -3,10 +3,13 @@
 // view. Scoring itself is tested with the engine (tests/test_roleplay*.cpp).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "gui/roleplay_view.hpp"
 
@@ -17,6 +20,15 @@ namespace {
 
 const std::filesystem::path kScripts =
     std::filesystem::path(CX_SOURCE_DIR) / "scenarios" / "roleplay";
+const std::filesystem::path kScenarios = std::filesystem::path(CX_SOURCE_DIR) / "scenarios";
+
+// One run of the shared-context example (customers who come back across channels), shared by
+// the tests below: a run takes a few tenths of a second.
+std::shared_ptr<const JourneyList> sharedContextJourneys() {
+  static const auto list = std::make_shared<const JourneyList>(
+      findJourneysInFile(kScenarios / "examples" / "shared_context.toml"));
+  return list;
+}
 
 std::filesystem::path freshDir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / ("cx_roleplay_view_" + name);
@@ -208,4 +220,114 @@ TEST_CASE("roleplay view: the mood colour runs from red to green") {
   CHECK(pleased.g > pleased.r);
   CHECK(mid.r > 0.5f);
   CHECK(mid.g > 0.5f);
+}
+
+TEST_CASE("roleplay view: customers from a simulation are the library's, hardest first") {
+  const auto list = sharedContextJourneys();
+  const Scenario& scenario = list->scenario;
+  CHECK(list->multi_contact());
+  CHECK(list->seed == scenario.seed);
+  const std::vector<Journey> direct = unresolvedJourneys(scenario, scenario.seed);
+  REQUIRE(list->journeys.size() == direct.size());
+  REQUIRE(direct.size() > 10);
+  REQUIRE(list->lines.size() == direct.size());
+  for (std::size_t i = 0; i < 10; ++i) {
+    CAPTURE(i);
+    CHECK(list->journeys[i].case_id == direct[i].case_id);
+    CHECK(list->lines[i] == describeJourney(direct[i], scenario));
+    CHECK(list->tolls[i].total == doctest::Approx(journeyToll(direct[i], scenario).total));
+  }
+  // Hardest first, and the hardest came back at least once.
+  CHECK(list->tolls.front().uncapped >= list->tolls.back().uncapped);
+  CHECK(list->journeys.front().contacts.size() > 1);
+}
+
+TEST_CASE("roleplay view: a journey's customer starts the session with the library's persona") {
+  RoleplayView view;
+  view.journeys = sharedContextJourneys();
+  CHECK_FALSE(playJourney(view, 0, 0.0));  // no script yet
+  REQUIRE(openRoleplayScript(view, kScripts / "broken_item.toml", 0.0));
+  const Persona written = view.written->persona;
+  CHECK_FALSE(playJourney(view, view.journeys->journeys.size(), 0.0));  // no such case
+
+  REQUIRE(playJourney(view, 0, 10.0));
+  const Journey& hardest = view.journeys->journeys[0];
+  const Persona expected = personaFromJourney(written, hardest, view.journeys->scenario);
+  CHECK(view.script->persona.mood == doctest::Approx(expected.mood));
+  CHECK(view.script->persona.patience_s == doctest::Approx(expected.patience_s));
+  CHECK(view.script->persona.history == expected.history);
+  CHECK(view.script->persona.mood < written.mood - 0.1);  // the journey took its toll
+  REQUIRE(view.session);
+  CHECK(view.session->state().mood == doctest::Approx(expected.mood));
+  REQUIRE(view.journey);
+  CHECK(view.journey->case_id == hardest.case_id);
+  CHECK(view.journey->story == view.journeys->lines[0]);
+  CHECK(view.journey->before.mood == doctest::Approx(written.mood));
+  CHECK(view.written->persona.mood == doctest::Approx(written.mood));  // the file's, untouched
+
+  // Another case mid-session asks first; discarding starts over as that customer.
+  REQUIRE(answerChoice(view, 0, 12.0));
+  CHECK_FALSE(playJourney(view, 1, 13.0));
+  REQUIRE(view.pending_switch);
+  CHECK(view.pending_switch->empty());
+  CHECK(view.pending_journey == std::optional<std::size_t>(1));
+  CHECK(view.journey->case_id == hardest.case_id);
+  CHECK(view.session->state().turn == 1);
+  confirmSwitch(view, 14.0);
+  CHECK_FALSE(view.pending_journey);
+  REQUIRE(view.journey);
+  CHECK(view.journey->case_id == view.journeys->journeys[1].case_id);
+  CHECK(view.session->state().turn == 0);
+
+  // "Play again" keeps the customer; the script's own customer is one question away.
+  REQUIRE(answerChoice(view, 0, 15.0));
+  CHECK_FALSE(requestRestart(view, 16.0));
+  CHECK_FALSE(view.pending_journey);  // a plain restart: the same customer
+  confirmSwitch(view, 16.0);
+  CHECK(view.journey);
+  REQUIRE(answerChoice(view, 0, 17.0));
+  CHECK_FALSE(playAsWritten(view, 18.0));
+  CHECK(view.pending_journey == std::optional<std::size_t>(kAsWritten));
+  confirmSwitch(view, 19.0);
+  CHECK_FALSE(view.journey);
+  CHECK(view.script == view.written);
+  CHECK(view.session->state().mood == doctest::Approx(written.mood));
+
+  // Another script is played by its own customer.
+  REQUIRE(playJourney(view, 0, 20.0));
+  REQUIRE(openRoleplayScript(view, kScripts / "bot_loop.toml", 21.0));
+  CHECK_FALSE(view.journey);
+  CHECK(view.script == view.written);
+}
+
+TEST_CASE("roleplay view: customers are found off the UI thread, errors reported") {
+  RoleplayView view;
+  CHECK_FALSE(startJourneys(view, nullptr, "default.toml"));  // the scenario does not load
+  CHECK(view.journeys_error.find("Scenario panel") != std::string::npos);
+
+  const auto wait = [&view] {
+    for (int i = 0; i < 600 && !takeJourneys(view); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  };
+  view.journeys_from_file = true;
+  view.journeys_file = (kScenarios / "no_such_scenario.toml").string();
+  REQUIRE(startJourneys(view, nullptr, ""));
+  wait();
+  CHECK_FALSE(view.journeys);
+  CHECK(view.journeys_error.find("no_such_scenario.toml") != std::string::npos);
+
+  // The studio's own scenario: copied for the run, reported without [journeys].
+  const Scenario current = loadScenario(kScenarios / "default.toml");
+  REQUIRE_FALSE(current.journeys);
+  view.journeys_from_file = false;
+  REQUIRE(startJourneys(view, &current, "default.toml"));
+  wait();
+  CHECK(view.journeys_error.empty());
+  REQUIRE(view.journeys);
+  CHECK(view.journeys->source == "the current scenario (default.toml)");
+  CHECK_FALSE(view.journeys->multi_contact());
+  REQUIRE_FALSE(view.journeys->journeys.empty());
+  CHECK(std::all_of(view.journeys->journeys.begin(), view.journeys->journeys.end(),
+                    [](const Journey& j) { return j.contacts.size() == 1; }));
+  CHECK(view.picked_journey == 0);
 }
