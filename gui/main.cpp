@@ -394,6 +394,7 @@ constexpr SmokeStep kSmokeSteps[] = {
     {"roleplay.png", &PanelFlags::roleplay, false, "play"},
     {"roleplay_debrief.png", &PanelFlags::roleplay, false, "debrief"},
     {"roleplay_trainer.png", &PanelFlags::roleplay, false, "trainer"},
+    {"roleplay_journey_current.png", &PanelFlags::roleplay, false, "journey_current"},
     {"roleplay_journey.png", &PanelFlags::roleplay, false, "journey"},
     {"roleplay_journey_play.png", &PanelFlags::roleplay, false, "journey_play"},
     {"roleplay_broken.png", &PanelFlags::roleplay, false, "broken"},
@@ -496,6 +497,10 @@ class SmokeDriver {
   // Called after render(); saves the panel shown once its layout has settled.
   void afterRender(const Platform& platform) {
     const bool panel_shot = stage_ == Stage::Shots;
+    // A picture of the role-play panel's customers waits for their list.
+    if (panel_shot && state_.roleplay &&
+        (state_.roleplay->journeys_pending || state_.roleplay->journeys_job.running()))
+      return;
     if ((!panel_shot && stage_ != Stage::BrokenShot && stage_ != Stage::GuardShot) ||
         --frames_left_ > 0)
       return;
@@ -602,6 +607,8 @@ class SmokeDriver {
   //  debrief: Alex recovers and finishes; the session is saved and debriefed (not passed);
   //  trainer: earlier sessions of Alex and Sam, dated 14 and 7 days back so the trainer's
   //           charts have periods to draw, and Sam's session of today;
+  //  journey_current: customers of the (edited) default scenario, asked for as the panel's
+  //           button does, so main's loop runs them: it has no [journeys], the list says so;
   //  journey: customers from a simulation (roleplayJourney); journey_play: that session's chat;
   //  broken:  a script with mistakes chosen mid-session (roleplayBroken).
   bool playRoleplay(const std::string& what) {
@@ -655,6 +662,10 @@ class SmokeDriver {
       view.select_tab = "Trainer";
       refreshTrainer(view);
       if (view.records.size() != 6) return fail("role-play: the records folder lost sessions");
+    } else if (what == "journey_current") {
+      view.journeys_from_file = false;
+      view.journeys_pending = true;
+      view.select_tab = "Customers from the simulation";
     } else if (what == "journey") {
       return roleplayJourney(view, now);
     } else if (what == "journey_play") {
@@ -678,12 +689,17 @@ class SmokeDriver {
         std::filesystem::path("scenarios") / "examples" / "shared_context.toml";
     if (std::error_code ec; !std::filesystem::is_regular_file(file, ec))
       file = std::filesystem::path(CX_SOURCE_DIR) / file;
+    // The current scenario's list first (journey_current): main's loop may have taken it.
+    waitForJourneys(view);
+    if (!view.journeys || !view.journeys_error.empty() ||
+        view.journeys->source.find("current scenario") == std::string::npos)
+      return fail("role-play: no customers from the current scenario: " + view.journeys_error);
+    if (view.journeys->multi_contact() || view.journeys->journeys.empty())
+      return fail("role-play: the default scenario should give single-contact cases");
     view.journeys_from_file = true;
     view.journeys_file = file.string();
     if (!startJourneys(view, nullptr, "")) return fail("role-play: " + view.journeys_error);
-    // The smoke run waits here: the picture needs the list (a run takes under a second).
-    for (int i = 0; i < 1200 && !takeJourneys(view); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    waitForJourneys(view);
     if (!view.journeys || !view.journeys_error.empty())
       return fail("role-play: no customers from " + file.string() + ": " + view.journeys_error);
     if (view.journeys->journeys.size() < 2 || !view.journeys->multi_contact())
@@ -705,6 +721,14 @@ class SmokeDriver {
     view.picked_journey = 1;
     view.select_tab = "Customers from the simulation";
     return true;
+  }
+
+  // The smoke run waits here when a list is still being made: the next picture needs it (a
+  // run takes under a second).
+  static void waitForJourneys(RoleplayView& view) {
+    for (int i = 0; i < 1200 && view.journeys_job.running(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    takeJourneys(view);
   }
 
   // A script with mistakes chosen in the middle of a session: the panel asks first; after

@@ -792,13 +792,15 @@ void drawCustomers(RoleplayView& view, const AppState& state) {
   const JourneyList& list = *view.journeys;
   ImGui::Text("%zu unresolved cases in replication 0 of %s (seed %llu)", list.journeys.size(),
               list.source.c_str(), static_cast<unsigned long long>(list.seed));
-  if (!list.multi_contact())
-    ImGui::TextColored(kWarnColour,
-                       "This scenario has no [journeys]: every contact is its own case, so these "
-                       "are single contacts (mostly customers who gave up waiting). A scenario "
-                       "with [journeys] gives multi-contact cases: customers who came back, "
-                       "switched channel, told the story again "
-                       "(e.g. scenarios/examples/shared_context.toml).");
+  if (!list.multi_contact()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kWarnColour);
+    ImGui::TextWrapped(
+        "This scenario has no [journeys]: every contact is its own case, so these are single "
+        "contacts (mostly customers who gave up waiting). A scenario with [journeys] gives "
+        "multi-contact cases: customers who came back, switched channel, told the story again "
+        "(e.g. scenarios/examples/shared_context.toml, as another scenario file).");
+    ImGui::PopStyleColor();
+  }
   if (list.journeys.empty()) {
     ImGui::TextDisabled("No case ended unresolved: a busier operation will have some.");
     return;
