@@ -227,7 +227,8 @@ void drawSwitchGuard(RoleplayView& view) {
               finished ? "is" : "are");
   if (restart && view.pending_journey == kAsWritten)
     ImGui::TextUnformatted("Start again with the script's own customer and discard it?");
-  else if (restart && view.pending_journey)
+  else if (restart && view.pending_journey && view.journeys &&
+           *view.pending_journey < view.journeys->journeys.size())
     ImGui::Text(
         "Start again with the customer of case %llu and discard it?",
         static_cast<unsigned long long>(view.journeys->journeys[*view.pending_journey].case_id));

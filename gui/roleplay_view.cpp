@@ -143,6 +143,8 @@ bool startJourneys(RoleplayView& view, const Scenario* current, const std::strin
 }
 
 bool takeJourneys(RoleplayView& view) {
+  // The question about a case refers to the list on screen: a new list waits for the answer.
+  if (view.pending_journey && *view.pending_journey != kAsWritten) return false;
   std::shared_ptr<const JourneyList> list;
   std::string error;
   if (!view.journeys_job.take(list, error)) return false;

@@ -118,7 +118,8 @@ JourneyList findJourneysInFile(const std::filesystem::path& file);
 // `journeys_from_file`, else from `current` (the studio's scenario, copied; null when it does
 // not load). False with `journeys_error` saying why when there is nothing to run.
 bool startJourneys(RoleplayView& view, const Scenario* current, const std::string& current_name);
-// Takes a finished search's list (a failed one keeps the last list and sets the error).
+// Takes a finished search's list (a failed one keeps the last list and sets the error); not
+// while the user is asked about one of the listed cases (`pending_journey`).
 bool takeJourneys(RoleplayView& view);
 
 // Starts the current script again with the customer of `journeys[index]` (personaFromJourney),

@@ -330,4 +330,21 @@ TEST_CASE("roleplay view: customers are found off the UI thread, errors reported
   CHECK(std::all_of(view.journeys->journeys.begin(), view.journeys->journeys.end(),
                     [](const Journey& j) { return j.contacts.size() == 1; }));
   CHECK(view.picked_journey == 0);
+
+  // A new list waits while the user is asked about a case of the one on screen.
+  view.journeys = sharedContextJourneys();
+  REQUIRE(openRoleplayScript(view, kScripts / "broken_item.toml", 0.0));
+  REQUIRE(answerChoice(view, 0, 1.0));
+  CHECK_FALSE(playJourney(view, 1, 2.0));
+  REQUIRE(view.pending_journey);
+  REQUIRE(startJourneys(view, &current, "default.toml"));
+  for (int i = 0; i < 600 && view.journeys_job.running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(takeJourneys(view));
+  CHECK(view.journeys == sharedContextJourneys());
+  confirmSwitch(view, 3.0);
+  REQUIRE(view.journey);
+  CHECK(view.journey->case_id == sharedContextJourneys()->journeys[1].case_id);
+  CHECK(takeJourneys(view));
+  CHECK_FALSE(view.journeys->multi_contact());
 }
