@@ -17,6 +17,7 @@
 
 namespace cx::studio {
 
+// `pending_journey` for "the script's own customer" rather than a listed case.
 inline constexpr std::size_t kAsWritten = static_cast<std::size_t>(-1);
 
 // Customers from a simulation (docs/ROLEPLAY.md): the unresolved cases of one run of a
@@ -60,7 +61,8 @@ struct RoleplayView {
   // What the user asked for while a session was at risk, waiting for their answer: another
   // script, or (an empty path) the same script again.
   std::optional<std::filesystem::path> pending_switch;
-  std::string select_tab;  // a tab to select once ("Play", "Debrief", "Trainer", "Customers")
+  // A tab to select once: "Play", "Debrief", "Trainer", "Customers from the simulation".
+  std::string select_tab;
 
   // Customers from the simulation. `written` is the script as its file has it; `script` is
   // the same with a journey's persona while `journey` is set.
