@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gui/roleplay_view.hpp"
 #include "gui/run_job.hpp"
 #include "gui/sweep_job.hpp"
 #include "gui/task.hpp"
@@ -30,6 +31,7 @@ struct PanelFlags {
   bool dashboard = true;
   bool compare = false;
   bool staffing = false;
+  bool roleplay = false;
   bool metrics = false;  // Dear ImGui's own metrics window, for debugging the UI
 };
 
@@ -123,6 +125,8 @@ struct AppState {
   std::string staffing_error;
   bool pending_staffing = false;
   std::optional<LiveTrace> live;
+  // Role-play training: its own state (gui/roleplay_view.hpp), made when the panel first opens.
+  std::shared_ptr<RoleplayView> roleplay;
   int dashboard_scope = -1;  // the dashboard's cards: -1 all channels, else a channel index
   std::string run_error;
 

@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +33,7 @@
 #include "gui/platform.hpp"
 #include "gui/plot.hpp"
 #include "gui/screenshot.hpp"
+#include "gui/widgets.hpp"
 #include "sim/staffing.hpp"
 
 #ifndef CX_SOURCE_DIR
@@ -127,6 +130,7 @@ void drawMainMenu(AppState& state) {
     ImGui::MenuItem("Dashboard", nullptr, &state.open.dashboard);
     ImGui::MenuItem("Compare", nullptr, &state.open.compare);
     ImGui::MenuItem("Staffing", nullptr, &state.open.staffing);
+    ImGui::MenuItem("Role-play", nullptr, &state.open.roleplay);
     ImGui::Separator();
     ImGui::MenuItem("ImGui metrics", nullptr, &state.open.metrics);
     ImGui::EndMenu();
@@ -168,6 +172,11 @@ void handleShortcuts(AppState& state) {
   }
 }
 
+// A role-play session with answers nobody saved (gui/roleplay_view.hpp).
+bool roleplayAtRisk(const AppState& state) {
+  return state.roleplay && state.roleplay->script && sessionAtRisk(*state.roleplay);
+}
+
 // The unsaved-changes question. Save, Discard or Cancel; the action waits for the answer.
 void drawGuard(AppState& state) {
   if (!state.guard) return;
@@ -177,11 +186,19 @@ void drawGuard(AppState& state) {
   if (!ImGui::BeginPopupModal("Unsaved changes", nullptr, ImGuiWindowFlags_AlwaysAutoResize))
     return;
   const Guard guard = *state.guard;
-  ImGui::Text("%s has unsaved edits.", state.doc.path.filename().string().c_str());
-  ImGui::TextUnformatted(
-      guard.action == Guard::Action::Quit
-          ? "Save them before quitting?"
-          : ("Save them before opening " + guard.file.filename().string() + "?").c_str());
+  const bool edits = state.doc.dirty();
+  if (edits) {
+    ImGui::Text("%s has unsaved edits.", state.doc.path.filename().string().c_str());
+    ImGui::TextUnformatted(
+        guard.action == Guard::Action::Quit
+            ? "Save them before quitting?"
+            : ("Save them before opening " + guard.file.filename().string() + "?").c_str());
+  }
+  // Quitting also ends a role-play session nobody saved: say so (it is saved in its panel).
+  if (guard.action == Guard::Action::Quit && roleplayAtRisk(state))
+    ImGui::TextColored(kWarnColour,
+                       "The role-play session on \"%s\" is not saved: quitting discards it.",
+                       state.roleplay->script->title.c_str());
   auto proceed = [&] {
     state.guard.reset();
     if (guard.action == Guard::Action::Quit) {
@@ -194,11 +211,14 @@ void drawGuard(AppState& state) {
   };
   const std::optional<Guard::Answer> scripted = guard.scripted_answer;
   using Answer = Guard::Answer;
-  if (ImGui::Button("Save") || scripted == Answer::Save) {
+  ImGui::BeginDisabled(!edits);
+  if (ImGui::Button("Save") || (edits && scripted == Answer::Save)) {
     if (saveScenario(state, state.doc.path)) proceed();
   }
+  ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Discard edits") || scripted == Answer::Discard) proceed();
+  if (ImGui::Button(edits ? "Discard edits" : "Quit anyway") || scripted == Answer::Discard)
+    proceed();
   ImGui::SameLine();
   if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) ||
       scripted == Answer::Cancel) {
@@ -217,6 +237,7 @@ void drawFrame(AppState& state) {
   if (state.open.dashboard) drawDashboardPanel(state);
   if (state.open.compare) drawComparePanel(state);
   if (state.open.staffing) drawStaffingPanel(state);
+  if (state.open.roleplay) drawRoleplayPanel(state);
   if (state.open.metrics) ImGui::ShowMetricsWindow(&state.open.metrics);
   drawGuard(state);
 }
@@ -318,6 +339,15 @@ void performPendingRuns(AppState& state) {
     state.staffing = staffing;
     state.staffing_error = error;
   }
+
+  // The role-play panel's customers from a simulation: one run of the scenario as edited.
+  if (state.roleplay) {
+    RoleplayView& view = *state.roleplay;
+    if (view.journeys_pending)
+      startJourneys(view, state.doc.valid() ? &*state.doc.scenario : nullptr,
+                    state.doc.path.filename().string());
+    takeJourneys(view);
+  }
 }
 
 // After render(), before present(): a chart's PNG export reads the frame just drawn.
@@ -351,12 +381,23 @@ void performPngExport(const Platform& platform) {
 struct SmokeStep {
   const char* file;
   bool PanelFlags::*panel;
-  bool sweep_tab = false;  // the compare panel's second tab
+  bool sweep_tab = false;          // the compare panel's second tab
+  const char* roleplay = nullptr;  // the role-play panel: what to play before the picture
 };
 constexpr SmokeStep kSmokeSteps[] = {
-    {"scenario.png", &PanelFlags::scenario},   {"run.png", &PanelFlags::run},
-    {"dashboard.png", &PanelFlags::dashboard}, {"compare.png", &PanelFlags::compare},
-    {"sweep.png", &PanelFlags::compare, true}, {"staffing.png", &PanelFlags::staffing},
+    {"scenario.png", &PanelFlags::scenario},
+    {"run.png", &PanelFlags::run},
+    {"dashboard.png", &PanelFlags::dashboard},
+    {"compare.png", &PanelFlags::compare},
+    {"sweep.png", &PanelFlags::compare, true},
+    {"staffing.png", &PanelFlags::staffing},
+    {"roleplay.png", &PanelFlags::roleplay, false, "play"},
+    {"roleplay_debrief.png", &PanelFlags::roleplay, false, "debrief"},
+    {"roleplay_trainer.png", &PanelFlags::roleplay, false, "trainer"},
+    {"roleplay_journey_current.png", &PanelFlags::roleplay, false, "journey_current"},
+    {"roleplay_journey.png", &PanelFlags::roleplay, false, "journey"},
+    {"roleplay_journey_play.png", &PanelFlags::roleplay, false, "journey_play"},
+    {"roleplay_broken.png", &PanelFlags::roleplay, false, "broken"},
 };
 
 // Drives the app like a user: run the default scenario briefly, make it the baseline, add
@@ -456,6 +497,10 @@ class SmokeDriver {
   // Called after render(); saves the panel shown once its layout has settled.
   void afterRender(const Platform& platform) {
     const bool panel_shot = stage_ == Stage::Shots;
+    // A picture of the role-play panel's customers waits for their list.
+    if (panel_shot && state_.roleplay &&
+        (state_.roleplay->journeys_pending || state_.roleplay->journeys_job.running()))
+      return;
     if ((!panel_shot && stage_ != Stage::BrokenShot && stage_ != Stage::GuardShot) ||
         --frames_left_ > 0)
       return;
@@ -513,6 +558,7 @@ class SmokeDriver {
     state_.open.*(kSmokeSteps[i].panel) = true;
     state_.sweep.select_tab = kSmokeSteps[i].sweep_tab;
     state_.scenario_tab = "Channels";  // the tab with the most widgets
+    if (kSmokeSteps[i].roleplay && !playRoleplay(kSmokeSteps[i].roleplay)) return;
     frames_left_ = kScreenshotFrames;
   }
 
@@ -521,6 +567,7 @@ class SmokeDriver {
   // scenario it had, edits included, rather than lose it to a file that does not load.
   bool openBroken() {
     if (!state_.doc.dirty()) return fail("the edited scenario is not marked unsaved");
+    state_.roleplay.reset();  // its pictures are taken; its open session would join the questions
     const std::filesystem::path broken = std::filesystem::path(options_.screenshot) / "broken.toml";
     std::string error;
     if (!plot::writeText(broken,
@@ -550,6 +597,204 @@ class SmokeDriver {
     frames_left_ = kScreenshotFrames;
     stage_ = Stage::BrokenShot;
     return false;
+  }
+
+  // Role-play as trainees would, through the panel's own actions, so the pictures show a
+  // transcript, a debrief and the trainer view. Records go to the screenshot folder, never to
+  // the user's data folder.
+  //  play:    Alex on broken_item.toml: a good opening, then reads account data back before
+  //           verifying (a compliance breach) and recites the claim process, 41 s late;
+  //  debrief: Alex recovers and finishes; the session is saved and debriefed (not passed);
+  //  trainer: earlier sessions of Alex and Sam, dated 14 and 7 days back so the trainer's
+  //           charts have periods to draw, and Sam's session of today;
+  //  journey_current: customers of the (edited) default scenario, asked for as the panel's
+  //           button does, so main's loop runs them: it has no [journeys], the list says so;
+  //  journey: customers from a simulation (roleplayJourney); journey_play: that session's chat;
+  //  broken:  a script with mistakes chosen mid-session (roleplayBroken).
+  bool playRoleplay(const std::string& what) {
+    if (!state_.roleplay) state_.roleplay = std::make_shared<RoleplayView>();
+    RoleplayView& view = *state_.roleplay;
+    const double now = ImGui::GetTime();
+    if (what == "play") {
+      const std::filesystem::path records = std::filesystem::path(options_.screenshot) / "roleplay";
+      std::error_code ec;
+      std::filesystem::remove_all(records, ec);
+      view.data_dir = records.string();
+      view.trainee = "Alex";
+      if (!openScript(view, "broken_item.toml", now)) return false;
+      if (!answerAll(view, {0, 1, 1}, {6.0, 14.0, 41.0}, now)) return false;
+      view.turn_started = now - 12.0;  // the trainee has been reading for 12 s: the countdown runs
+      if (view.session->finished()) return fail("role-play: the conversation ended too early");
+    } else if (what == "debrief") {
+      if (!answerAll(view, {0, 1}, {9.0, 12.0}, now)) return false;
+      if (!view.debrief) return fail("role-play: the conversation did not end");
+      if (!saveSession(view)) return fail("role-play: " + view.save_message);
+      if (view.debrief->session.breaches.empty())
+        return fail("role-play: the breach did not reach the debrief");
+    } else if (what == "trainer") {
+      struct Past {
+        const char* trainee;
+        const char* script;
+        std::vector<int> choices;  // per turn, repeated (-1: the node's last answer)
+        double seconds;
+        int days_ago;
+      };
+      const Past history[] = {
+          {"Alex", "late_delivery.toml", {1}, 25.0, 14},
+          {"Sam", "broken_item.toml", {-1}, 20.0, 14},
+          {"Alex", "billing_dispute.toml", {0, 1}, 35.0, 7},
+          {"Sam", "late_delivery.toml", {-1, 0}, 15.0, 7},
+          {"Sam", "broken_item.toml", {0}, 20.0, 0},
+      };
+      for (const Past& p : history) {
+        view.trainee = p.trainee;
+        if (!openScript(view, p.script, now)) return false;
+        for (int turn = 0; !view.session->finished(); ++turn) {
+          const int wanted = p.choices[static_cast<std::size_t>(turn) % p.choices.size()];
+          const int n = static_cast<int>(view.session->current().choices.size());
+          const int choice = wanted < 0 ? n - 1 : std::min(wanted, n - 1);
+          view.turn_started = now - p.seconds;
+          if (!answerChoice(view, choice, now)) return fail("role-play: an answer was refused");
+        }
+        if (!saveSession(view, isoDaysAgo(p.days_ago)))
+          return fail("role-play: " + view.save_message);
+      }
+      view.select_tab = "Trainer";
+      refreshTrainer(view);
+      if (view.records.size() != 6) return fail("role-play: the records folder lost sessions");
+    } else if (what == "journey_current") {
+      view.journeys_from_file = false;
+      view.journeys_pending = true;
+      view.select_tab = "Customers from the simulation";
+    } else if (what == "journey") {
+      return roleplayJourney(view, now);
+    } else if (what == "journey_play") {
+      if (!view.journey) return fail("role-play: the journey's session is gone");
+      view.select_tab = "Play";
+    } else if (what == "broken") {
+      return roleplayBroken(view, now);
+    } else {
+      return fail("role-play: no smoke step " + what);
+    }
+    return true;
+  }
+
+  // Customers from a simulation, through the panel's own job: the unresolved cases of
+  // shared_context.toml, read from its file (the default scenario has no [journeys], and the
+  // edited scenario stays as it is). Alex plays chat_then_call.toml as the hardest case's
+  // customer for two answers; the picture: the list with the second case chosen.
+  bool roleplayJourney(RoleplayView& view, double now) {
+    // Relative to the checkout when run from one (as the scripts are found), for a short label.
+    std::filesystem::path file =
+        std::filesystem::path("scenarios") / "examples" / "shared_context.toml";
+    if (std::error_code ec; !std::filesystem::is_regular_file(file, ec))
+      file = std::filesystem::path(CX_SOURCE_DIR) / file;
+    // The current scenario's list first (journey_current): main's loop may have taken it.
+    waitForJourneys(view);
+    if (!view.journeys || !view.journeys_error.empty() ||
+        view.journeys->source.find("current scenario") == std::string::npos)
+      return fail("role-play: no customers from the current scenario: " + view.journeys_error);
+    if (view.journeys->multi_contact() || view.journeys->journeys.empty())
+      return fail("role-play: the default scenario should give single-contact cases");
+    view.journeys_from_file = true;
+    view.journeys_file = file.string();
+    if (!startJourneys(view, nullptr, "")) return fail("role-play: " + view.journeys_error);
+    waitForJourneys(view);
+    if (!view.journeys || !view.journeys_error.empty())
+      return fail("role-play: no customers from " + file.string() + ": " + view.journeys_error);
+    if (view.journeys->journeys.size() < 2 || !view.journeys->multi_contact())
+      return fail("role-play: " + file.string() + " gave no multi-contact cases");
+    view.trainee = "Alex";
+    if (!openScript(view, "chat_then_call.toml", now)) return false;
+    if (!playJourney(view, 0, now)) return fail("role-play: the hardest case did not start");
+    const Persona& before = view.written->persona;
+    const Persona& after = view.script->persona;
+    if (!view.journey || view.journey->case_id != view.journeys->journeys[0].case_id ||
+        after.mood >= before.mood || after.patience_s >= before.patience_s)
+      return fail("role-play: the case's customer is not the journey's");
+    if (!answerAll(view, {0, 0}, {9.0, 12.0}, now)) return false;
+    std::cout << fmt::format(
+        "cxstudio: smoke: role-play: the customer of case {} of {} ({} unresolved): mood {:.2f} "
+        "-> {:.2f}, patience {:.0f} s -> {:.0f} s\n",
+        view.journey->case_id, file.filename().string(), view.journeys->journeys.size(),
+        before.mood, after.mood, before.patience_s, after.patience_s);
+    view.picked_journey = 1;
+    view.select_tab = "Customers from the simulation";
+    return true;
+  }
+
+  // The smoke run waits here when a list is still being made: the next picture needs it (a
+  // run takes under a second).
+  static void waitForJourneys(RoleplayView& view) {
+    for (int i = 0; i < 1200 && view.journeys_job.running(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    takeJourneys(view);
+  }
+
+  // A script with mistakes chosen in the middle of a session: the panel asks first; after
+  // "Discard and open" it shows the validator's errors and keeps the session it had. The
+  // picture: those errors, with the question asked again for another script.
+  bool roleplayBroken(RoleplayView& view, double now) {
+    const std::filesystem::path broken =
+        std::filesystem::path(options_.screenshot) / "broken_roleplay.toml";
+    std::string error;
+    if (!plot::writeText(broken,
+                         "# cxstudio --smoke: a role-play script with mistakes, on purpose\n"
+                         "[script]\ntitle = \"Broken on purpose\"\nstart = \"opening\"\n"
+                         "[persona]\nname = \"Sam\"\nmood = 1.4\n"
+                         "[nodes.opening]\ncustomer = \"Hello?\"\n"
+                         "[[nodes.opening.choices]]\ntext = \"Hi\"\nnext = \"nowhere\"\n",
+                         error))
+      return fail(error);
+    view.trainee = "Alex";
+    if (!openScript(view, "broken_item.toml", now)) return false;
+    if (!answerAll(view, {0}, {7.0}, now)) return false;
+    if (openRoleplayScript(view, broken, now) || !view.pending_switch)
+      return fail("role-play: choosing another script mid-session did not ask first");
+    confirmSwitch(view, now);
+    if (view.load_errors.empty() || view.failed_path != broken)
+      return fail("role-play: the broken script's errors were not reported");
+    if (!view.session || view.script->id() != "broken_item" || view.session->state().turn != 1)
+      return fail("role-play: the broken script replaced the session in progress");
+    std::cout << fmt::format(
+        "cxstudio: smoke: role-play: a broken script mid-session asked first, then reported {} "
+        "problem(s) and kept the session\n",
+        view.load_errors.size());
+    if (openRoleplayScript(view, shippedScriptsDir(CX_SOURCE_DIR) / "late_delivery.toml", now))
+      return fail("role-play: choosing another script mid-session did not ask first");
+    view.select_tab = "Play";
+    return true;
+  }
+
+  bool openScript(RoleplayView& view, const char* name, double now) {
+    const auto file = shippedScriptsDir(CX_SOURCE_DIR) / name;
+    if (!openRoleplayScript(view, file, now, true)) {
+      for (const std::string& e : view.load_errors) std::cerr << "cxstudio: " << e << "\n";
+      return fail(std::string("role-play: ") + name + " did not open");
+    }
+    return true;
+  }
+
+  // Answers choices[k] after seconds[k], as if the trainee took that long.
+  bool answerAll(RoleplayView& view, const std::vector<int>& choices,
+                 const std::vector<double>& seconds, double now) {
+    for (std::size_t k = 0; k < choices.size(); ++k) {
+      view.turn_started = now - seconds[k];
+      if (!answerChoice(view, choices[k], now))
+        return fail(fmt::format("role-play: answer {} was refused", choices[k] + 1));
+    }
+    return true;
+  }
+
+  // ISO 8601 UTC for `days` days before now.
+  static std::string isoDaysAgo(int days) {
+    if (days == 0) return isoNowUtc();
+    const std::time_t t = std::time(nullptr) - static_cast<std::time_t>(days) * 86400;
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
   }
 
   // An edit through the document, as the editor would make it, so the compare has a B.
@@ -715,7 +960,7 @@ int run(const Options& options) {
       state.quit_requested = true;
     }
     if (state.quit_requested && !state.guard && !state.quit_confirmed) {
-      if (state.doc.dirty())
+      if (state.doc.dirty() || roleplayAtRisk(state))
         state.guard = Guard{Guard::Action::Quit, {}, {}};
       else
         state.quit_confirmed = true;

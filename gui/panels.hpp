@@ -18,5 +18,7 @@ void drawDashboardPanel(AppState& state);
 void drawComparePanel(AppState& state);
 // Erlang requirements per interval against the scenario's staffing, with cost.
 void drawStaffingPanel(AppState& state);
+// Role-play training: play a script as a chat, its debrief, saved sessions and the trainer view.
+void drawRoleplayPanel(AppState& state);
 
 }  // namespace cx::studio

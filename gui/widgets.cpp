@@ -65,8 +65,10 @@ bool beginPanel(const char* name, bool* open, const AppState& state, PanelPlace 
                           cond);
   ImGui::SetNextWindowSize(ImVec2(width * (place.x1 - place.x0), height * (place.y1 - place.y0)),
                            cond);
-  // Not while the unsaved-changes question is up: focusing a window closes the modal.
-  if (state.layout.one_panel && !state.guard) ImGui::SetNextWindowFocus();
+  // Not while the unsaved-changes question (or the role-play panel's) is up: focusing a window
+  // closes the modal.
+  const bool question = state.guard || (state.roleplay && state.roleplay->pending_switch);
+  if (state.layout.one_panel && !question) ImGui::SetNextWindowFocus();
   // A panel that overlaps no other (the usual tiled layout) draws no background: the frame is
   // cleared to the same colour (Platform::render), and under software OpenGL (Xvfb, llvmpipe)
   // filling the window's area costs about a third of the frame. Overlapping panels keep theirs,
