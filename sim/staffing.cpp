@@ -25,6 +25,18 @@ void require(bool ok, const std::string& what) {
 // The mean handle time agents see on a channel: its own mean times the intents' handle-time
 // factors weighted by their shares of the channel (docs/STAFFING.md). Without intents, or
 // with none on this channel, the channel's mean.
+// A chat channel's concurrency for the planner: k·N slots at the handle time of a full agent,
+// aht × slowdown(k) (chatRequirement), so growth = (slowdown(k) − 1) / (k − 1). k = 1 elsewhere.
+ChatConcurrency chatOf(const ChannelSpec& ch) {
+  ChatConcurrency chat;
+  if (ch.concurrency > 1) {
+    chat.concurrency = ch.concurrency;
+    chat.growth = (ch.concurrency_slowdown[static_cast<std::size_t>(ch.concurrency - 1)] - 1.0) /
+                  (ch.concurrency - 1);
+  }
+  return chat;
+}
+
 double plannedHandleS(const Scenario& scenario, const ChannelSpec& ch) {
   double shares = 0.0, weighted = 0.0;
   for (const IntentSpec& in : scenario.intents) {
@@ -326,15 +338,9 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
       plan.channels.push_back(std::move(cr));
       continue;
     }
-    // Chat with concurrency k: k·N slots in one queue at the handle time of a full agent,
-    // aht × slowdown(k) (chatRequirement), so growth = (slowdown(k) − 1) / (k − 1).
-    ChatConcurrency chat;
-    if (ch.concurrency > 1) {
-      chat.concurrency = ch.concurrency;
-      chat.growth = (ch.concurrency_slowdown[static_cast<std::size_t>(ch.concurrency - 1)] - 1.0) /
-                    (ch.concurrency - 1);
-      cr.model += fmt::format(", {} chats per agent", ch.concurrency);
-    }
+    // Chat with concurrency k: k·N slots in one queue at a full agent's handle time.
+    const ChatConcurrency chat = chatOf(ch);
+    if (chat.concurrency > 1) cr.model += fmt::format(", {} chats per agent", chat.concurrency);
     for (int k = 0; k < intervals; ++k) {
       IntervalRequirement r;
       r.per_hour = ch.arrivals.perHourAt(k);
@@ -436,9 +442,14 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
     }
     const analytic::StaffingTarget t = targetFor(ch, options);
     const double aht = plannedHandleS(scenario, ch);
+    // With k chats per agent the queue has k·n slots at a full agent's handle time: the load
+    // the measurements imply is in those slots' erlangs.
+    const ChatConcurrency chat = chatOf(ch);
+    const double slot_aht = chatHandleTime(aht, chat);
     const std::optional<double> patience = patienceOf(ch);
     auto at = [&](double load) {
-      return analytic::evaluate({load / aht, aht, n, patience, t.threshold_s});
+      return analytic::evaluate(
+          {load / slot_aht, slot_aht, n * chat.concurrency, patience, t.threshold_s});
     };
     if (r.service_level >= 1.0 - 1e-12) {  // nothing late at all: try one agent fewer
       r.seated = n - 1;
@@ -450,19 +461,21 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
       r.effective_load = kNaN;
       return std::max(n + 1, static_cast<int>(std::ceil(1.25 * n)));
     }
+    const int slots = n * chat.concurrency;
     double load =
-        impliedLoad(r.service_level, false, n, [&](double R) { return at(R).service_level; });
+        impliedLoad(r.service_level, false, slots, [&](double R) { return at(R).service_level; });
     if (t.max_abandon_rate && !std::isnan(r.abandon_rate) && r.abandon_rate > 0.0)
-      load = std::max(
-          load, impliedLoad(r.abandon_rate, true, n, [&](double R) { return at(R).abandon_rate; }));
+      load = std::max(load, impliedLoad(r.abandon_rate, true, slots,
+                                        [&](double R) { return at(R).abandon_rate; }));
     const double occ = meanOf(e, Metric::Occupancy);
     if (t.max_occupancy && !std::isnan(occ) && occ > 0.0)
-      load = std::max(load, impliedLoad(std::min(occ, 1.0 - 1e-9), true, n,
+      load = std::max(load, impliedLoad(std::min(occ, 1.0 - 1e-9), true, slots,
                                         [&](double R) { return at(R).occupancy; }));
     r.effective_load = load;
     SeatedRequirement q;
     try {
-      q = queueRequirement(load / aht * 3600.0, aht, patience, t);
+      q = chat.concurrency > 1 ? chatRequirement(load / slot_aht * 3600.0, aht, patience, chat, t)
+                               : queueRequirement(load / aht * 3600.0, aht, patience, t);
     } catch (const std::invalid_argument& err) {
       throw std::invalid_argument(fmt::format("channel {}, interval {}: {}", ch.id,
                                               intervalLabel(scenario, static_cast<int>(k)),
