@@ -619,7 +619,49 @@ void drawTrainerCharts(RoleplayView& view) {
   plot::drawChart(people, ImVec2(0, h));
 }
 
-void drawTrainer(RoleplayView& view) {
+// The training link: the team's scores applied to an agent group of the studio's scenario.
+void drawTrainingLink(RoleplayView& view, AppState& state) {
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::TextUnformatted("What the team's scores mean in the studio's scenario");
+  if (!state.doc.scenario) return;
+  Scenario& s = *state.doc.scenario;
+  if (s.agent_groups.empty()) {
+    ImGui::TextDisabled(
+        "%s has no [[agent_groups]]: the team's empathy, professionalism and ownership set a "
+        "group's (docs/ROLEPLAY.md, What training is worth).",
+        state.doc.path.filename().string().c_str());
+    return;
+  }
+  view.link_group = std::clamp(view.link_group, 0, static_cast<int>(s.agent_groups.size()) - 1);
+  const auto g = static_cast<std::size_t>(view.link_group);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Agent group");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0f);
+  if (ImGui::BeginCombo("##link_group", s.agent_groups[g].id.c_str())) {
+    for (std::size_t i = 0; i < s.agent_groups.size(); ++i)
+      if (ImGui::Selectable(s.agent_groups[i].id.c_str(), i == g))
+        view.link_group = static_cast<int>(i);
+    ImGui::EndCombo();
+  }
+  const GroupSkills now = skillsOf(s.agent_groups[g]);
+  const GroupSkills team = teamSkillsFor(view, s, g);
+  ImGui::SameLine();
+  ImGui::Text("empathy %.3f -> %.3f · professionalism %.3f -> %.3f · FCR uplift %+.4f -> %+.4f",
+              now.empathy, team.empathy, now.professionalism, team.professionalism, now.fcr_uplift,
+              team.fcr_uplift);
+  if (ImGui::Button(
+          fmt::format("Set group {} from the team's scores", s.agent_groups[g].id).c_str()))
+    applyTeamToGroup(view, s, g);
+  ImGui::SameLine();
+  ImGui::TextDisabled(
+      "every session in the records: each trainee's mean, then the team's;%s",
+      s.outcomes ? "" : " the scenario has no [outcomes], so only FCR will show it");
+  if (!view.link_message.empty()) ImGui::TextWrapped("%s", view.link_message.c_str());
+}
+
+void drawTrainer(RoleplayView& view, AppState& state) {
   if (view.trainer_message.empty()) refreshTrainer(view);  // first look: what is there already
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Records folder");
@@ -674,6 +716,7 @@ void drawTrainer(RoleplayView& view) {
   const float all_rows =
       row_h * static_cast<float>(table.rows.size() + 1) + style.ScrollbarSize + 4.0f;
   plot::drawTable(table, std::min(all_rows, ImGui::GetContentRegionAvail().y * 0.4f));
+  drawTrainingLink(view, state);
   drawTrainerCharts(view);
 }
 
@@ -832,7 +875,7 @@ void drawRoleplayPanel(AppState& state) {
         if (!ImGui::BeginTabItem(tab, nullptr, flags)) continue;
         if (tab == tabs[0]) drawPlay(view);
         if (tab == tabs[1]) drawDebrief(view);
-        if (tab == tabs[2]) drawTrainer(view);
+        if (tab == tabs[2]) drawTrainer(view, state);
         if (tab == tabs[3]) drawCustomers(view, state);
         ImGui::EndTabItem();
       }

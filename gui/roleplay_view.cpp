@@ -246,6 +246,28 @@ void refreshTrainer(RoleplayView& view) {
       std::to_string(view.records.size()) + " sessions in " + sessionsFile(dir).string();
 }
 
+GroupSkills teamSkillsFor(const RoleplayView& view, const Scenario& scenario, std::size_t group) {
+  const Calibration calibration = scenario.outcomes && scenario.outcomes->calibration
+                                      ? *scenario.outcomes->calibration
+                                      : Calibration{};
+  const AgentGroupSpec& g = scenario.agent_groups.at(group);
+  return skillsFromScores(teamScores(view.records, {}, "").mean, skillsOf(g), calibration);
+}
+
+void applyTeamToGroup(RoleplayView& view, Scenario& scenario, std::size_t group) {
+  const GroupSkills skills = teamSkillsFor(view, scenario, group);
+  AgentGroupSpec& g = scenario.agent_groups.at(group);
+  view.link_message = fmt::format(
+      "Group {}: empathy {:.3f} -> {:.3f}, professionalism {:.3f} -> {:.3f}, FCR uplift {:+.4f} "
+      "-> {:+.4f}. Run it, or compare with the baseline, to see what it is worth; Undo takes "
+      "it back.",
+      g.id, g.empathy, skills.empathy, g.professionalism, skills.professionalism, g.fcr_uplift,
+      skills.fcr_uplift);
+  g.empathy = skills.empathy;
+  g.professionalism = skills.professionalism;
+  g.fcr_uplift = skills.fcr_uplift;
+}
+
 bool exportTrainerCsv(RoleplayView& view, const std::filesystem::path& file) {
   std::string error;
   const bool ok = plot::writeText(file, aggregateCsv(view.rows), error);

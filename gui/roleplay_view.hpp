@@ -14,6 +14,7 @@
 #include "sim/roleplay.hpp"
 #include "sim/roleplay_records.hpp"
 #include "sim/scenario.hpp"
+#include "sim/training.hpp"
 
 namespace cx::studio {
 
@@ -87,6 +88,8 @@ struct RoleplayView {
   std::string chart_trainee;  // whose dimensions the trainer chart shows; empty: the team
   std::string csv_path;
   std::string trainer_message;
+  int link_group = 0;        // the agent group of the studio's scenario the team stands for
+  std::string link_message;  // what the last "Set group" did
 };
 
 // The shipped scripts in `dir` (*.toml), sorted by name.
@@ -154,6 +157,14 @@ std::size_t firstDifference(const SessionSummary& session, const BestPath& best)
 void refreshTrainer(RoleplayView& view);
 // Writes the aggregate as CSV to `file`; the outcome in `trainer_message`.
 bool exportTrainerCsv(RoleplayView& view, const std::filesystem::path& file);
+
+// The training link (sim/training.hpp, `cxsim roleplay link`): the skills the records' team
+// stands for, for agent group `group` of `scenario` (its calibration; the in-code one without
+// [outcomes]). Dimensions nobody scored keep the group's value.
+GroupSkills teamSkillsFor(const RoleplayView& view, const Scenario& scenario, std::size_t group);
+// Sets that group's empathy, professionalism and FCR uplift to them (an edit of the document:
+// the studio's undo takes it back) and says what changed in `view.link_message`.
+void applyTeamToGroup(RoleplayView& view, Scenario& scenario, std::size_t group);
 
 // Mood 0..1 as a colour from red (furious) through amber to green (pleased), RGBA 0..1.
 struct Rgba {

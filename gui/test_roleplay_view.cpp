@@ -348,3 +348,36 @@ TEST_CASE("roleplay view: customers are found off the UI thread, errors reported
   CHECK(takeJourneys(view));
   CHECK_FALSE(view.journeys->multi_contact());
 }
+
+TEST_CASE("roleplay view: the team's scores set an agent group of the studio's scenario") {
+  RoleplayView view;
+  auto session = [](const std::string& trainee, double empathy, double ownership) {
+    SessionRecord r;
+    r.trainee = trainee;
+    r.script = "broken_item";
+    r.date = "2026-11-20T10:00:00Z";
+    r.scores[static_cast<std::size_t>(Dimension::Empathy)] = empathy;
+    r.scores[static_cast<std::size_t>(Dimension::Ownership)] = ownership;
+    return r;
+  };
+  view.records = {session("ana", 90.0, 90.0), session("ana", 70.0, 90.0),
+                  session("ben", 60.0, 60.0)};
+  Scenario s = loadScenario(kScenarios / "bank_chat_before_ai.toml");
+  REQUIRE(s.agent_groups.size() >= 2);
+  const double prof_before = s.agent_groups[1].professionalism;
+  // ana 80 and ben 60: empathy 0.70; ownership ana 90, ben 60: 75, 5 points above the typical
+  // agent's 70 at 0.004 each. Professionalism was not scored: the group keeps its own.
+  const GroupSkills team = teamSkillsFor(view, s, 1);
+  CHECK(team.empathy == doctest::Approx(0.70));
+  CHECK(team.fcr_uplift == doctest::Approx(0.02));
+  CHECK(team.professionalism == prof_before);
+  applyTeamToGroup(view, s, 1);
+  CHECK(s.agent_groups[1].empathy == team.empathy);
+  CHECK(s.agent_groups[1].fcr_uplift == team.fcr_uplift);
+  CHECK(view.link_message.find("Group " + s.agent_groups[1].id) == 0);
+  // The same values `cxsim roleplay link` would pass as --set-b.
+  const Scenario via_set = loadScenario(kScenarios / "bank_chat_before_ai.toml",
+                                        skillOverrides(s.agent_groups[1].id, team));
+  CHECK(via_set.agent_groups[1].empathy == s.agent_groups[1].empathy);
+  CHECK(via_set.agent_groups[1].fcr_uplift == s.agent_groups[1].fcr_uplift);
+}
