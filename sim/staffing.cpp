@@ -22,9 +22,6 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
 }
 
-// The mean handle time agents see on a channel: its own mean times the intents' handle-time
-// factors weighted by their shares of the channel (docs/STAFFING.md). Without intents, or
-// with none on this channel, the channel's mean.
 // A chat channel's concurrency for the planner: k·N slots at the handle time of a full agent,
 // aht × slowdown(k) (chatRequirement), so growth = (slowdown(k) − 1) / (k − 1). k = 1 elsewhere.
 ChatConcurrency chatOf(const ChannelSpec& ch) {
@@ -37,6 +34,9 @@ ChatConcurrency chatOf(const ChannelSpec& ch) {
   return chat;
 }
 
+// The mean handle time agents see on a channel: its own mean times the intents' handle-time
+// factors weighted by their shares of the channel (docs/STAFFING.md). Without intents, or
+// with none on this channel, the channel's mean.
 double plannedHandleS(const Scenario& scenario, const ChannelSpec& ch) {
   double shares = 0.0, weighted = 0.0;
   for (const IntentSpec& in : scenario.intents) {
