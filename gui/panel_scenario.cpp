@@ -63,10 +63,10 @@ void integer(const Document& doc, const char* label, int& v, const std::string& 
 
 // A share (0–1) edited as a percentage.
 void percent(const Document& doc, const char* label, double& share, const std::string& key,
-             float max_percent = 100.0f) {
+             float max_percent = 100.0f, float min_percent = 0.0f) {
   float p = static_cast<float>(share * 100.0);
   ImGui::SetNextItemWidth(fieldWidth());
-  if (ImGui::SliderFloat(label, &p, 0.0f, max_percent, "%.1f %%")) share = p / 100.0;
+  if (ImGui::SliderFloat(label, &p, min_percent, max_percent, "%.1f %%")) share = p / 100.0;
   problemsFor(doc, key);
 }
 
@@ -507,7 +507,8 @@ void drawGroups(Document& doc, Scenario& s) {
       // What customers feel of the team ([outcomes]): docs/MODEL.md "Outcomes".
       percent(doc, "empathy", group.empathy, key + ".empathy");
       percent(doc, "professionalism", group.professionalism, key + ".professionalism");
-      percent(doc, "FCR uplift", group.fcr_uplift, key + ".fcr_uplift", 50.0f);
+      // Negative for a team that resolves less than typical (e.g. from role-play scores).
+      percent(doc, "FCR uplift", group.fcr_uplift, key + ".fcr_uplift", 50.0f, -50.0f);
       bool own = group.cost_per_hour.has_value();
       if (ImGui::Checkbox("own hourly cost", &own))
         group.cost_per_hour =
