@@ -340,9 +340,12 @@ Command addPlay(CLI::App& parent, CLI::App*& sub) {
   return [o]() -> int {
     auto script = loadScriptOrReport(o->file);
     if (!script) return kExitBadInput;
+    std::optional<RecordedJourney> played;  // the simulated customer, for the record
     if (!o->journey.empty()) {
       const auto picked = pickJourney(o->journey, o->seed, o->case_id);
       if (!picked) return kExitBadInput;
+      played =
+          RecordedJourney{o->journey, o->seed.value_or(picked->first.seed), picked->second.case_id};
       const Persona before = script->persona;
       script->persona = personaFromJourney(before, picked->second, picked->first);
       std::cout << fmt::format(
@@ -373,7 +376,9 @@ Command addPlay(CLI::App& parent, CLI::App*& sub) {
     std::cout << debriefText(*script, debrief, trainee, date);
     if (!o->no_record) {
       const auto dir = o->data.empty() ? defaultRoleplayDataDir() : std::filesystem::path(o->data);
-      appendRecord(dir, makeRecord(*script, debrief.session, trainee, date));
+      SessionRecord record = makeRecord(*script, debrief.session, trainee, date);
+      record.journey = played;
+      appendRecord(dir, record);
       std::cout << "\nRecorded in " << sessionsFile(dir).string() << "\n";
     }
     return kExitOk;

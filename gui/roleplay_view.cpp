@@ -226,8 +226,11 @@ bool saveSession(RoleplayView& view, const std::string& date) {
   }
   const std::filesystem::path dir = recordsDir(view);
   try {
-    appendRecord(dir, makeRecord(*view.script, view.session->summary(), view.trainee,
-                                 date.empty() ? isoNowUtc() : date));
+    SessionRecord record = makeRecord(*view.script, view.session->summary(), view.trainee,
+                                      date.empty() ? isoNowUtc() : date);
+    if (view.journey)  // the customer came from a simulated run: say which case
+      record.journey = RecordedJourney{view.journey->source, std::nullopt, view.journey->case_id};
+    appendRecord(dir, record);
   } catch (const std::exception& e) {
     view.save_message = e.what();
     return false;

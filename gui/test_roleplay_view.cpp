@@ -381,3 +381,19 @@ TEST_CASE("roleplay view: the team's scores set an agent group of the studio's s
   CHECK(via_set.agent_groups[1].empathy == s.agent_groups[1].empathy);
   CHECK(via_set.agent_groups[1].fcr_uplift == s.agent_groups[1].fcr_uplift);
 }
+
+TEST_CASE("roleplay view: a session with a simulated customer is saved with its case") {
+  RoleplayView view;
+  view.journeys = sharedContextJourneys();
+  view.trainee = "Alex";
+  view.data_dir = freshDir("journey_record").string();
+  REQUIRE(openRoleplayScript(view, kScripts / "broken_item.toml", 0.0));
+  REQUIRE(playJourney(view, 0, 1.0));
+  playBest(view, 1.0, 5.0);
+  REQUIRE(saveSession(view));
+  const std::vector<SessionRecord> records = readRecords(view.data_dir);
+  REQUIRE(records.size() == 1);
+  REQUIRE(records[0].journey.has_value());
+  CHECK(records[0].journey->case_id == view.journeys->journeys[0].case_id);
+  CHECK(records[0].journey->scenario == view.journeys->source);
+}

@@ -68,6 +68,13 @@ nlohmann::ordered_json toJson(const SessionRecord& r) {
   j["ending"] = r.ending;
   j["outcome"] = r.outcome;
   j["final_mood"] = std::round(r.final_mood * 1000.0) / 1000.0;
+  if (r.journey) {
+    nlohmann::ordered_json journey;
+    journey["scenario"] = r.journey->scenario;
+    if (r.journey->seed) journey["seed"] = *r.journey->seed;
+    journey["case"] = r.journey->case_id;
+    j["journey"] = journey;
+  }
   return j;
 }
 
@@ -100,6 +107,14 @@ SessionRecord recordFromJson(const nlohmann::json& j) {
     r.ending = j.value("ending", "");
     r.outcome = j.value("outcome", "");
     r.final_mood = j.value("final_mood", 0.0);
+    if (auto it = j.find("journey"); it != j.end() && !it->is_null()) {
+      if (!it->is_object()) throw std::runtime_error("\"journey\" is not an object");
+      RecordedJourney journey;
+      journey.scenario = it->value("scenario", "");
+      if (it->contains("seed")) journey.seed = it->at("seed").get<std::uint64_t>();
+      journey.case_id = it->at("case").get<std::uint64_t>();
+      r.journey = journey;
+    }
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(std::string("wrong type: ") + e.what());
   }

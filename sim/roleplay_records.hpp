@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -16,6 +17,14 @@
 #include "sim/roleplay.hpp"
 
 namespace cx {
+
+// The simulated customer a session was played with (`play --journey`, the studio's customers
+// from the simulation): which run, and which case of it.
+struct RecordedJourney {
+  std::string scenario;               // the scenario file, or the studio's description of it
+  std::optional<std::uint64_t> seed;  // of the run, when known
+  std::uint64_t case_id = 0;
+};
 
 struct SessionRecord {
   std::string trainee;
@@ -32,6 +41,7 @@ struct SessionRecord {
   std::string ending;   // toString(Ending)
   std::string outcome;  // the ending node's outcome, if reached
   double final_mood = 0.0;
+  std::optional<RecordedJourney> journey;  // none: the script's own customer
 };
 
 SessionRecord makeRecord(const RoleplayScript& script, const SessionSummary& session,

@@ -554,11 +554,19 @@ TEST_CASE("cli: roleplay journeys lists hard cases; play --journey starts from o
   const auto at = list.out.find("\ncase ");
   REQUIRE(at != std::string::npos);
   const std::string id = list.out.substr(at + 6, list.out.find(' ', at + 6) - at - 6);
-  const Result play = cxsim(
-      "roleplay play scenarios/roleplay/chat_then_call.toml --no-record --choices 1,1,1,1 "
-      "--times 5,5,5,5 --journey" +
-      scenario + " --case " + id);
+  const fs::path data =
+      fs::temp_directory_path() / ("cxsim_journey_rec_" + std::to_string(getpid()));
+  fs::remove_all(data);
+  const Result play =
+      cxsim("roleplay play scenarios/roleplay/chat_then_call.toml --data '" + data.string() +
+            "' --choices 1,1,1,1 --times 5,5,5,5 --journey" + scenario + " --case " + id);
   CHECK(play.code == 0);
+  // The record says which simulated customer it was.
+  const auto record = nlohmann::json::parse(slurp(data / "sessions.jsonl"));
+  CHECK(record["journey"]["scenario"] == "scenarios/examples/shared_context.toml");
+  CHECK(record["journey"]["seed"] == 5);
+  CHECK(record["journey"]["case"].get<std::uint64_t>() == std::stoull(id));
+  fs::remove_all(data);
   CHECK(play.out.find("Customer from case " + id + " of") != std::string::npos);
   CHECK(play.out.find("Their contacts so far") != std::string::npos);
   const Result bad = cxsim(

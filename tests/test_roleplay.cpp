@@ -345,10 +345,11 @@ TEST_CASE("roleplay: records round-trip and aggregate by trainee and period, to 
   const SessionSummary good = play(s, {1, 1, 1, 1}, {5, 10, 12, 8});
   const SessionSummary breach = play(s, {1, 2, 1, 1}, {5, 10, 12, 8});
   const SessionSummary bad = play(s, {3, 3}, {10, 40});
-  const SessionRecord r1 = makeRecord(s, good, "ana", "2026-11-16T09:00:00Z");     // W47
-  const SessionRecord r2 = makeRecord(s, breach, "ana", "2026-11-22T17:30:00Z");   // W47 (Sunday)
-  const SessionRecord r3 = makeRecord(s, bad, "ana", "2026-11-23T08:00:00Z");      // W48
-  const SessionRecord r4 = makeRecord(s, good, "bo, jr", "2026-11-18T10:00:00Z");  // W47
+  const SessionRecord r1 = makeRecord(s, good, "ana", "2026-11-16T09:00:00Z");    // W47
+  const SessionRecord r2 = makeRecord(s, breach, "ana", "2026-11-22T17:30:00Z");  // W47 (Sunday)
+  const SessionRecord r3 = makeRecord(s, bad, "ana", "2026-11-23T08:00:00Z");     // W48
+  SessionRecord r4 = makeRecord(s, good, "bo, jr", "2026-11-18T10:00:00Z");       // W47
+  r4.journey = RecordedJourney{"scenarios/examples/shared_context.toml", 12, 12208};
   for (const auto& r : {r1, r2, r3, r4}) appendRecord(dir, r);
 
   std::vector<std::string> problems;
@@ -358,6 +359,13 @@ TEST_CASE("roleplay: records round-trip and aggregate by trainee and period, to 
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].find("sessions.jsonl:5:") != std::string::npos);
   CHECK(toJson(back[0]).dump() == toJson(r1).dump());
+  CHECK_FALSE(back[0].journey.has_value());  // the script's own customer: no "journey" key
+  CHECK(toJson(back[0]).dump().find("journey") == std::string::npos);
+  // A session with a customer from a simulation keeps which run and case.
+  CHECK(toJson(back[3]).dump() == toJson(r4).dump());
+  REQUIRE(back[3].journey.has_value());
+  CHECK(back[3].journey->case_id == 12208);
+  CHECK(back[3].journey->seed == std::optional<std::uint64_t>(12));
   CHECK(back[0].choices == std::vector<int>{1, 1, 1, 1});
   CHECK(back[0].times_s == std::vector<double>{5, 10, 12, 8});
   CHECK(back[0].passed);
