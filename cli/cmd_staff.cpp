@@ -42,22 +42,37 @@ std::vector<std::vector<int>> staffingToSimulate(const StaffingPlan& plan,
   return out;
 }
 
+std::string requirementsTable(const Scenario& s, const ChannelRequirement& cr,
+                              const char* agents_heading) {
+  std::string out =
+      fmt::format("{:<8}{:>9}{:>9}{:>10}{:>9}{:>10}{:>10}{:>10}{:>9}\n", "start", "per hour",
+                  "load", agents_heading, "seated", "required", "service", "ASA", "abandon");
+  for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
+    const IntervalRequirement& r = cr.intervals[k];
+    out +=
+        fmt::format("{:<8}{:>9.0f}{:>9.1f}{:>10}{:>9.2f}{:>10.2f}{:>10}{:>10}{:>9}\n",
+                    intervalLabel(s, static_cast<int>(k)), r.per_hour, r.effective_load, r.on_phone,
+                    r.seated, r.required, pct(r.service_level), secs(r.asa_s), pct(r.abandon_rate));
+  }
+  return out;
+}
+
 std::string requirementsText(const Scenario& s, const StaffingPlan& plan) {
   std::string out;
-  for (std::size_t c = 0; c < plan.channels.size(); ++c) {
-    const ChannelRequirement& cr = plan.channels[c];
+  const bool grouped = !plan.groups.empty();
+  for (const ChannelRequirement& cr : plan.channels) {
     out += fmt::format("\nRequirements — {} ({}, {:g}% in {:g} s{})\n", cr.id, cr.model,
                        100 * cr.target, cr.threshold_s,
                        plan.method == "simulation" ? ", service level simulated" : "");
-    out += fmt::format("{:<8}{:>9}{:>9}{:>10}{:>9}{:>10}{:>10}{:>10}{:>9}\n", "start", "per hour",
-                       "load", "on phone", "seated", "required", "service", "ASA", "abandon");
-    for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
-      const IntervalRequirement& r = cr.intervals[k];
-      out += fmt::format("{:<8}{:>9.0f}{:>9.1f}{:>10}{:>9.2f}{:>10.2f}{:>10}{:>10}{:>9}\n",
-                         intervalLabel(s, static_cast<int>(k)), r.per_hour, r.effective_load,
-                         r.on_phone, r.seated, r.required, pct(r.service_level), secs(r.asa_s),
-                         pct(r.abandon_rate));
-    }
+    if (grouped) out += "(agents: the channel's part of its agent groups, below)\n";
+    out += requirementsTable(s, cr, "on phone");
+  }
+  for (const ChannelRequirement& gr : plan.groups) {
+    out += fmt::format(
+        "\nAgent group {} (serving {}; per hour and load: its part of them; "
+        "service: its worst channel)\n",
+        gr.id, gr.model.substr(gr.model.find("serving ") + 8));
+    out += requirementsTable(s, gr, "agents");
   }
   return out;
 }
@@ -70,12 +85,12 @@ std::string rosterText(const Scenario& s, const std::vector<ShiftTemplate>& shif
       r.cost, r.lines.size(), r.over_agent_intervals, r.under_agent_intervals);
   if (!r.message.empty()) out += "note: " + r.message + "\n";
   out += fmt::format("{:<22}{:>5}{:>8}{:<2}{:<12}{:>8}{:>11}\n", "shift", "day", "start", "",
-                     "channel", "agents", "cost");
+                     s.agent_groups.empty() ? "channel" : "group", "agents", "cost");
   for (const RosterLine& l : r.lines) {
     const ShiftTemplate& t = shifts[l.shift];
     out += fmt::format("{:<22}{:>5}{:>8}{:<2}{:<12}{:>8}{:>11.2f}\n", t.name, l.day + 1,
                        intervalLabel(s, l.start_interval % s.intervalsPerDay()), "",
-                       s.channels[l.channel].id, l.count, l.count * t.cost);
+                       r.ids[l.channel], l.count, l.count * t.cost);
   }
   return out;
 }
@@ -89,36 +104,96 @@ std::string simulatedText(const Scenario& s, const StaffingPlan& plan, const Ros
       roster ? fmt::format(", rostered agents × (1 − shrinkage {:g}) on the phones", plan.shrinkage)
              : "");
   auto get = [](const MetricEstimates& e, Metric m) { return e[static_cast<std::size_t>(m)].mean; };
+  // With agent groups the agents are the groups' (a table of their own, after the channels).
+  const bool grouped = !plan.groups.empty();
   for (std::size_t c = 0; c < s.channels.size(); ++c) {
     const ChannelRequirement& cr = plan.channels[c];
     out += fmt::format("\n{} (target {:g}% in {:g} s, * = missed)\n", cr.id, 100 * cr.target,
                        cr.threshold_s);
-    // With [outcomes], what the customers make of it: the expected CSAT of the contacts.
+    // With [outcomes], what the customers make of it: the expected CSAT of the contacts. The
+    // agent columns only for dedicated agents (groups have their own table).
     const bool csat = s.outcomes.has_value();
-    out += fmt::format("{:<8}{:>8}{:>9}{:>10}{:>10}{:>10}{:>11}{}{}\n", "start", "agents",
-                       roster ? "rostered" : "", "service", "ASA", "abandon", "occupancy",
-                       csat ? fmt::format("{:>8}", "CSAT") : "",
-                       roster && c == 0 ? fmt::format("{:>12}", "cost (all)") : "");
-    auto csatCell = [&](const MetricEstimates& e) {
-      return csat ? fmt::format("{:>8}", pct(get(e, Metric::Csat))) : std::string();
+    const bool cost = roster && c == 0;
+    // One row: start, [agents, rostered], service (+ miss mark), ASA, abandon, [occupancy],
+    // [CSAT], [cost].
+    auto row = [&](const std::string& start, const std::string& agents, const std::string& rostered,
+                   const std::string& service, bool missed, const MetricEstimates* e,
+                   const std::string& cost_cell) {
+      std::string line = fmt::format("{:<8}", start);
+      if (!grouped) line += fmt::format("{:>8}", agents);
+      if (!grouped && roster) line += fmt::format("{:>9}", rostered);
+      line += fmt::format("{:>9}{:1}", service, missed ? "*" : " ");
+      if (!e) {
+        line += fmt::format("{:>10}{:>10}{}", "ASA", "abandon",
+                            grouped ? "" : fmt::format("{:>11}", "occupancy"));
+      } else {
+        line += fmt::format("{:>10}{:>10}{}", secs(get(*e, Metric::AsaS)),
+                            pct(get(*e, Metric::AbandonRate)),
+                            grouped ? "" : fmt::format("{:>11}", pct(get(*e, Metric::Occupancy))));
+      }
+      if (csat) line += fmt::format("{:>8}", e ? pct(get(*e, Metric::Csat)) : "CSAT");
+      if (cost) line += fmt::format("{:>12}", cost_cell);
+      return line + "\n";
     };
+    out += row("start", "agents", "rostered", "service", false, nullptr, "cost (all)");
     for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
       const MetricEstimates& e = res.interval_channels[k][c];
       const double sl = get(e, Metric::ServiceLevel);
-      out += fmt::format(
-          "{:<8}{:>8}{:>9}{:>9}{:1}{:>10}{:>10}{:>11}{}{}\n", intervalLabel(s, static_cast<int>(k)),
-          staffing[c][k], roster ? std::to_string(roster->coverage[c][k]) : "", pct(sl),
-          sl < cr.target ? "*" : "", secs(get(e, Metric::AsaS)), pct(get(e, Metric::AbandonRate)),
-          pct(get(e, Metric::Occupancy)), csatCell(e),
-          roster && c == 0 ? fmt::format("{:>12.2f}", roster->cost_per_interval[k]) : "");
+      out +=
+          row(intervalLabel(s, static_cast<int>(k)), grouped ? "" : std::to_string(staffing[c][k]),
+              roster && !grouped ? std::to_string(roster->coverage[c][k]) : "", pct(sl),
+              sl < cr.target, &e, cost ? fmt::format("{:.2f}", roster->cost_per_interval[k]) : "");
     }
     const MetricEstimates& tot = res.channels[c];
-    out += fmt::format("{:<8}{:>8}{:>9}{:>9} {:>10}{:>10}{:>11}{}\n", "all", "", "",
-                       pct(get(tot, Metric::ServiceLevel)), secs(get(tot, Metric::AsaS)),
-                       pct(get(tot, Metric::AbandonRate)), pct(get(tot, Metric::Occupancy)),
-                       csatCell(tot));
+    out += row("all", "", "", pct(get(tot, Metric::ServiceLevel)), false, &tot, "");
+  }
+  if (grouped) {
+    out += fmt::format("\nAgents per group{} — occupancy over the run in the last line\n",
+                       roster ? " (on the phones / rostered)" : "");
+    out += fmt::format("{:<8}", "start");
+    for (const ChannelRequirement& g : plan.groups) out += fmt::format("{:>14}", g.id);
+    out += "\n";
+    for (std::size_t k = 0; k < staffing.front().size(); ++k) {
+      out += fmt::format("{:<8}", intervalLabel(s, static_cast<int>(k)));
+      for (std::size_t g = 0; g < plan.groups.size(); ++g)
+        out += fmt::format("{:>14}",
+                           roster ? fmt::format("{} / {}", staffing[g][k], roster->coverage[g][k])
+                                  : std::to_string(staffing[g][k]));
+      out += "\n";
+    }
+    out += fmt::format("{:<8}", "all");
+    for (std::size_t g = 0; g < plan.groups.size(); ++g)
+      out += fmt::format("{:>14}", pct(get(res.groups[g], Metric::Occupancy)));
+    out += "\n";
   }
   return out;
+}
+
+nlohmann::ordered_json requirementJson(const Scenario& s, const ChannelRequirement& cr,
+                                       bool group) {
+  nlohmann::ordered_json c;
+  c["model"] = cr.model;
+  if (!group) {
+    c["target"] = cr.target;
+    c["threshold_s"] = cr.threshold_s;
+  }
+  nlohmann::ordered_json iv = nlohmann::ordered_json::array();
+  for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
+    const IntervalRequirement& r = cr.intervals[k];
+    iv.push_back({{"index", k},
+                  {"start", intervalLabel(s, static_cast<int>(k))},
+                  {"per_hour", r.per_hour},
+                  {"effective_load", num(r.effective_load)},
+                  {"seated", r.seated},
+                  {"required", r.required},
+                  {"on_phone", r.on_phone},
+                  {"agents", r.agents},
+                  {"service_level", num(r.service_level)},
+                  {"asa_s", num(r.asa_s)},
+                  {"abandon_rate", num(r.abandon_rate)}});
+  }
+  c["intervals"] = std::move(iv);
+  return c;
 }
 
 nlohmann::ordered_json planJson(const Scenario& s, const StaffingPlan& plan,
@@ -136,31 +211,13 @@ nlohmann::ordered_json planJson(const Scenario& s, const StaffingPlan& plan,
     j["seed"] = plan.seed;
     j["wall_s"] = plan.wall_s;
   }
-  nlohmann::ordered_json channels = nlohmann::ordered_json::object();
-  for (const ChannelRequirement& cr : plan.channels) {
-    nlohmann::ordered_json c;
-    c["model"] = cr.model;
-    c["target"] = cr.target;
-    c["threshold_s"] = cr.threshold_s;
-    nlohmann::ordered_json iv = nlohmann::ordered_json::array();
-    for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
-      const IntervalRequirement& r = cr.intervals[k];
-      iv.push_back({{"index", k},
-                    {"start", intervalLabel(s, static_cast<int>(k))},
-                    {"per_hour", r.per_hour},
-                    {"effective_load", num(r.effective_load)},
-                    {"seated", r.seated},
-                    {"required", r.required},
-                    {"on_phone", r.on_phone},
-                    {"agents", r.agents},
-                    {"service_level", num(r.service_level)},
-                    {"asa_s", num(r.asa_s)},
-                    {"abandon_rate", num(r.abandon_rate)}});
-    }
-    c["intervals"] = std::move(iv);
-    channels[cr.id] = std::move(c);
-  }
-  j["requirements"] = std::move(channels);
+  auto requirementsJson = [&](const std::vector<ChannelRequirement>& units, bool groups) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const ChannelRequirement& cr : units) out[cr.id] = requirementJson(s, cr, groups);
+    return out;
+  };
+  j["requirements"] = requirementsJson(plan.channels, false);
+  if (!plan.groups.empty()) j["groups"] = requirementsJson(plan.groups, true);
   if (roster) {
     nlohmann::ordered_json r;
     r["feasible"] = roster->feasible;
@@ -174,12 +231,12 @@ nlohmann::ordered_json planJson(const Scenario& s, const StaffingPlan& plan,
       lines.push_back({{"shift", (*shifts)[l.shift].name},
                        {"day", l.day},
                        {"start", intervalLabel(s, l.start_interval % s.intervalsPerDay())},
-                       {"channel", s.channels[l.channel].id},
+                       {s.agent_groups.empty() ? "channel" : "group", roster->ids[l.channel]},
                        {"count", l.count},
                        {"cost", l.count * (*shifts)[l.shift].cost}});
     r["shifts"] = std::move(lines);
     nlohmann::ordered_json cov = nlohmann::ordered_json::object();
-    for (std::size_t c = 0; c < s.channels.size(); ++c) cov[s.channels[c].id] = roster->coverage[c];
+    for (std::size_t u = 0; u < roster->ids.size(); ++u) cov[roster->ids[u]] = roster->coverage[u];
     r["coverage"] = std::move(cov);
     r["cost_per_interval"] = roster->cost_per_interval;
     j["roster"] = std::move(r);
@@ -197,30 +254,36 @@ void writePlanCsv(const Scenario& s, const StaffingPlan& plan, const RosterResul
     return f;
   };
   auto csvNum = [](double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string(); };
-  {
-    std::ofstream f = open("requirements.csv");
-    f << "interval,start,channel,per_hour,effective_load,seated,required,on_phone,agents,"
-         "service_level,asa_s,abandon_rate"
-      << (roster ? ",rostered,cost" : "") << "\n";
-    for (std::size_t c = 0; c < plan.channels.size(); ++c)
-      for (std::size_t k = 0; k < plan.channels[c].intervals.size(); ++k) {
-        const IntervalRequirement& r = plan.channels[c].intervals[k];
+  // requirements.csv per channel; with agent groups, groups.csv per group (what is rostered).
+  const bool grouped = !plan.groups.empty();
+  auto table = [&](const char* name, const char* who, const std::vector<ChannelRequirement>& units,
+                   bool rostered) {
+    std::ofstream f = open(name);
+    f << "interval,start," << who
+      << ",per_hour,effective_load,seated,required,on_phone,agents,service_level,asa_s,"
+         "abandon_rate"
+      << (rostered ? ",rostered,cost" : "") << "\n";
+    for (std::size_t u = 0; u < units.size(); ++u)
+      for (std::size_t k = 0; k < units[u].intervals.size(); ++k) {
+        const IntervalRequirement& r = units[u].intervals[k];
         f << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", k,
-                         intervalLabel(s, static_cast<int>(k)), plan.channels[c].id, r.per_hour,
+                         intervalLabel(s, static_cast<int>(k)), units[u].id, r.per_hour,
                          csvNum(r.effective_load), r.seated, r.required, r.on_phone, r.agents,
                          csvNum(r.service_level), csvNum(r.asa_s), csvNum(r.abandon_rate));
-        if (roster) f << "," << roster->coverage[c][k] << "," << roster->cost_per_interval[k];
+        if (rostered) f << "," << roster->coverage[u][k] << "," << roster->cost_per_interval[k];
         f << "\n";
       }
-    if (!f) throw std::runtime_error("cannot write " + (dir / "requirements.csv").string());
-  }
+    if (!f) throw std::runtime_error("cannot write " + (dir / name).string());
+  };
+  table("requirements.csv", "channel", plan.channels, roster && !grouped);
+  if (grouped) table("groups.csv", "group", plan.groups, roster != nullptr);
   if (roster) {
     std::ofstream f = open("roster.csv");
-    f << "shift,day,start,channel,count,cost\n";
+    f << "shift,day,start," << (grouped ? "group" : "channel") << ",count,cost\n";
     for (const RosterLine& l : roster->lines)
       f << fmt::format("\"{}\",{},{},{},{},{}\n", (*shifts)[l.shift].name, l.day,
                        intervalLabel(s, l.start_interval % s.intervalsPerDay()),
-                       s.channels[l.channel].id, l.count, l.count * (*shifts)[l.shift].cost);
+                       roster->ids[l.channel], l.count, l.count * (*shifts)[l.shift].cost);
     if (!f) throw std::runtime_error("cannot write " + (dir / "roster.csv").string());
   }
 }
@@ -230,6 +293,7 @@ void writePlanCsv(const Scenario& s, const StaffingPlan& plan, const RosterResul
 Command addStaffCommand(CLI::App& app) {
   struct Options {
     std::string file, method = "erlang", shifts, json, csv;
+    std::vector<std::string> set;
     std::optional<double> target_sl, threshold_s, max_abandon, max_occupancy;
     double shrinkage = 0.0;
     std::optional<int> reps;
@@ -241,6 +305,7 @@ Command addStaffCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "staff", "Agents needed per interval, a least-cost roster, and what the plan buys");
   cmd->add_option("file", o->file, "Scenario file (TOML)")->required();
+  cmd->add_option("--set", o->set, kSetHelp)->allow_extra_args(false);
   cmd->add_option("--target-sl", o->target_sl,
                   "Service-level target for every channel, in [0,1) (default: each channel's)")
       ->check(CLI::Range(0.0, 1.0));
@@ -267,12 +332,12 @@ Command addStaffCommand(CLI::App& app) {
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--json", o->json, "Write the plan as JSON to PATH ('-' = stdout only)");
   cmd->add_option("--csv", o->csv,
-                  "Write requirements.csv, roster.csv and the simulated summary.csv and "
-                  "intervals.csv into DIR");
+                  "Write requirements.csv (groups.csv with agent groups), roster.csv and the "
+                  "simulated summary.csv and intervals.csv into DIR");
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing but errors (and --json -)");
 
   return [o]() -> int {
-    auto scenario = loadOrReport(o->file);
+    auto scenario = loadOrReport(o->file, o->set);
     if (!scenario) return kExitBadInput;
     StaffingOptions so;
     so.target_sl = o->target_sl;
@@ -303,7 +368,7 @@ Command addStaffCommand(CLI::App& app) {
       if (!o->shifts.empty()) {
         shifts = loadShifts(o->shifts, *scenario);
         std::vector<std::vector<double>> required;
-        for (const ChannelRequirement& c : plan.channels) {
+        for (const ChannelRequirement& c : plan.staffed()) {
           required.emplace_back();
           for (const IntervalRequirement& r : c.intervals) required.back().push_back(r.required);
         }

@@ -118,8 +118,11 @@ struct AppState {
   bool pending_compare = false;
   SweepView sweep;  // the compare panel's sweep tab
 
-  // Staffing: Erlang requirements for the current scenario, and optionally a roster.
+  // Staffing: requirements for the current scenario (Erlang per interval, or the iterative
+  // simulation method with the run panel's replications, seed and threads), and optionally a
+  // roster.
   std::string shifts_path_input;
+  bool staffing_by_simulation = false;
   AsyncTask<StaffingView> staffing_job;
   std::shared_ptr<const StaffingView> staffing;
   std::string staffing_error;

@@ -313,16 +313,21 @@ void performPendingRuns(AppState& state) {
   if (state.pending_staffing && state.doc.valid() && !state.staffing_job.running()) {
     const Scenario s = *state.doc.scenario;
     const std::string shifts = state.shifts_path_input;
-    state.staffing_job.start([s, shifts] {
+    const bool simulate = state.staffing_by_simulation;
+    const RunSettings run = state.run_settings;
+    state.staffing_job.start([s, shifts, simulate, run] {
       StaffingView view;
       view.scenario = s;
       StaffingOptions options;
       if (s.costs) options.shrinkage = s.costs->shrinkage;
-      view.plan = erlangRequirements(s, options);
+      options.seed = run.seed;
+      options.replications = std::max(2, run.replications);
+      options.threads = run.threads;
+      view.plan = simulate ? simulationRequirements(s, options) : erlangRequirements(s, options);
       if (!shifts.empty()) {
         view.shifts = loadShifts(shifts, s);
         std::vector<std::vector<double>> required;
-        for (const ChannelRequirement& ch : view.plan.channels) {
+        for (const ChannelRequirement& ch : view.plan.staffed()) {
           std::vector<double> row;
           for (const IntervalRequirement& k : ch.intervals) row.push_back(k.required);
           required.push_back(std::move(row));
@@ -423,9 +428,13 @@ class SmokeDriver {
         state_.baseline_label = "default scenario as opened";
         addAgent();
         state_.pending_compare = true;
-        state_.shifts_path_input =
-            (std::filesystem::path(CX_SOURCE_DIR) / "scenarios" / "shifts" / "default.toml")
-                .string();
+        {
+          // The scenario's shift file (scenarios/shifts/NAME.toml for NAME.toml), if it has one.
+          const std::filesystem::path shifts = std::filesystem::path(CX_SOURCE_DIR) / "scenarios" /
+                                               "shifts" / state_.doc.path.filename();
+          state_.shifts_path_input =
+              std::filesystem::exists(shifts) ? shifts.string() : std::string();
+        }
         state_.pending_staffing = true;
         prefillSweep(state_.sweep, *state_.doc.scenario);
         state_.sweep.pending = true;
@@ -800,7 +809,9 @@ class SmokeDriver {
   // An edit through the document, as the editor would make it, so the compare has a B.
   void addAgent() {
     Scenario& s = *state_.doc.scenario;
-    if (s.agent_groups.empty() && !s.channels.empty())
+    if (!s.agent_groups.empty())  // the first group's agents, or the first channel's own
+      for (int& n : s.agent_groups.front().agents) ++n;
+    else if (!s.channels.empty())
       for (int& n : s.channels.front().agents) ++n;
     trackEdits(state_.doc, false);
   }

@@ -1,6 +1,7 @@
-// The staffing panel: Erlang requirements per interval (sim/staffing.hpp) against the
-// scenario's own staffing and, with a shift file, the least-cost roster's coverage
-// (sim/roster.hpp); the shifts worked and what each plan costs.
+// The staffing panel: requirements per interval (sim/staffing.hpp: Erlang, or the simulation
+// method) against the scenario's own staffing, per channel or per agent group, and with a shift
+// file the least-cost roster's coverage (sim/roster.hpp); the shifts worked and what each plan
+// costs.
 //
 // [SECTION] Controls
 // [SECTION] Coverage charts and tables
@@ -35,12 +36,27 @@ void drawControls(AppState& state) {
   ImGui::SameLine();
   const bool can = state.doc.valid() && !state.staffing_job.running();
   ImGui::BeginDisabled(!can);
+  if (ImGui::RadioButton("Erlang", !state.staffing_by_simulation))
+    state.staffing_by_simulation = false;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Each interval on its own, from the formulas: instant");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("Simulation", state.staffing_by_simulation))
+    state.staffing_by_simulation = true;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Simulate, measure each interval, re-staff it, repeat until stable (Feldman, Mandelbaum,\n"
+        "Massey & Whitt 2008): sees carried-over work, retries, the bot and shared groups.\n"
+        "Uses the run panel's replications, seed and threads.");
+  ImGui::SameLine();
   if (ImGui::Button("Plan staffing")) state.pending_staffing = true;
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::TextDisabled(
-      state.staffing_job.running() ? "planning…" : "Erlang per interval%s",
-      state.doc.scenario && state.doc.scenario->costs ? ", shrinkage from [costs]" : "");
+      "%s%s", state.staffing_job.running() ? "planning…" : "",
+      !state.staffing_job.running() && state.doc.scenario && state.doc.scenario->costs
+          ? "shrinkage from [costs]"
+          : "");
   if (!state.staffing_error.empty())
     ImGui::TextColored(kErrorColour, "%s", state.staffing_error.c_str());
 }
@@ -48,13 +64,16 @@ void drawControls(AppState& state) {
 // -------------------------------------------------------------------------------------------
 // [SECTION] Coverage charts and tables
 
+// One chart per staffed unit (plan.staffed()): each channel's own agents, or each agent group.
 plot::Chart coverageChart(const StaffingView& v, std::size_t c) {
   const Scenario& s = v.scenario;
-  const ChannelRequirement& req = v.plan.channels[c];
+  const ChannelRequirement& req = v.plan.staffed()[c];
   plot::Chart chart;
   chart.id = "coverage_" + req.id;
-  chart.title = fmt::format("{}: requirement vs staffing ({} {:.0f}% in {:.0f} s)", req.id,
-                            req.model, req.target * 100.0, req.threshold_s);
+  chart.title = v.plan.groups.empty()
+                    ? fmt::format("{}: requirement vs staffing ({} {:.0f}% in {:.0f} s)", req.id,
+                                  req.model, req.target * 100.0, req.threshold_s)
+                    : fmt::format("{}: requirement vs staffing ({})", req.id, req.model);
   chart.y_unit = "agents";
   chart.y_min = 0.0;
   for (int k = 0; k < s.intervalsPerDay(); ++k) chart.categories.push_back(intervalLabel(s, k));
@@ -62,11 +81,11 @@ plot::Chart coverageChart(const StaffingView& v, std::size_t c) {
   plot::Series seated{"on the phones (integer)", plot::Kind::Step, {}, {}, {}, 0, {}};
   plot::Series scenario{"scenario's agents", plot::Kind::Step, {}, {}, {}, 0, {}};
   plot::Series roster{"roster coverage", plot::Kind::Step, {}, {}, {}, 0, {}};
-  const ChannelSpec& ch = s.channels[c];
+  const AgentGroupSpec unit = s.effectiveAgentGroups()[c];
   for (std::size_t k = 0; k < req.intervals.size(); ++k) {
     required.y.push_back(req.intervals[k].required);
     seated.y.push_back(req.intervals[k].on_phone);
-    scenario.y.push_back(ch.agents.empty() ? std::nan("") : ch.agentsAt(static_cast<int>(k)));
+    scenario.y.push_back(unit.agents.empty() ? std::nan("") : unit.agentsAt(static_cast<int>(k)));
     if (v.roster && v.roster->feasible && c < v.roster->coverage.size() &&
         k < v.roster->coverage[c].size())
       roster.y.push_back(v.roster->coverage[c][k]);
@@ -79,13 +98,14 @@ plot::Chart coverageChart(const StaffingView& v, std::size_t c) {
 plot::Table shiftTable(const StaffingView& v) {
   plot::Table t;
   t.id = "roster_shifts";
-  t.headers = {"shift", "day", "channel", "starts", "agents", "cost each", "cost"};
+  t.headers = {"shift",     "day", v.plan.groups.empty() ? "channel" : "group", "starts", "agents",
+               "cost each", "cost"};
   for (const RosterLine& line : v.roster->lines) {
     const ShiftTemplate& sh = v.shifts[static_cast<std::size_t>(line.shift)];
     t.rows.push_back({sh.name, std::to_string(line.day + 1),
-                      v.scenario.channels[static_cast<std::size_t>(line.channel)].id,
-                      clockText(sh.start_s), std::to_string(line.count),
-                      fmt::format("{:.2f}", sh.cost), fmt::format("{:.2f}", sh.cost * line.count)});
+                      v.roster->ids[static_cast<std::size_t>(line.channel)], clockText(sh.start_s),
+                      std::to_string(line.count), fmt::format("{:.2f}", sh.cost),
+                      fmt::format("{:.2f}", sh.cost * line.count)});
   }
   return t;
 }
@@ -95,14 +115,16 @@ void drawCosts(const StaffingView& v) {
   const Scenario& s = v.scenario;
   const double interval_h = s.interval_minutes / 60.0;
   double scenario_h = 0.0, required_h = 0.0;
-  for (std::size_t c = 0; c < s.channels.size(); ++c) {
+  const std::vector<AgentGroupSpec> units = s.effectiveAgentGroups();
+  for (std::size_t u = 0; u < units.size(); ++u) {
     for (int k = 0; k < s.intervalsPerDay(); ++k) {
-      if (!s.channels[c].agents.empty()) scenario_h += s.channels[c].agentsAt(k) * interval_h;
-      required_h += v.plan.channels[c].intervals[static_cast<std::size_t>(k)].on_phone * interval_h;
+      if (!units[u].agents.empty()) scenario_h += units[u].agentsAt(k) * interval_h;
+      required_h +=
+          v.plan.staffed()[u].intervals[static_cast<std::size_t>(k)].on_phone * interval_h;
     }
   }
-  ImGui::Text("Agent-hours on duty per day: scenario %.1f · Erlang requirement %.1f", scenario_h,
-              required_h);
+  ImGui::Text("Agent-hours on duty per day: scenario %.1f · %s requirement %.1f", scenario_h,
+              v.plan.method == "simulation" ? "simulated" : "Erlang", required_h);
   if (s.costs) {
     const double rate = s.costs->perDutyHour(s.costs->agent_per_hour);
     ImGui::Text(
@@ -141,15 +163,19 @@ void drawStaffingPanel(AppState& state) {
     return;
   }
   const StaffingView& v = *state.staffing;
+  if (v.plan.method == "simulation")
+    ImGui::TextDisabled("Simulation method, %d replications per iteration, seed %llu: %s (%.1f s)",
+                        v.plan.replications, static_cast<unsigned long long>(v.plan.seed),
+                        v.plan.note.c_str(), v.plan.wall_s);
   drawCosts(v);
   ImGui::BeginChild("staffing_charts");
   const float width = ImGui::GetContentRegionAvail().x;
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const bool two = width > ImGui::GetFontSize() * 50.0f && v.plan.channels.size() > 1;
+  const bool two = width > ImGui::GetFontSize() * 50.0f && v.plan.staffed().size() > 1;
   const float w = two ? (width - spacing) * 0.5f : width;
   const float line = ImGui::GetTextLineHeight();
   const float h = std::clamp(ImGui::GetContentRegionAvail().y * 0.55f, line * 14.0f, line * 24.0f);
-  for (std::size_t c = 0; c < v.plan.channels.size(); ++c) {
+  for (std::size_t c = 0; c < v.plan.staffed().size(); ++c) {
     if (two && c % 2 == 1) ImGui::SameLine();
     plot::drawChart(coverageChart(v, c), ImVec2(w, h));
   }

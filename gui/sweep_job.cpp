@@ -32,14 +32,17 @@ void prefillSweep(SweepView& view, const Scenario& scenario) {
   view.x = Metric::CostTotal;
   view.y = firstMetric({"csat", "service_level"}, Metric::ServiceLevel);
   view.colour = firstMetric({"churn_rate", "churn", "abandon_rate"}, Metric::AbandonRate);
-  if (scenario.channels.empty()) return;
-  const ChannelSpec& ch = scenario.channels.front();
-  if (ch.agents.empty()) return;
+  // The first channel's own agents, or the first agent group's.
+  const std::vector<AgentGroupSpec> units = scenario.effectiveAgentGroups();
+  if (units.empty() || units.front().agents.empty()) return;
+  const AgentGroupSpec& unit = units.front();
   // A flat staffing level around today's mean: four points either side, in steps of two.
-  const double mean = std::accumulate(ch.agents.begin(), ch.agents.end(), 0.0) /
-                      static_cast<double>(ch.agents.size());
+  const double mean = std::accumulate(unit.agents.begin(), unit.agents.end(), 0.0) /
+                      static_cast<double>(unit.agents.size());
   const int centre = std::max(5, static_cast<int>(std::lround(mean)));
-  view.vary[0] = fmt::format("channels.{}.agents={}:{}:2", ch.id, centre - 4, centre + 4);
+  view.vary[0] = fmt::format("{}.{}.agents={}:{}:2",
+                             scenario.agent_groups.empty() ? "channels" : "agent_groups", unit.id,
+                             centre - 4, centre + 4);
   view.vary[1] = scenario.bot ? "bot.containment=0.3:0.6:0.15" : "";
 }
 

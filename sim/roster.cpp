@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include "sim/report.hpp"
@@ -158,13 +159,25 @@ class ShiftReader {
   }
 
   void readShift(const toml::table& t, const std::string& path) {
-    static const std::vector<std::string> known{"name", "start",     "hours",     "breaks",
-                                                "cost", "min_count", "max_count", "channels"};
+    // Who a template may staff: `channels` (the channels' own agents) or, when the scenario
+    // has [[agent_groups]], `groups`.
+    const bool grouped = !sc_.agent_groups.empty();
+    const char* who = grouped ? "groups" : "channels";
+    const std::vector<std::string> known{"name", "start",     "hours",     "breaks",
+                                         "cost", "min_count", "max_count", who};
     for (auto&& [key, node] : t)
       if (std::find(known.begin(), known.end(), key.str()) == known.end())
         fail(keyLoc(key), path + "." + std::string(key.str()),
-             "unknown key (expected one of: name, start, hours, breaks, cost, min_count, "
-             "max_count, channels)");
+             key.str() == "channels" || key.str() == "groups"
+                 ? fmt::format("the scenario's agents are {}: use `{}` to say whom a shift "
+                               "may staff",
+                               grouped ? "in [[agent_groups]]"
+                                       : "the channels' own (no "
+                                         "[[agent_groups]])",
+                               who)
+                 : fmt::format("unknown key (expected one of: name, start, hours, breaks, cost, "
+                               "min_count, max_count, {})",
+                               who));
     ShiftTemplate s;
     s.loc = locOf(t);
     bool ok = true;
@@ -215,21 +228,22 @@ class ShiftReader {
              fmt::format("expected max_count >= min_count ({})", s.min_count)),
             ok = false;
     }
-    if (const toml::node* ch = t.get("channels")) {
+    if (const toml::node* ch = t.get(who)) {
       const toml::array* arr = ch->as_array();
+      const std::vector<std::string> ids = sc_.staffedIds();
+      const char* what = grouped ? "agent group" : "channel";
       if (!arr || arr->empty()) {
-        fail(locOf(*ch), path + ".channels", "expected a non-empty array of channel ids");
+        fail(locOf(*ch), path + "." + who,
+             fmt::format("expected a non-empty array of {} ids", what));
       } else {
         for (std::size_t i = 0; i < arr->size(); ++i) {
           const auto* id = (*arr)[i].as_string();
-          const bool known_id =
-              id && std::any_of(sc_.channels.begin(), sc_.channels.end(),
-                                [&](const ChannelSpec& c) { return c.id == id->get(); });
-          if (known_id)
+          if (id && std::find(ids.begin(), ids.end(), id->get()) != ids.end())
             s.channels.push_back(id->get());
           else
-            fail(locOf((*arr)[i]), fmt::format("{}.channels[{}]", path, i),
-                 "expected the id of one of the scenario's channels");
+            fail(locOf((*arr)[i]), fmt::format("{}.{}[{}]", path, who, i),
+                 fmt::format("expected the id of one of the scenario's {}s ({})", what,
+                             fmt::join(ids, ", ")));
         }
       }
     }
@@ -335,16 +349,19 @@ RosterResult solveRoster(const Scenario& scenario, const std::vector<ShiftTempla
   const std::optional<PlanShape> shape = planShape(scenario, &why);
   if (!shape) throw std::invalid_argument(why);
   const int K = shape->intervals;
-  const std::size_t C = scenario.channels.size();
+  const std::vector<std::string> ids = scenario.staffedIds();
+  const std::size_t C = ids.size();
   if (required.size() != C)
     throw std::invalid_argument(
-        fmt::format("requirements for {} channels given, the scenario has {}", required.size(), C));
+        fmt::format("requirements for {} {} given, the scenario has {}", required.size(),
+                    scenario.agent_groups.empty() ? "channels" : "groups", C));
   for (const auto& r : required)
     if (static_cast<int>(r.size()) != K)
       throw std::invalid_argument(
           fmt::format("requirements for {} intervals given, the scenario has {}", r.size(), K));
 
   RosterResult res;
+  res.ids = ids;
   res.days = shape->days;
   res.required = required;
 
@@ -382,23 +399,21 @@ RosterResult solveRoster(const Scenario& scenario, const std::vector<ShiftTempla
       const double r = required[c][k];
       if (!(r >= 0.0) || !std::isfinite(r))
         throw std::invalid_argument(
-            fmt::format("requirement for {} interval {} is {}", scenario.channels[c].id, k, r));
+            fmt::format("requirement for {} interval {} is {}", ids[c], k, r));
       need[c][k] = static_cast<int>(std::ceil(r - 1e-9));
       if (need[c][k] == 0) continue;
       double cap = 0.0;
       for (const Instance& in : inst)
-        if (shifts[in.shift].usableFor(scenario.channels[c].id) &&
+        if (shifts[in.shift].usableFor(ids[c]) &&
             std::find(in.worked.begin(), in.worked.end(), k) != in.worked.end())
           cap += shifts[in.shift].max_count ? *shifts[in.shift].max_count
                                             : std::numeric_limits<double>::infinity();
       if (cap < need[c][k])
         unreachable.push_back(
-            cap == 0.0
-                ? fmt::format("{} {} needs {} but no shift template works it",
-                              scenario.channels[c].id, intervalLabel(scenario, k), need[c][k])
-                : fmt::format("{} {} needs {} but the templates working it allow at most {}",
-                              scenario.channels[c].id, intervalLabel(scenario, k), need[c][k],
-                              cap));
+            cap == 0.0 ? fmt::format("{} {} needs {} but no shift template works it", ids[c],
+                                     intervalLabel(scenario, k), need[c][k])
+                       : fmt::format("{} {} needs {} but the templates working it allow at most {}",
+                                     ids[c], intervalLabel(scenario, k), need[c][k], cap));
     }
   res.coverage.assign(C, std::vector<int>(K, 0));
   res.cost_per_interval.assign(K, 0.0);
@@ -429,9 +444,12 @@ RosterResult solveRoster(const Scenario& scenario, const std::vector<ShiftTempla
   std::vector<Column> cols;
   for (std::size_t i = 0; i < inst.size(); ++i)
     for (std::size_t c = 0; c < C; ++c)
-      if (shifts[inst[i].shift].usableFor(scenario.channels[c].id))
+      if (shifts[inst[i].shift].usableFor(ids[c]))
         cols.push_back({static_cast<int>(i), static_cast<int>(c)});
-  if (cols.empty()) return finishInfeasible("no shift template may serve any channel");
+  if (cols.empty())
+    return finishInfeasible(scenario.agent_groups.empty()
+                                ? "no shift template may serve any channel"
+                                : "no shift template may serve any group");
   glp_add_cols(P, static_cast<int>(cols.size()));
   for (std::size_t j = 0; j < cols.size(); ++j) {
     const ShiftTemplate& t = shifts[inst[cols[j].instance].shift];

@@ -172,6 +172,15 @@ std::vector<AgentGroupSpec> Scenario::effectiveAgentGroups() const {
   return groups;
 }
 
+std::vector<std::string> Scenario::staffedIds() const {
+  std::vector<std::string> ids;
+  if (agent_groups.empty())
+    for (const ChannelSpec& ch : channels) ids.push_back(ch.id);
+  else
+    for (const AgentGroupSpec& g : agent_groups) ids.push_back(g.id);
+  return ids;
+}
+
 std::string Diagnostic::format() const {
   std::string where = file;
   if (loc.line > 0) {

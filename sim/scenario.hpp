@@ -308,6 +308,9 @@ struct Scenario {
   // agents of the channel) when there are none. With [costs], every group's cost_per_hour is
   // filled in (its own, or the default rate).
   std::vector<AgentGroupSpec> effectiveAgentGroups() const;
+  // What staffing is set for (the staffing planner and rosters): the channels' own agents, or
+  // the agent groups when there are any. The ids of effectiveAgentGroups(), in its order.
+  std::vector<std::string> staffedIds() const;
   // Number of intervals per day (day form) or per repeating cycle (continuous form): the
   // length of the per-interval lists, 1 when every rate and staffing level is constant. A list
   // of one value counts as a constant; all longer lists must have the same length.

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "sim/experiment.hpp"
 #include "sim/report.hpp"
@@ -34,17 +35,120 @@ ChatConcurrency chatOf(const ChannelSpec& ch) {
   return chat;
 }
 
-// The mean handle time agents see on a channel: its own mean times the intents' handle-time
-// factors weighted by their shares of the channel (docs/STAFFING.md). Without intents, or
-// with none on this channel, the channel's mean.
-double plannedHandleS(const Scenario& scenario, const ChannelSpec& ch) {
-  double shares = 0.0, weighted = 0.0;
-  for (const IntentSpec& in : scenario.intents) {
-    const double share = in.shareOf(ch.id);
-    shares += share;
-    weighted += share * in.handle_factor;
+// Shared agent groups: which part of channel c's requirement group g is planned to carry,
+// a[g][c], summing to 1 over g for every channel some group serves. A channel is carried by
+// the groups that list it first (their main skill); if none does, by every group serving it.
+// Among those, in proportion to the share of the channel's contact reasons the group takes
+// (1 when it takes them all). Groups serving a channel only as a second skill carry none of
+// it in the plan; in the simulation they still help when idle, which the measured service
+// shows. Dedicated agents (no [[agent_groups]]): the identity.
+std::vector<std::vector<double>> groupShares(const Scenario& scenario) {
+  const std::vector<AgentGroupSpec> groups = scenario.effectiveAgentGroups();
+  std::vector<std::vector<double>> a(groups.size(),
+                                     std::vector<double>(scenario.channels.size(), 0.0));
+  for (std::size_t c = 0; c < scenario.channels.size(); ++c) {
+    const std::string& id = scenario.channels[c].id;
+    // The share of the channel's contact reasons group g may take.
+    auto cover = [&](const AgentGroupSpec& g) {
+      if (g.intents.empty() || scenario.intents.empty()) return 1.0;
+      double all = 0.0, taken = 0.0;
+      for (const IntentSpec& in : scenario.intents) {
+        all += in.shareOf(id);
+        if (std::find(g.intents.begin(), g.intents.end(), in.id) != g.intents.end())
+          taken += in.shareOf(id);
+      }
+      return all > 0.0 ? taken / all : 1.0;
+    };
+    auto serves = [&](const AgentGroupSpec& g) {
+      return std::find(g.channels.begin(), g.channels.end(), id) != g.channels.end();
+    };
+    for (const bool first_only : {true, false}) {
+      double total = 0.0;
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        const bool candidate =
+            first_only ? (!groups[g].channels.empty() && groups[g].channels.front() == id)
+                       : serves(groups[g]);
+        a[g][c] = candidate ? cover(groups[g]) : 0.0;
+        total += a[g][c];
+      }
+      if (total > 0.0) {
+        for (auto& row : a) row[c] /= total;
+        break;
+      }
+    }
   }
-  return ch.handle_time.mean_s * (shares > 0.0 ? weighted / shares : 1.0);
+  return a;
+}
+
+// The mean handle time agents see on each channel: its own mean times the intents'
+// handle-time factors weighted by their shares of the channel, times the proficiency of the
+// groups carrying it weighted by their parts a[g][c] (docs/STAFFING.md). Without intents, or
+// with none on the channel, the intent factor is 1; dedicated agents have proficiency 1.
+std::vector<double> plannedHandleS(const Scenario& scenario) {
+  const std::vector<std::vector<double>> a = groupShares(scenario);
+  const std::vector<AgentGroupSpec> groups = scenario.effectiveAgentGroups();
+  std::vector<double> out;
+  for (std::size_t c = 0; c < scenario.channels.size(); ++c) {
+    const ChannelSpec& ch = scenario.channels[c];
+    double shares = 0.0, weighted = 0.0;
+    for (const IntentSpec& in : scenario.intents) {
+      const double share = in.shareOf(ch.id);
+      shares += share;
+      weighted += share * in.handle_factor;
+    }
+    double proficiency = 0.0, carried = 0.0;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      proficiency += a[g][c] * groups[g].proficiency;
+      carried += a[g][c];
+    }
+    out.push_back(ch.handle_time.mean_s * (shares > 0.0 ? weighted / shares : 1.0) *
+                  (carried > 0.0 ? proficiency / carried : 1.0));
+  }
+  return out;
+}
+
+// The requirement of each group from its channels' (Erlang method, and the simulation's start):
+// Σ_c a[g][c] × the channel's figure; the integer agents are the fractional ones rounded up.
+// The service figures are those of the group's worst channel.
+std::vector<ChannelRequirement> groupRequirements(const Scenario& scenario,
+                                                  const std::vector<ChannelRequirement>& channels,
+                                                  const std::vector<std::vector<double>>& a) {
+  std::vector<ChannelRequirement> out;
+  const std::size_t intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
+  for (std::size_t g = 0; g < scenario.agent_groups.size(); ++g) {
+    const AgentGroupSpec& spec = scenario.agent_groups[g];
+    ChannelRequirement gr;
+    gr.id = spec.id;
+    gr.model = fmt::format("agent group serving {}", fmt::join(spec.channels, ", "));
+    gr.target = kNaN;
+    gr.threshold_s = kNaN;
+    for (std::size_t k = 0; k < intervals; ++k) {
+      IntervalRequirement r;
+      r.service_level = kNaN;
+      r.asa_s = kNaN;
+      r.abandon_rate = kNaN;
+      for (std::size_t c = 0; c < channels.size(); ++c) {
+        if (a[g][c] <= 0.0) continue;
+        const IntervalRequirement& ch = channels[c].intervals[k];
+        r.per_hour += a[g][c] * ch.per_hour;
+        r.seated += a[g][c] * ch.seated;
+        r.effective_load += a[g][c] * ch.effective_load;
+        if (ch.per_hour <= 0.0) continue;
+        // The worst channel (NaN: not measured, ignored).
+        auto worst = [](double& into, double x, bool lower_is_worse) {
+          if (std::isnan(x)) return;
+          if (std::isnan(into) || (lower_is_worse ? x < into : x > into)) into = x;
+        };
+        worst(r.service_level, ch.service_level, true);
+        worst(r.asa_s, ch.asa_s, false);
+        worst(r.abandon_rate, ch.abandon_rate, false);
+      }
+      r.on_phone = static_cast<int>(std::ceil(r.seated - 1e-9));
+      gr.intervals.push_back(r);
+    }
+    out.push_back(std::move(gr));
+  }
+  return out;
 }
 
 void checkOptions(const StaffingOptions& o) {
@@ -291,7 +395,7 @@ EmailRequirement emailRequirement(const std::vector<double>& arrivals, double in
 
 std::vector<std::vector<int>> StaffingPlan::onPhone() const {
   std::vector<std::vector<int>> out;
-  for (const ChannelRequirement& c : channels) {
+  for (const ChannelRequirement& c : staffed()) {
     out.emplace_back();
     for (const IntervalRequirement& r : c.intervals) out.back().push_back(r.on_phone);
   }
@@ -304,6 +408,7 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
   plan.method = "erlang";
   plan.shrinkage = options.shrinkage;
   const int intervals = scenario.intervalsPerDay();
+  const std::vector<double> handle_s = plannedHandleS(scenario);
   for (const ChannelSpec& ch : scenario.channels) {
     ChannelRequirement cr;
     cr.id = ch.id;
@@ -311,7 +416,7 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
     const analytic::StaffingTarget t = targetFor(ch, options);
     cr.target = t.service_level;
     cr.threshold_s = t.threshold_s;
-    const double aht = plannedHandleS(scenario, ch);
+    const double aht = handle_s[plan.channels.size()];
     // Email and messaging without patience: every reply within the threshold, the work spread
     // over its response window (a fluid model; emailRequirement). The day form's nights are
     // not in the cycle: work whose window runs past closing is left over.
@@ -363,6 +468,11 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
     }
     plan.channels.push_back(std::move(cr));
   }
+  if (!scenario.agent_groups.empty()) {
+    plan.groups = groupRequirements(scenario, plan.channels, groupShares(scenario));
+    for (ChannelRequirement& gr : plan.groups)
+      for (IntervalRequirement& r : gr.intervals) setRostered(r, options.shrinkage);
+  }
   return plan;
 }
 
@@ -376,20 +486,30 @@ Scenario withTargets(const Scenario& scenario, const StaffingOptions& options) {
 }
 
 Scenario withStaffing(const Scenario& scenario, const std::vector<std::vector<int>>& on_phone) {
-  require(scenario.agent_groups.empty(),
-          "staffing a scenario whose channels share agent groups is not supported yet: give each "
-          "channel its own agents");
-  require(on_phone.size() == scenario.channels.size(),
-          fmt::format("staffing for {} channels given, the scenario has {}", on_phone.size(),
-                      scenario.channels.size()));
+  const bool grouped = !scenario.agent_groups.empty();
+  const std::vector<std::string> ids = scenario.staffedIds();
+  require(on_phone.size() == ids.size(),
+          fmt::format("staffing for {} {} given, the scenario has {}", on_phone.size(),
+                      grouped ? "agent groups" : "channels", ids.size()));
   const auto intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
   Scenario s = scenario;
-  for (std::size_t c = 0; c < s.channels.size(); ++c) {
-    const std::vector<int>& levels = on_phone[c];
+  for (std::size_t u = 0; u < ids.size(); ++u) {
+    const std::vector<int>& levels = on_phone[u];
     require(levels.size() == intervals,
-            fmt::format("channel {}: staffing for {} intervals given, the scenario has {}",
-                        s.channels[c].id, levels.size(), intervals));
-    s.channels[c].agents = levels;
+            fmt::format("{} {}: staffing for {} intervals given, the scenario has {}",
+                        grouped ? "agent group" : "channel", ids[u], levels.size(), intervals));
+    for (int n : levels)
+      require(n >= 0, fmt::format("{}: staffing must be >= 0, got {}", ids[u], n));
+    // The levels replace the scenario's staffing, shifts and breaks included.
+    auto set = [&](auto& unit) {
+      unit.agents = levels;
+      unit.shifts.clear();
+      unit.on_break.clear();
+    };
+    if (grouped)
+      set(s.agent_groups[u]);
+    else
+      set(s.channels[u]);
   }
   return s;
 }
@@ -399,22 +519,40 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
   const auto started = std::chrono::steady_clock::now();
   require(options.replications >= 2, "the simulation method needs at least 2 replications");
   require(options.max_iterations >= 1, "the simulation method needs at least 1 iteration");
-  require(scenario.agent_groups.empty(),
-          "the simulation method needs channels with their own agents (shared agent groups are "
-          "not supported yet)");
   StaffingPlan plan = erlangRequirements(scenario, options);
   plan.method = "simulation";
   plan.seed = options.seed;
   plan.replications = options.replications;
 
+  // What is staffed: units u (the channels, or the agent groups). a[u][c]: the part of channel
+  // c's requirement unit u carries (groupShares). b[u][c][k]: the part of unit u's agents that
+  // works channel c in interval k, from the Erlang start (the channel's share of the unit's
+  // fractional requirement), fixed over the iterations. With dedicated agents both are the
+  // identity and what follows is the algorithm of FMMW for each channel.
   const std::size_t channels = scenario.channels.size();
   const auto intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
+  const std::vector<std::vector<double>> a = groupShares(scenario);
+  const std::size_t units = a.size();
+  std::vector<std::vector<std::vector<double>>> b(
+      units, std::vector<std::vector<double>>(channels, std::vector<double>(intervals, 0.0)));
+  for (std::size_t u = 0; u < units; ++u)
+    for (std::size_t k = 0; k < intervals; ++k) {
+      double total = 0.0;
+      for (std::size_t c = 0; c < channels; ++c)
+        total += a[u][c] * plan.channels[c].intervals[k].seated;
+      for (std::size_t c = 0; c < channels; ++c)
+        if (total > 0.0) b[u][c][k] = a[u][c] * plan.channels[c].intervals[k].seated / total;
+    }
   std::vector<std::vector<int>> level = plan.onPhone();
   if (options.start_from_offered_load)
-    for (std::size_t c = 0; c < channels; ++c)
+    for (std::size_t u = 0; u < units; ++u)
       for (std::size_t k = 0; k < intervals; ++k) {
-        const IntervalRequirement& r = plan.channels[c].intervals[k];
-        level[c][k] = r.per_hour > 0.0 ? static_cast<int>(std::floor(r.effective_load)) + 1 : 0;
+        double start = 0.0;
+        for (std::size_t c = 0; c < channels; ++c) {
+          const IntervalRequirement& r = plan.channels[c].intervals[k];
+          if (r.per_hour > 0.0) start += a[u][c] * (std::floor(r.effective_load) + 1.0);
+        }
+        level[u][k] = static_cast<int>(std::ceil(start - 1e-9));
       }
 
   ExperimentOptions eo;
@@ -424,6 +562,7 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
 
   // Re-staffs interval k of channel c from one simulation's measurements: the Erlang minimum at
   // the load the measurements imply. Also fills the interval's reported figures.
+  const std::vector<double> handle_s = plannedHandleS(scenario);
   auto restaff = [&](std::size_t c, std::size_t k, const MetricEstimates& e, int n) -> int {
     const ChannelSpec& ch = scenario.channels[c];
     IntervalRequirement& r = plan.channels[c].intervals[k];
@@ -441,7 +580,7 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
       return n;
     }
     const analytic::StaffingTarget t = targetFor(ch, options);
-    const double aht = plannedHandleS(scenario, ch);
+    const double aht = handle_s[c];
     // With k chats per agent the queue has k·n slots at a full agent's handle time: the load
     // the measurements imply is in those slots' erlangs.
     const ChatConcurrency chat = chatOf(ch);
@@ -485,6 +624,48 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
     return std::max(1, q.agents);
   };
 
+  // Channel c's agents in interval k: its part of its units' agents, at least one if it has
+  // work (the Erlang inversion needs a whole number of servers).
+  auto attributed = [&](const std::vector<std::vector<int>>& lv, std::size_t c, std::size_t k) {
+    double n = 0.0;
+    for (std::size_t u = 0; u < units; ++u) n += b[u][c][k] * lv[u][k];
+    const int whole = static_cast<int>(std::lround(n));
+    return plan.channels[c].intervals[k].per_hour > 0.0 ? std::max(1, whole) : whole;
+  };
+  // Unit u's slack below its level in interval k, from its channels' fractional requirements
+  // (how far the tightest channel's requirement is below the agents it has).
+  std::vector<std::vector<double>> slack(units, std::vector<double>(intervals, 0.0));
+
+  // Re-staffs unit u in interval k from its channels' proposals: a channel proposing d_c more
+  // agents (restaff − attributed, times a[u][c]) asks that much of u. Shortfalls add up (an
+  // agent is needed for each, since surpluses elsewhere are already idle and would have been
+  // taken by the short channel); with no shortfall the unit gives up what its tightest channel
+  // can spare (the largest, i.e. least negative, proposal), rounded towards zero. A unit none
+  // of whose channels has work in the interval gets nobody.
+  auto restaffUnit = [&](std::size_t u, std::size_t k, const std::vector<int>& proposed,
+                         const std::vector<int>& current) {
+    bool opinion = false, short_somewhere = false;
+    double more = 0.0, spare = -std::numeric_limits<double>::infinity();
+    double tightest = std::numeric_limits<double>::infinity();
+    for (std::size_t c = 0; c < channels; ++c) {
+      const IntervalRequirement& r = plan.channels[c].intervals[k];
+      if (a[u][c] <= 0.0 || r.per_hour <= 0.0) continue;
+      opinion = true;
+      const double d = a[u][c] * (proposed[c] - current[c]);
+      if (d > 0.0) {
+        short_somewhere = true;
+        more += d;
+      }
+      spare = std::max(spare, d);
+      tightest = std::min(tightest, a[u][c] * (current[c] - r.seated));
+    }
+    slack[u][k] = opinion ? tightest : 0.0;
+    if (!opinion) return 0;
+    const int step = short_somewhere ? static_cast<int>(std::ceil(more - 1e-9))
+                                     : -static_cast<int>(std::floor(-spare + 1e-9));
+    return std::max(1, level[u][k] + step);
+  };
+
   // The simulation measures service level against the channel's own threshold: apply overrides.
   const Scenario measured = withTargets(scenario, options);
   std::vector<std::vector<std::vector<int>>> history;  // staffing simulated at each iteration
@@ -497,18 +678,24 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
     int changed = 0;
     const std::vector<std::vector<int>>* before =
         history.size() >= 2 ? &history.end()[-2] : nullptr;
-    for (std::size_t c = 0; c < channels; ++c)
-      for (std::size_t k = 0; k < intervals; ++k) {
-        int n = restaff(c, k, res.interval_channels[k][c], level[c][k]);
+    for (std::size_t k = 0; k < intervals; ++k) {
+      std::vector<int> current(channels), proposed(channels);
+      for (std::size_t c = 0; c < channels; ++c) {
+        current[c] = attributed(level, c, k);
+        proposed[c] = restaff(c, k, res.interval_channels[k][c], current[c]);
+      }
+      for (std::size_t u = 0; u < units; ++u) {
+        int n = restaffUnit(u, k, proposed, current);
         // An interval sent back to the level it had two iterations ago alternates between two
         // levels (integer staffing, noisy neighbours): keep the larger, which met the target.
-        if (before && n == (*before)[c][k] && n != level[c][k]) {
-          n = std::max(n, level[c][k]);
+        if (before && n == (*before)[u][k] && n != level[u][k]) {
+          n = std::max(n, level[u][k]);
           ++plan.alternations;
         }
-        next[c][k] = n;
-        if (n != level[c][k]) ++changed;
+        next[u][k] = n;
+        if (n != level[u][k]) ++changed;
       }
+    }
     plan.changes.push_back(changed);
     if (progress) progress(it, changed);
     if (changed == 0) {
@@ -526,8 +713,8 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
     if (seen != history.end()) {
       // A cycle (a level and the next one each re-staff to the other): take the larger of each.
       for (auto h = seen; h != history.end(); ++h)
-        for (std::size_t c = 0; c < channels; ++c)
-          for (std::size_t k = 0; k < intervals; ++k) next[c][k] = std::max(next[c][k], (*h)[c][k]);
+        for (std::size_t u = 0; u < units; ++u)
+          for (std::size_t k = 0; k < intervals; ++k) next[u][k] = std::max(next[u][k], (*h)[u][k]);
       plan.note = fmt::format(
           "after {} iterations the staffing cycled through {} levels; the element-wise maximum of "
           "the cycle was simulated once more and is reported",
@@ -537,6 +724,18 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
   }
   for (ChannelRequirement& cr : plan.channels)
     for (IntervalRequirement& r : cr.intervals) setRostered(r, options.shrinkage);
+  if (!plan.groups.empty()) {
+    // The groups' figures from their channels' last measurements, at the levels simulated.
+    plan.groups = groupRequirements(scenario, plan.channels, a);
+    for (std::size_t u = 0; u < units; ++u)
+      for (std::size_t k = 0; k < intervals; ++k) {
+        IntervalRequirement& r = plan.groups[u].intervals[k];
+        r.on_phone = level[u][k];
+        r.seated = std::clamp(level[u][k] - slack[u][k], std::max(0.0, level[u][k] - 1.0),
+                              static_cast<double>(level[u][k]));
+        setRostered(r, options.shrinkage);
+      }
+  }
   plan.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return plan;
 }

@@ -119,7 +119,16 @@ struct ChannelRequirement {
 struct StaffingPlan {
   std::string method;  // "erlang" or "simulation"
   double shrinkage = 0.0;
-  std::vector<ChannelRequirement> channels;  // same order as Scenario::channels
+  // Per channel, same order as Scenario::channels. With [[agent_groups]], `on_phone`, `seated`
+  // and `required` are the channel's part of its groups' agents (see `groups`).
+  std::vector<ChannelRequirement> channels;
+  // With [[agent_groups]]: per group, same order as Scenario::agent_groups — what is staffed
+  // and rostered. Each channel is carried by the groups that list it first (or, if none does,
+  // by all groups serving it), in proportion to the share of its contact reasons each takes;
+  // the Erlang method adds up those parts (it sees neither the pooling gain nor the time a
+  // group gives to its second skills: a starting point), the simulation method measures the
+  // shared operation. Service figures are the worst channel's.
+  std::vector<ChannelRequirement> groups;
   // Simulation method only.
   int iterations = 0;        // simulation runs made (each of `replications` replications)
   bool converged = true;     // false: stopped by max_iterations or a cycle (see `note`)
@@ -130,7 +139,11 @@ struct StaffingPlan {
   std::uint64_t seed = 0;
   double wall_s = 0.0;
 
-  // [channel][interval] integer on-phone staffing.
+  // What is staffed: `groups` with [[agent_groups]], `channels` without (Scenario::staffedIds()).
+  const std::vector<ChannelRequirement>& staffed() const {
+    return groups.empty() ? channels : groups;
+  }
+  // [staffed unit][interval] integer on-phone staffing, for withStaffing().
   std::vector<std::vector<int>> onPhone() const;
 };
 
@@ -149,8 +162,10 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
 // back to the level it had two iterations earlier keeps the larger of the two; if the whole
 // staffing still cycles, the element-wise maximum of the cycle is simulated once more and
 // returned.
-// Requires channels with their own agents (no shared agent groups). `progress` (optional) is
-// called after each iteration with (iteration, intervals changed).
+// Shared agent groups: each channel is re-staffed as above at its part of its groups' agents
+// (the split of the Erlang start, kept fixed); a group grows by the sum of its channels'
+// shortfalls, and with none shrinks by what its tightest channel can spare (docs/STAFFING.md).
+// `progress` (optional) is called after each iteration with (iteration, intervals changed).
 StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOptions& options,
                                     const std::function<void(int, int)>& progress = {});
 
@@ -158,8 +173,9 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
 // every channel, so that simulations measure what the staffing aimed at.
 Scenario withTargets(const Scenario& scenario, const StaffingOptions& options);
 
-// The scenario with each channel's agents replaced by `on_phone[c]` (one value per interval).
-// Throws std::invalid_argument if the scenario's channels share agent groups.
+// The scenario with each staffed unit's agents (Scenario::staffedIds(): the channels, or the
+// agent groups) replaced by `on_phone[u]` (one value per interval); their shifts and breaks go.
+// Throws std::invalid_argument on a count or length that does not fit the scenario.
 Scenario withStaffing(const Scenario& scenario, const std::vector<std::vector<int>>& on_phone);
 
 }  // namespace cx

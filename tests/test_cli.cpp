@@ -576,3 +576,49 @@ TEST_CASE("cli: roleplay journeys lists hard cases; play --journey starts from o
   CHECK(bad.code == 2);
   CHECK(bad.err.find("--case 999999999: not an unresolved case") != std::string::npos);
 }
+
+TEST_CASE("cli: staff plans agent groups by simulation, rosters them and takes --set") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("cxsim_staff_groups_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::string base =
+      "staff scenarios/examples/skills_routing.toml --method simulation --reps 4 "
+      "--shifts scenarios/shifts/skills_routing.toml";
+  const Result r = cxsim(base + " --csv '" + dir.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("Agent group blended (serving phone, chat;") != std::string::npos);
+  CHECK(r.out.find("Agents per group (on the phones / rostered)") != std::string::npos);
+  CHECK(r.out.find("blended day               1   09:00  blended") != std::string::npos);
+  const std::string groups = slurp(dir / "groups.csv");
+  CHECK(groups.rfind("interval,start,group,per_hour,", 0) == 0);
+  CHECK(std::count(groups.begin(), groups.end(), '\n') == 1 + 3 * 8);
+  CHECK(slurp(dir / "roster.csv").rfind("shift,day,start,group,count,cost\n", 0) == 0);
+  fs::remove_all(dir);
+
+  // JSON: the groups' requirements, coverage per group at least their requirement, and every
+  // channel simulated at its target with the roster.
+  const Result j = cxsim(base + " --json -");
+  REQUIRE(j.code == 0);
+  const auto js = nlohmann::json::parse(j.out);
+  for (const char* g : {"phone_team", "chat_team", "blended"})
+    for (int k = 0; k < 8; ++k)
+      CHECK(js["roster"]["coverage"][g][k].get<int>() >=
+            js["groups"][g]["intervals"][k]["required"].get<double>() - 1e-9);
+  CHECK(js["roster"]["shifts"][0].contains("group"));
+  for (const auto& ch : js["simulated"]["channels"].items()) {
+    CAPTURE(ch.key());
+    CHECK(ch.value()["service_level"]["mean"].get<double>() >= 0.8);
+  }
+
+  // --set changes the scenario before planning: twice the phone calls need more agents.
+  const Result more = cxsim(
+      "staff scenarios/examples/skills_routing.toml --json - --set "
+      "channels.phone.arrivals.per_hour=480");
+  REQUIRE(more.code == 0);
+  const auto m = nlohmann::json::parse(more.out);
+  CHECK(m["groups"]["phone_team"]["intervals"][0]["agents"].get<int>() >
+        js["groups"]["phone_team"]["intervals"][0]["agents"].get<int>());
+  const Result bad = cxsim("staff scenarios/examples/skills_routing.toml --set channels.fax=1");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("channels.fax") != std::string::npos);
+}

@@ -245,7 +245,7 @@ TEST_CASE("roster: errors in shift files name the line, key and expectation") {
               "f.toml", s);
         }) ==
         "f.toml:6:13: shifts[0].channels[0]: expected the id of one of the scenario's "
-        "channels");
+        "channels (phone)");
   CHECK(firstError([&] {
           cx::parseShifts(
               "[[shifts]]\nname = \"x\"\nstart = \"08:00\"\nhours = 4\ncost = 1\n"
@@ -257,4 +257,60 @@ TEST_CASE("roster: errors in shift files name the line, key and expectation") {
   CHECK(firstError([&] {
           cx::loadShifts("/no/such/shifts.toml", s);
         }).find("cannot read the shift file") != std::string::npos);
+}
+
+TEST_CASE("roster: with agent groups, shifts staff groups and the roster covers each group") {
+  const cx::Scenario s =
+      cx::loadScenario(cx::test::sourcePath("scenarios/examples/skills_routing.toml"));
+  // `groups` names agent groups; `channels` is refused with a word on why.
+  CHECK(firstError([&] {
+          cx::parseShifts(
+              "[[shifts]]\nname = \"x\"\nstart = \"09:00\"\nhours = 4\ncost = 1\n"
+              "channels = [\"phone\"]\n",
+              "f.toml", s);
+        }) ==
+        "f.toml:6:1: shifts[0].channels: the scenario's agents are in [[agent_groups]]: use "
+        "`groups` to say whom a shift may staff");
+  CHECK(firstError([&] {
+          cx::parseShifts(
+              "[[shifts]]\nname = \"x\"\nstart = \"09:00\"\nhours = 4\ncost = 1\n"
+              "groups = [\"phone\"]\n",
+              "f.toml", s);
+        }) ==
+        "f.toml:6:11: shifts[0].groups[0]: expected the id of one of the scenario's agent "
+        "groups (phone_team, chat_team, blended)");
+  CHECK(firstError([&] {
+          cx::parseShifts(
+              "[[shifts]]\nname = \"x\"\nstart = \"09:00\"\nhours = 4\ncost = 1\n"
+              "groups = [\"blended\"]\n",
+              "f.toml", eightHourDay());
+        }) ==
+        "f.toml:6:1: shifts[0].groups: the scenario's agents are the channels' own (no "
+        "[[agent_groups]]): use `channels` to say whom a shift may staff");
+
+  // Blended day shifts only for "blended", and specialists by the half-day: each group covered,
+  // at the cost a hand count gives (2 blended days, 3 + 1 specialist half-days).
+  const std::vector<cx::ShiftTemplate> shifts = cx::parseShifts(
+      "[[shifts]]\nname = \"blended day\"\nstart = \"09:00\"\nhours = 8\ncost = 176\n"
+      "groups = [\"blended\"]\n"
+      "[[shifts]]\nname = \"morning\"\nstart = \"09:00\"\nhours = 4\ncost = 84\n"
+      "groups = [\"phone_team\", \"chat_team\"]\n"
+      "[[shifts]]\nname = \"afternoon\"\nstart = \"13:00\"\nhours = 4\ncost = 84\n"
+      "groups = [\"phone_team\", \"chat_team\"]\n",
+      "f.toml", s);
+  std::vector<std::vector<double>> required = {
+      {2.5, 2.5, 2.5, 2.5, 0.4, 0.4, 0.4, 0.4},   // phone_team: 3 then 1
+      {1, 1, 1, 1, 0, 0, 0, 0},                   // chat_team: 1 then none
+      {1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2}};  // blended: 2 all day
+  const cx::RosterResult r = cx::solveRoster(s, shifts, required);
+  REQUIRE(r.feasible);
+  CHECK(r.ids == std::vector<std::string>{"phone_team", "chat_team", "blended"});
+  CHECK(r.cost == doctest::Approx(2 * 176 + (3 + 1 + 1) * 84));
+  for (std::size_t g = 0; g < 3; ++g)
+    for (std::size_t k = 0; k < 8; ++k) CHECK(r.coverage[g][k] >= std::ceil(required[g][k]));
+  for (const cx::RosterLine& l : r.lines)
+    if (shifts[l.shift].name == "blended day") CHECK(r.ids[l.channel] == "blended");
+  CHECK_THROWS_WITH_AS(cx::solveRoster(s, shifts, {required[0]}),
+                       "requirements for 1 groups given, the scenario has 3",
+                       std::invalid_argument);
 }

@@ -374,3 +374,158 @@ TEST_CASE("staffing: sinusoidal arrivals — simulation meets the target where E
   CHECK(erlang_misses_after_peak >= 3);
   CHECK(std::abs(fresh_mean - 0.9) <= 0.02);
 }
+
+namespace {
+
+// Two identical Erlang C queues (200/h each, AHT 180 s: 10 erlangs each) served by one blended
+// group that takes "a" first; 40 h per replication.
+cx::Scenario pooledPair() {
+  cx::Scenario s = cx::test::singleQueue(200, DistSpec::exponential(180), 1, std::nullopt, 40.0);
+  s.channels.push_back(s.channels[0]);
+  s.channels[0].id = "a";
+  s.channels[1].id = "b";
+  for (cx::ChannelSpec& ch : s.channels) ch.agents.clear();
+  cx::AgentGroupSpec g;
+  g.id = "blended";
+  g.channels = {"a", "b"};
+  g.agents = {1};
+  s.agent_groups.push_back(g);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "staffing: one blended group for two queues lands between the pooled and the "
+    "dedicated minimum, and both queues meet the target") {
+  const cx::Scenario s = pooledPair();
+  REQUIRE(cx::validateScenario(s).empty());
+  const int dedicated = cx::queueRequirement(200, 180, std::nullopt, target8020()).agents;
+  const int pooled = cx::queueRequirement(400, 180, std::nullopt, target8020()).agents;
+  REQUIRE(dedicated == 14);
+  REQUIRE(pooled == 24);
+
+  cx::StaffingOptions o;
+  o.replications = 8;
+  o.seed = 5;
+  // The Erlang method: the group carries both channels (it lists "a" first, and no group lists
+  // "b" first, so "b" goes to every group serving it), their fractional parts added.
+  const cx::StaffingPlan erlang = cx::erlangRequirements(s, o);
+  REQUIRE(erlang.groups.size() == 1);
+  const cx::IntervalRequirement& eg = erlang.groups[0].intervals[0];
+  CHECK(eg.seated == doctest::Approx(erlang.channels[0].intervals[0].seated +
+                                     erlang.channels[1].intervals[0].seated));
+  CHECK(eg.on_phone == static_cast<int>(std::ceil(eg.seated)));  // 27: ⌈2 × 13.4⌉, below 2 × 14
+  CHECK(erlang.onPhone() == std::vector<std::vector<int>>{{eg.on_phone}});
+
+  // The simulation finds the pooling gain, less what the priority to "a" costs "b".
+  const cx::StaffingPlan sim = cx::simulationRequirements(s, o);
+  INFO(sim.note);
+  CHECK(sim.converged);
+  REQUIRE(sim.groups.size() == 1);
+  const int n = sim.groups[0].intervals[0].on_phone;
+  INFO("blended group: " << n << " agents (pooled Erlang C " << pooled << ", dedicated 2 × "
+                         << dedicated << ")");
+  CHECK(n >= pooled);
+  CHECK(n <= 2 * dedicated - 2);
+  CHECK(sim.groups[0].intervals[0].seated > n - 1);
+  CHECK(sim.groups[0].intervals[0].seated <= n);
+  for (const cx::ChannelRequirement& ch : sim.channels) {
+    CAPTURE(ch.id);
+    CHECK(ch.intervals[0].service_level >= 0.8);
+  }
+  // The group's service figure is its worst channel's: "b", second in line.
+  CHECK(sim.groups[0].intervals[0].service_level ==
+        std::min(sim.channels[0].intervals[0].service_level,
+                 sim.channels[1].intervals[0].service_level));
+
+  // On fresh random numbers both queues meet 80% (within the 95% half-width), and one agent
+  // fewer misses on "b" (the minimum, not just a sufficient staffing).
+  cx::ExperimentOptions check;
+  check.seed = 777;
+  check.replications = 10;
+  auto run = [&](int agents) { return cx::runExperiment(cx::withStaffing(s, {{agents}}), check); };
+  const cx::ExperimentResult at_n = run(n);
+  for (std::size_t c = 0; c < 2; ++c) {
+    const cx::Estimate& sl = cx::test::est(at_n.channels[c], cx::Metric::ServiceLevel);
+    CAPTURE(c);
+    CHECK(sl.mean >= 0.8 - sl.ci95);
+  }
+  const cx::ExperimentResult fewer = run(n - 1);
+  CHECK(cx::test::value(fewer.channels[1], cx::Metric::ServiceLevel) < 0.8);
+}
+
+TEST_CASE(
+    "staffing: specialists and a blended team — every channel meets its target with "
+    "fewer agents than dedicated teams") {
+  const cx::Scenario s =
+      cx::loadScenario(cx::test::sourcePath("scenarios/examples/skills_routing.toml"));
+  REQUIRE(s.agent_groups.size() == 3);  // phone_team, chat_team, blended (phone first)
+  cx::StaffingOptions o;
+  o.replications = 10;
+  o.seed = 7;
+  const cx::StaffingPlan erlang = cx::erlangRequirements(s, o);
+  // Phone is shared by the two groups listing it first; chat only by chat_team (blended serves
+  // it second). The parts add up to the channels' requirements.
+  for (std::size_t k = 0; k < erlang.channels[0].intervals.size(); ++k) {
+    const double channels =
+        erlang.channels[0].intervals[k].seated + erlang.channels[1].intervals[k].seated;
+    double groups = 0.0;
+    for (const cx::ChannelRequirement& g : erlang.groups) groups += g.intervals[k].seated;
+    CHECK(groups == doctest::Approx(channels));
+    CHECK(erlang.groups[0].intervals[k].seated ==
+          doctest::Approx(erlang.channels[0].intervals[k].seated / 2));
+    CHECK(erlang.groups[1].intervals[k].seated ==
+          doctest::Approx(erlang.channels[1].intervals[k].seated));
+  }
+  // Blended agents are 10% slower: the phone is planned at the mean of the two groups' speeds.
+  CHECK(erlang.channels[0].intervals[0].effective_load ==
+        doctest::Approx(240.0 * 300.0 * 1.05 / 3600.0));
+
+  const cx::StaffingPlan sim = cx::simulationRequirements(s, o);
+  INFO(sim.note);
+  CHECK(sim.converged);
+  int dedicated_total = 0, total = 0;
+  for (std::size_t k = 0; k < sim.channels[0].intervals.size(); ++k) {
+    for (const cx::ChannelRequirement& ch : sim.channels) {
+      CAPTURE(ch.id);
+      CAPTURE(k);
+      CHECK(ch.intervals[k].service_level >= 0.8);
+      dedicated_total += erlang.channels[&ch - sim.channels.data()].intervals[k].on_phone;
+    }
+    for (const cx::ChannelRequirement& g : sim.groups) total += g.intervals[k].on_phone;
+  }
+  CHECK(total < dedicated_total);
+  // What is simulated is the groups' staffing.
+  const cx::Scenario staffed = cx::withStaffing(s, sim.onPhone());
+  for (std::size_t g = 0; g < 3; ++g) CHECK(staffed.agent_groups[g].agents == sim.onPhone()[g]);
+  CHECK_THROWS_WITH_AS(cx::withStaffing(s, {{1}}),
+                       "staffing for 1 agent groups given, the scenario has 3",
+                       std::invalid_argument);
+}
+
+TEST_CASE("staffing: a channel's requirement is split by the contact reasons each group takes") {
+  cx::Scenario s = cx::test::singleQueue(240, DistSpec::exponential(300), 1, std::nullopt, 10.0);
+  s.channels[0].agents.clear();
+  for (const auto& [id, share] : {std::pair{"billing", 0.25}, std::pair{"other", 0.75}}) {
+    cx::IntentSpec in;
+    in.id = id;
+    in.share = {{"phone", share}};
+    s.intents.push_back(in);
+  }
+  cx::AgentGroupSpec billing, general;
+  billing.id = "billing_desk";
+  billing.channels = {"phone"};
+  billing.intents = {"billing"};
+  billing.agents = {1};
+  general = billing;
+  general.id = "general";
+  general.intents.clear();
+  s.agent_groups = {billing, general};
+  REQUIRE(cx::validateScenario(s).empty());
+  const cx::StaffingPlan p = cx::erlangRequirements(s, {});
+  const double seated = p.channels[0].intervals[0].seated;
+  // Cover 0.25 and 1, normalised: 0.2 and 0.8 of the requirement.
+  CHECK(p.groups[0].intervals[0].seated == doctest::Approx(0.2 * seated));
+  CHECK(p.groups[1].intervals[0].seated == doctest::Approx(0.8 * seated));
+}
