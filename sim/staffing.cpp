@@ -80,29 +80,59 @@ std::vector<std::vector<double>> groupShares(const Scenario& scenario) {
   return a;
 }
 
-// The mean handle time agents see on each channel: its own mean times the intents'
-// handle-time factors weighted by their shares of the channel, times the proficiency of the
-// groups carrying it weighted by their parts a[g][c] (docs/STAFFING.md). Without intents, or
-// with none on the channel, the intent factor is 1; dedicated agents have proficiency 1.
-std::vector<double> plannedHandleS(const Scenario& scenario) {
+// What reaches the agents of each channel, for the formulas: the share of its arrivals that
+// the AI assistant passes on (`reach`), and their mean handle time. A channel behind the bot
+// passes on, for each contact reason i with share p_i, e_i = (1 − containment_i) × (1 −
+// loop_abandon)^loop_turns (those who neither were contained nor gave up in the bot loop);
+// reach = Σ p_i e_i / Σ p_i. Handle time: the channel's mean × the reasons' handle-time
+// factors weighted by p_i e_i (the harder mix the bot leaves), × escalated_handle_factor
+// and, for cold escalations, cold_handle_factor; then × the proficiency of the groups
+// carrying the channel, weighted by their parts a[g][c] (docs/STAFFING.md). Without intents
+// the reason factors are 1; dedicated agents have proficiency 1. Not seen: customers coming
+// back (falsely contained, unresolved, abandoned), transfers, the bot's conversation time
+// shifting arrivals later — the simulation method measures those.
+struct PlannedStream {
+  double reach = 1.0;     // share of the forecast arrivals that reaches agents
+  double handle_s = 0.0;  // their mean handle time
+};
+std::vector<PlannedStream> plannedStreams(const Scenario& scenario) {
   const std::vector<std::vector<double>> a = groupShares(scenario);
   const std::vector<AgentGroupSpec> groups = scenario.effectiveAgentGroups();
-  std::vector<double> out;
+  std::vector<PlannedStream> out;
   for (std::size_t c = 0; c < scenario.channels.size(); ++c) {
     const ChannelSpec& ch = scenario.channels[c];
-    double shares = 0.0, weighted = 0.0;
+    const bool bot = scenario.bot && scenario.bot->serves(ch.id);
+    const double stays =
+        bot ? std::pow(1.0 - scenario.bot->loop_abandon, scenario.bot->loop_turns) : 1.0;
+    auto escalated = [&](std::optional<double> own) {
+      return bot ? (1.0 - own.value_or(scenario.bot->containment)) * stays : 1.0;
+    };
+    double shares = 0.0, passed = 0.0, weighted = 0.0;
     for (const IntentSpec& in : scenario.intents) {
       const double share = in.shareOf(ch.id);
+      const double e = share * escalated(in.bot_containment);
       shares += share;
-      weighted += share * in.handle_factor;
+      passed += e;
+      weighted += e * in.handle_factor;
     }
+    PlannedStream st;
+    double factor = 1.0;
+    if (shares > 0.0) {
+      st.reach = passed / shares;
+      factor = passed > 0.0 ? weighted / passed : 1.0;
+    } else {
+      st.reach = escalated(std::nullopt);
+    }
+    if (bot)
+      factor *= scenario.bot->escalated_handle_factor *
+                (scenario.bot->cold ? scenario.bot->cold_handle_factor : 1.0);
     double proficiency = 0.0, carried = 0.0;
     for (std::size_t g = 0; g < groups.size(); ++g) {
       proficiency += a[g][c] * groups[g].proficiency;
       carried += a[g][c];
     }
-    out.push_back(ch.handle_time.mean_s * (shares > 0.0 ? weighted / shares : 1.0) *
-                  (carried > 0.0 ? proficiency / carried : 1.0));
+    st.handle_s = ch.handle_time.mean_s * factor * (carried > 0.0 ? proficiency / carried : 1.0);
+    out.push_back(st);
   }
   return out;
 }
@@ -408,7 +438,7 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
   plan.method = "erlang";
   plan.shrinkage = options.shrinkage;
   const int intervals = scenario.intervalsPerDay();
-  const std::vector<double> handle_s = plannedHandleS(scenario);
+  const std::vector<PlannedStream> streams = plannedStreams(scenario);
   for (const ChannelSpec& ch : scenario.channels) {
     ChannelRequirement cr;
     cr.id = ch.id;
@@ -416,15 +446,23 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
     const analytic::StaffingTarget t = targetFor(ch, options);
     cr.target = t.service_level;
     cr.threshold_s = t.threshold_s;
-    const double aht = handle_s[plan.channels.size()];
+    const PlannedStream& stream = streams[plan.channels.size()];
+    const double aht = stream.handle_s;
+    const double reach = stream.reach;
+    const bool bot = scenario.bot && scenario.bot->serves(ch.id);
+    // `per_hour` stays the forecast; what reaches agents is reach × it.
+    auto bot_note = [&] {
+      return bot ? fmt::format(", {:.0f}% past the bot", 100.0 * reach) : std::string();
+    };
     // Email and messaging without patience: every reply within the threshold, the work spread
     // over its response window (a fluid model; emailRequirement). The day form's nights are
     // not in the cycle: work whose window runs past closing is left over.
     if (ch.asynchronous() && !ch.patience) {
-      cr.model = "fluid backlog";
+      cr.model = "fluid backlog" + bot_note();
       std::vector<double> per_interval;
       for (int k = 0; k < intervals; ++k)
-        per_interval.push_back(ch.arrivals.perHourAt(k) * scenario.intervalSeconds() / 3600.0);
+        per_interval.push_back(reach * ch.arrivals.perHourAt(k) * scenario.intervalSeconds() /
+                               3600.0);
       const EmailRequirement e =
           emailRequirement(per_interval, scenario.intervalSeconds(), aht, t.threshold_s,
                            !scenario.dayStructured(), options.max_occupancy.value_or(1.0));
@@ -433,7 +471,7 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
         r.per_hour = ch.arrivals.perHourAt(k);
         r.seated = e.agents[static_cast<std::size_t>(k)];
         r.on_phone = static_cast<int>(std::ceil(r.seated - 1e-9));
-        r.effective_load = r.per_hour * aht / 3600.0;
+        r.effective_load = reach * r.per_hour * aht / 3600.0;
         r.service_level = 1.0;  // every reply within the threshold, by construction
         r.asa_s = std::numeric_limits<double>::quiet_NaN();
         r.abandon_rate = 0.0;
@@ -446,13 +484,15 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
     // Chat with concurrency k: k·N slots in one queue at a full agent's handle time.
     const ChatConcurrency chat = chatOf(ch);
     if (chat.concurrency > 1) cr.model += fmt::format(", {} chats per agent", chat.concurrency);
+    cr.model += bot_note();
     for (int k = 0; k < intervals; ++k) {
       IntervalRequirement r;
       r.per_hour = ch.arrivals.perHourAt(k);
+      const double to_agents = reach * r.per_hour;
       SeatedRequirement q;
       try {
-        q = chat.concurrency > 1 ? chatRequirement(r.per_hour, aht, patienceOf(ch), chat, t)
-                                 : queueRequirement(r.per_hour, aht, patienceOf(ch), t);
+        q = chat.concurrency > 1 ? chatRequirement(to_agents, aht, patienceOf(ch), chat, t)
+                                 : queueRequirement(to_agents, aht, patienceOf(ch), t);
       } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(fmt::format("channel {}, interval {}: {}", ch.id,
                                                 intervalLabel(scenario, k), e.what()));
@@ -562,7 +602,7 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
 
   // Re-staffs interval k of channel c from one simulation's measurements: the Erlang minimum at
   // the load the measurements imply. Also fills the interval's reported figures.
-  const std::vector<double> handle_s = plannedHandleS(scenario);
+  const std::vector<PlannedStream> streams = plannedStreams(scenario);
   auto restaff = [&](std::size_t c, std::size_t k, const MetricEstimates& e, int n) -> int {
     const ChannelSpec& ch = scenario.channels[c];
     IntervalRequirement& r = plan.channels[c].intervals[k];
@@ -580,7 +620,7 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
       return n;
     }
     const analytic::StaffingTarget t = targetFor(ch, options);
-    const double aht = handle_s[c];
+    const double aht = streams[c].handle_s;
     // With k chats per agent the queue has k·n slots at a full agent's handle time: the load
     // the measurements imply is in those slots' erlangs.
     const ChatConcurrency chat = chatOf(ch);

@@ -3,9 +3,11 @@
 // Two methods:
 //  - erlangRequirements(): each interval on its own, stationary, at the forecast mean rate,
 //    with analytic::minimumAgents (Erlang A when the channel has patience, using its mean;
-//    Erlang C otherwise). Handle time enters through its mean only; balking and the daily
-//    busyness factor are ignored, and so is the work an interval inherits from the previous
-//    one — which is why the simulation method exists.
+//    Erlang C otherwise), applied to what reaches the agents: the share the AI assistant
+//    passes on, at the handle time of the mix it leaves. Handle time enters through its mean
+//    only; balking, the daily busyness factor, returning customers and transfers are
+//    ignored, and so is the work an interval inherits from the previous one — which is why
+//    the simulation method exists.
 //  - simulationRequirements(): the iterative staffing algorithm (Feldman, Mandelbaum, Massey &
 //    Whitt 2008): simulate the current staffing, measure each interval, re-staff each interval
 //    from what was measured, repeat until the staffing stops changing.

@@ -529,3 +529,54 @@ TEST_CASE("staffing: a channel's requirement is split by the contact reasons eac
   CHECK(p.groups[0].intervals[0].seated == doctest::Approx(0.2 * seated));
   CHECK(p.groups[1].intervals[0].seated == doctest::Approx(0.8 * seated));
 }
+
+TEST_CASE("staffing: the Erlang plan sees what the AI assistant takes and leaves") {
+  // 400/h, AHT 300 s; the bot contains half and the escalated half takes 20% longer: agents
+  // see 200/h at 360 s, Poisson still (thinning), so the plan is Erlang A at that stream.
+  cx::Scenario s =
+      cx::test::singleQueue(400, DistSpec::exponential(300), 1, DistSpec::exponential(300), 60.0);
+  cx::BotSpec bot;
+  bot.channels = {"phone"};
+  bot.conversation = DistSpec::exponential(60);
+  bot.containment = 0.5;
+  bot.escalated_handle_factor = 1.2;
+  s.bot = bot;
+  REQUIRE(cx::validateScenario(s).empty());
+  cx::StaffingOptions o;
+  const cx::StaffingPlan p = cx::erlangRequirements(s, o);
+  const cx::IntervalRequirement& r = p.channels[0].intervals[0];
+  const cx::SeatedRequirement want = cx::queueRequirement(200, 360, 300.0, target8020());
+  CHECK(r.per_hour == 400);  // the forecast, as given
+  CHECK(r.on_phone == want.agents);
+  CHECK(r.seated == doctest::Approx(want.seated));
+  CHECK(r.effective_load == doctest::Approx(20.0));
+  CHECK(p.channels[0].model.find("50% past the bot") != std::string::npos);
+  // And the simulation agrees with the formula at that staffing, within its 95% half-width.
+  cx::ExperimentOptions eo;
+  eo.seed = 21;
+  eo.replications = 10;
+  const cx::ExperimentResult res = cx::runExperiment(cx::withStaffing(s, p.onPhone()), eo);
+  const cx::Estimate& sl = cx::test::est(res.channels[0], cx::Metric::ServiceLevel);
+  INFO("simulated " << sl.mean << " ± " << sl.ci95 << ", Erlang A " << r.service_level);
+  CHECK(std::abs(sl.mean - r.service_level) <= sl.ci95 + 0.005);
+
+  // Contact reasons with their own containment and handle factors, and a bot loop: reach =
+  // (0.6 × 0.2 + 0.4 × 1) × 0.9² = 0.4212; handle factor (0.12 × 0.5 + 0.4 × 2) / 0.52.
+  for (const auto& [id, share, contain, factor] :
+       {std::tuple{"simple", 0.6, 0.8, 0.5}, std::tuple{"hard", 0.4, 0.0, 2.0}}) {
+    cx::IntentSpec in;
+    in.id = id;
+    in.share = {{"phone", share}};
+    in.bot_containment = contain;
+    in.handle_factor = factor;
+    s.intents.push_back(in);
+  }
+  s.bot->loop_turns = 2;
+  s.bot->loop_abandon = 0.1;
+  s.bot->escalated_handle_factor = 1.0;
+  const cx::StaffingPlan mixed = cx::erlangRequirements(s, o);
+  const cx::IntervalRequirement& q = mixed.channels[0].intervals[0];
+  const double reach = 0.52 * 0.81, aht = 300.0 * (0.12 * 0.5 + 0.4 * 2.0) / 0.52;
+  CHECK(q.effective_load == doctest::Approx(400 * reach * aht / 3600.0));
+  CHECK(q.on_phone == cx::queueRequirement(400 * reach, aht, 300.0, target8020()).agents);
+}
