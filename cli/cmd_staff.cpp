@@ -110,6 +110,12 @@ std::string simulatedText(const Scenario& s, const StaffingPlan& plan, const Ros
     const ChannelRequirement& cr = plan.channels[c];
     out += fmt::format("\n{} (target {:g}% in {:g} s, * = missed)\n", cr.id, 100 * cr.target,
                        cr.threshold_s);
+    // Customers lost in the bot's loop count as abandoned in the run's metrics, and no staffing
+    // brings them back: the rows show the agents' own queue (what the plan aims at, as in the
+    // simulation method), and the channel's figures as the run reports them follow the table.
+    const MetricEstimates& tot = res.channels[c];
+    const bool loop = queueFigures(tot).bot_gave_up > 0.0;
+    if (loop) out += "(service and abandonment: of the contacts that reached the agents)\n";
     // With [outcomes], what the customers make of it: the expected CSAT of the contacts. The
     // agent columns only for dedicated agents (groups have their own table).
     const bool csat = s.outcomes.has_value();
@@ -117,8 +123,9 @@ std::string simulatedText(const Scenario& s, const StaffingPlan& plan, const Ros
     // One row: start, [agents, rostered], service (+ miss mark), ASA, abandon, [occupancy],
     // [CSAT], [cost].
     auto row = [&](const std::string& start, const std::string& agents, const std::string& rostered,
-                   const std::string& service, bool missed, const MetricEstimates* e,
-                   const std::string& cost_cell) {
+                   bool missed, const MetricEstimates* e, const std::string& cost_cell) {
+      const QueueFigures q = e ? queueFigures(*e) : QueueFigures{};
+      const std::string service = e ? pct(q.service_level) : "service";
       std::string line = fmt::format("{:<8}", start);
       if (!grouped) line += fmt::format("{:>8}", agents);
       if (!grouped && roster) line += fmt::format("{:>9}", rostered);
@@ -127,25 +134,29 @@ std::string simulatedText(const Scenario& s, const StaffingPlan& plan, const Ros
         line += fmt::format("{:>10}{:>10}{}", "ASA", "abandon",
                             grouped ? "" : fmt::format("{:>11}", "occupancy"));
       } else {
-        line += fmt::format("{:>10}{:>10}{}", secs(get(*e, Metric::AsaS)),
-                            pct(get(*e, Metric::AbandonRate)),
+        line += fmt::format("{:>10}{:>10}{}", secs(get(*e, Metric::AsaS)), pct(q.abandon_rate),
                             grouped ? "" : fmt::format("{:>11}", pct(get(*e, Metric::Occupancy))));
       }
       if (csat) line += fmt::format("{:>8}", e ? pct(get(*e, Metric::Csat)) : "CSAT");
       if (cost) line += fmt::format("{:>12}", cost_cell);
       return line + "\n";
     };
-    out += row("start", "agents", "rostered", "service", false, nullptr, "cost (all)");
+    out += row("start", "agents", "rostered", false, nullptr, "cost (all)");
     for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
       const MetricEstimates& e = res.interval_channels[k][c];
-      const double sl = get(e, Metric::ServiceLevel);
       out +=
           row(intervalLabel(s, static_cast<int>(k)), grouped ? "" : std::to_string(staffing[c][k]),
-              roster && !grouped ? std::to_string(roster->coverage[c][k]) : "", pct(sl),
-              sl < cr.target, &e, cost ? fmt::format("{:.2f}", roster->cost_per_interval[k]) : "");
+              roster && !grouped ? std::to_string(roster->coverage[c][k]) : "",
+              queueFigures(e).service_level < cr.target, &e,
+              cost ? fmt::format("{:.2f}", roster->cost_per_interval[k]) : "");
     }
-    const MetricEstimates& tot = res.channels[c];
-    out += row("all", "", "", pct(get(tot, Metric::ServiceLevel)), false, &tot, "");
+    out += row("all", "", "", false, &tot, "");
+    if (loop)
+      out += fmt::format(
+          "{} of those ending gave up in the bot's loop, before reaching the agents; counting "
+          "them as abandoned, as the run's report does: service {}, abandonment {}\n",
+          pct(queueFigures(tot).bot_gave_up), pct(get(tot, Metric::ServiceLevel)),
+          pct(get(tot, Metric::AbandonRate)));
   }
   if (grouped) {
     out += fmt::format("\nAgents per group{} — occupancy over the run in the last line\n",

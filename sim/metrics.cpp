@@ -31,6 +31,7 @@ const std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::AgentsMean, "agents_mean", "agents staffed", "", Better::Neither, false},
     {Metric::Deflected, "deflected", "deflected by bot", "", Better::Neither, true},
     {Metric::BotContainment, "bot_containment", "bot containment", "%", Better::Higher, false},
+    {Metric::BotGaveUp, "bot_gave_up", "gave up in the bot", "", Better::Lower, true},
     {Metric::Fcr, "fcr", "FCR", "%", Better::Higher, false},
     {Metric::ContactsPerCase, "contacts_per_case", "contacts per case", "", Better::Lower, false},
     {Metric::CaseResolution, "case_resolution", "cases resolved", "%", Better::Higher, false},
@@ -114,6 +115,7 @@ void Tally::add(const ContactRecord& r, double threshold_s, bool async_channel) 
       break;
     case Outcome::Abandoned:
       abandoned += 1;
+      if (r.via_bot && !r.reached_agents) bot_gave_up += 1;
       break;
   }
 }
@@ -162,6 +164,7 @@ Tally& Tally::operator+=(const Tally& o) {
   costed = costed || o.costed;
   reached += o.reached;
   deflected += o.deflected;
+  bot_gave_up += o.bot_gave_up;
   bot_conversations += o.bot_conversations;
   with_intent += o.with_intent;
   resolved += o.resolved;
@@ -211,6 +214,7 @@ MetricValues Tally::values() const {
   set(Metric::AgentsMean, ratio(open_staffed_agent_s, open_duration_s));
   set(Metric::Deflected, bot_conversations > 0 ? deflected : kNaN);
   set(Metric::BotContainment, ratio(deflected, bot_conversations));
+  set(Metric::BotGaveUp, bot_conversations > 0 ? bot_gave_up : kNaN);
   set(Metric::Fcr, ratio(resolved, with_intent));
   set(Metric::ContactsPerCase, journeys ? ratio(case_contacts, cases) : kNaN);
   set(Metric::CaseResolution, journeys ? ratio(cases_resolved, cases) : kNaN);

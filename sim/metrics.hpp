@@ -34,6 +34,7 @@ enum class Metric : int {
   AgentsMean,       // time-average number of agents present while open
   Deflected,        // resolved by the bot without an agent ([bot])
   BotContainment,   // deflected / contacts that talked to the bot
+  BotGaveUp,        // of the abandoned: gave up in the bot's loop, never reaching the agents
   Fcr,              // share of handled first contacts of cases resolved ([[intents]])
   ContactsPerCase,  // contacts per ended case ([journeys])
   CaseResolution,   // share of ended cases that ended resolved ([journeys])
@@ -83,7 +84,7 @@ struct Tally {
   // leave as they finish): the base of agents_mean, so it matches the staffing plan.
   double open_staffed_agent_s = 0, open_duration_s = 0;
   double reached = 0;  // contacts that came to the agents (p_wait's base)
-  double deflected = 0, bot_conversations = 0;
+  double deflected = 0, bot_conversations = 0, bot_gave_up = 0;
   double with_intent = 0, resolved = 0;  // handled first contacts with a reason; resolved
   // Cases ending (their last contact reported here): contacts they took, how many were
   // resolved, and the time from first contact to resolution of those.

@@ -253,6 +253,23 @@ double meanOf(const MetricEstimates& e, Metric m) {
   return e[static_cast<std::size_t>(m)].mean;
 }
 
+}  // namespace
+
+QueueFigures queueFigures(const MetricEstimates& e) {
+  QueueFigures q;
+  q.service_level = meanOf(e, Metric::ServiceLevel);
+  q.abandon_rate = meanOf(e, Metric::AbandonRate);
+  const double ended = meanOf(e, Metric::Answered) + meanOf(e, Metric::Abandoned);
+  const double lost = meanOf(e, Metric::BotGaveUp);
+  if (std::isnan(lost) || lost <= 0.0 || !(ended > lost)) return q;
+  q.service_level *= ended / (ended - lost);
+  q.abandon_rate = std::max(0.0, (q.abandon_rate * ended - lost) / (ended - lost));
+  q.bot_gave_up = lost / ended;
+  return q;
+}
+
+namespace {
+
 // ∫∫ of a piecewise-constant density w (erlangs of email work) starting at x0: W(x) = ∫_x0^x w,
 // WW(x) = ∫_x0^x W. Exact (W is piecewise linear, WW piecewise quadratic).
 class DoubleIntegral {
@@ -607,9 +624,10 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
     const ChannelSpec& ch = scenario.channels[c];
     IntervalRequirement& r = plan.channels[c].intervals[k];
     r.on_phone = n;
-    r.service_level = meanOf(e, Metric::ServiceLevel);
+    const QueueFigures qf = queueFigures(e);
+    r.service_level = qf.service_level;
     r.asa_s = meanOf(e, Metric::AsaS);
-    r.abandon_rate = meanOf(e, Metric::AbandonRate);
+    r.abandon_rate = qf.abandon_rate;
     if (r.per_hour <= 0.0) {
       r.seated = 0.0;
       r.effective_load = 0.0;

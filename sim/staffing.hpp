@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "sim/analytic.hpp"
+#include "sim/experiment.hpp"
 #include "sim/scenario.hpp"
 
 namespace cx {
@@ -148,6 +149,19 @@ struct StaffingPlan {
   // [staffed unit][interval] integer on-phone staffing, for withStaffing().
   std::vector<std::vector<int>> onPhone() const;
 };
+
+// A channel's service level and abandonment among the contacts that reached its agents: the
+// metrics' definitions (DESIGN.md §3) count customers who gave up in the bot's loop as
+// abandoned, which no staffing can change, so the simulation method measures without them.
+// From the means over replications: SL × ended / (ended − lost), (abandoned − lost) / (ended −
+// lost), with ended = answered + abandoned and lost = bot_gave_up. `bot_gave_up` is lost /
+// ended (0 without a bot).
+struct QueueFigures {
+  double service_level = 0.0;
+  double abandon_rate = 0.0;
+  double bot_gave_up = 0.0;
+};
+QueueFigures queueFigures(const MetricEstimates& e);
 
 // Throws std::invalid_argument on bad options (shrinkage outside [0, 1), target outside
 // [0, 1), ...) or an unreachable target, naming the channel and interval.

@@ -236,6 +236,22 @@ TEST_CASE("cli: staff shows what the plan buys in CSAT when the scenario has [ou
   CHECK(d.out.find("CSAT") == std::string::npos);
 }
 
+TEST_CASE("cli: staff shows the agents' queue apart from customers lost in the bot's loop") {
+  const Result r = cxsim("staff scenarios/bot_loop.toml --reps 3");
+  REQUIRE(r.code == 0);
+  const std::size_t sim = r.out.find("The plan simulated");
+  REQUIRE(sim != std::string::npos);
+  const std::string tail = r.out.substr(sim);
+  CHECK(tail.find("(service and abandonment: of the contacts that reached the agents)") !=
+        std::string::npos);
+  CHECK(tail.find("gave up in the bot's loop, before reaching the agents; counting them as "
+                  "abandoned, as the run's report does") != std::string::npos);
+  // Without a bot loop neither line appears.
+  const Result d = cxsim("staff scenarios/validation/erlang_a.toml --reps 2");
+  REQUIRE(d.code == 0);
+  CHECK(d.out.find("bot's loop") == std::string::npos);
+}
+
 TEST_CASE("cli: staff reports bad shift files and infeasible templates with exit code 2") {
   const fs::path bad = writeTemp(
       "cxsim_bad_shifts", "[[shifts]]\nname = \"x\"\nstart = \"08:10\"\nhours = 8\ncost = 1\n");

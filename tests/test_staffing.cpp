@@ -580,3 +580,61 @@ TEST_CASE("staffing: the Erlang plan sees what the AI assistant takes and leaves
   CHECK(q.effective_load == doctest::Approx(400 * reach * aht / 3600.0));
   CHECK(q.on_phone == cx::queueRequirement(400 * reach, aht, 300.0, target8020()).agents);
 }
+
+TEST_CASE("staffing: customers lost in the bot's loop are not a staffing shortfall") {
+  // Service level and abandonment among the contacts that reached the agents, from made-up
+  // means: 100 answered (70 in time), 25 abandoned of which 5 in the bot → 70/120, 20/120.
+  cx::MetricEstimates e{};
+  auto put = [&](cx::Metric m, double v) { e[static_cast<std::size_t>(m)].mean = v; };
+  put(cx::Metric::Answered, 100);
+  put(cx::Metric::Abandoned, 25);
+  put(cx::Metric::ServiceLevel, 70.0 / 125);
+  put(cx::Metric::AbandonRate, 25.0 / 125);
+  put(cx::Metric::BotGaveUp, 5);
+  const cx::QueueFigures q = cx::queueFigures(e);
+  CHECK(q.service_level == doctest::Approx(70.0 / 120));
+  CHECK(q.abandon_rate == doctest::Approx(20.0 / 120));
+  CHECK(q.bot_gave_up == doctest::Approx(5.0 / 125));
+  put(cx::Metric::BotGaveUp, std::nan(""));  // no bot: the figures as measured
+  CHECK(cx::queueFigures(e).service_level == doctest::Approx(70.0 / 125));
+  CHECK(cx::queueFigures(e).bot_gave_up == 0.0);
+
+  // 400/h before a bot that contains half and loses 10% a turn over two turns: the agents see
+  // 400 × 0.5 × 0.81 = 162/h at 300 s with patience 300 s. The 19% of the escalated lost in the
+  // loop hold the all-contacts service level below 81% whatever the staffing; the simulation
+  // method must still find the Erlang A minimum for the stream that reaches the agents.
+  cx::Scenario s =
+      cx::test::singleQueue(400, DistSpec::exponential(300), 1, DistSpec::exponential(300), 60.0);
+  cx::BotSpec bot;
+  bot.channels = {"phone"};
+  bot.conversation = DistSpec::exponential(60);
+  bot.containment = 0.5;
+  bot.loop_turns = 2;
+  bot.loop_abandon = 0.1;
+  s.bot = bot;
+  REQUIRE(cx::validateScenario(s).empty());
+  cx::StaffingOptions o;
+  o.replications = 8;
+  o.seed = 5;
+  const int want = cx::queueRequirement(162, 300, 300.0, target8020()).agents;
+  const cx::StaffingPlan p = cx::simulationRequirements(s, o);
+  INFO(p.note);
+  CHECK(p.converged);
+  const cx::IntervalRequirement& r = p.channels[0].intervals[0];
+  CHECK(std::abs(r.on_phone - want) <= 1);
+  CHECK(r.service_level >= 0.8);
+  // What the plan's figures mean: at that staffing the all-contacts service level is short of
+  // the target by about the loop's losses, and the agents' own queue meets it.
+  cx::ExperimentOptions eo;
+  eo.seed = o.seed;
+  eo.replications = o.replications;
+  const cx::ExperimentResult res = cx::runExperiment(cx::withStaffing(s, p.onPhone()), eo);
+  const cx::MetricEstimates& ch = res.channels[0];
+  CHECK(value(ch, cx::Metric::ServiceLevel) < 0.8);
+  const cx::QueueFigures agents = cx::queueFigures(ch);
+  CHECK(agents.service_level >= 0.8);
+  // Lost in the loop: 0.5 × (1 − 0.81) of the offered, as a share of those ending.
+  const double ended = value(ch, cx::Metric::Answered) + value(ch, cx::Metric::Abandoned);
+  const double offered = value(ch, cx::Metric::Offered);
+  CHECK(agents.bot_gave_up * ended / offered == doctest::Approx(0.5 * 0.19).epsilon(0.08));
+}
