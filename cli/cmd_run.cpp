@@ -1,5 +1,6 @@
 // cxsim run FILE: replications of a scenario, reported as text, JSON and CSV.
 #include <iostream>
+#include <new>
 
 #include <fmt/format.h>
 
@@ -42,6 +43,16 @@ Command addRunCommand(CLI::App& app) {
     auto scenario = loadOrReport(o->file, o->set);
     if (!scenario) return kExitBadInput;
 
+    if (o->reps) {  // the file's bound on replications holds for --reps too
+      Scenario with_reps = *scenario;
+      with_reps.replications = *o->reps;
+      for (const Diagnostic& d : validateScenario(with_reps)) {
+        if (d.key != "scenario.replications") continue;
+        std::cerr << "error: --reps " << *o->reps << ": " << d.message << "\n";
+        return kExitBadInput;
+      }
+    }
+
     ExperimentOptions opt;
     opt.seed = o->seed.value_or(scenario->seed);
     opt.replications = o->reps.value_or(scenario->replications);
@@ -50,7 +61,19 @@ Command addRunCommand(CLI::App& app) {
     opt.cancel = interrupt.flag();
     StderrProgress progress("replications", opt.replications, !o->quiet);
     opt.progress = [&progress](int done, int) { progress(done); };
-    const ExperimentResult result = runExperiment(*scenario, opt);
+    ExperimentResult result;
+    try {
+      result = runExperiment(*scenario, opt);
+    } catch (const std::bad_alloc&) {
+      progress.finish();
+      std::cerr << "cxsim run: out of memory while simulating " << o->file
+                << " (a queue that grows without bound holds every waiting contact: are there "
+                   "more arrivals than the agents can serve, with no patience?)\n";
+      return kExitFailure;
+    } catch (...) {
+      progress.finish();  // main() prints the error on a clean line
+      throw;
+    }
     progress.finish();
     if (result.cancelled)
       std::cerr << "interrupted: reporting " << result.replications << " completed replications\n";

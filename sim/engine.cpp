@@ -5,6 +5,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ namespace {
 
 constexpr double kDay = 86400.0;
 constexpr std::uint32_t kNil = 0xFFFFFFFFu;
+constexpr double kMaxSlots = 4.0e9;  // intervals in a run: their numbers are 32-bit targets
 
 // Event kinds and their priorities at equal times: clock events (staffing, window edges)
 // first, then releases (service end) before abandonment before new arrivals — so an agent
@@ -111,8 +113,13 @@ struct ChannelState {
   double silent_share = 0.0, discovery_s = 0.0;
   bool async = false;              // email, messaging: worked after the synchronous queues
   std::vector<double> rate_per_s;  // per interval of the day / cycle
-  std::vector<double> busyness;    // per day (1.0 when off)
-  Rng arrival_rng, handle_rng, patience_rng, balk_rng;
+  // Day d's multiplier of the rates: a busyness factor Gamma(alpha, 1/alpha) times the day
+  // factor. Drawn day by day as the run reaches a day (the d-th draw of the channel's stream,
+  // whatever the horizon), so a long horizon allocates nothing up front.
+  double busyness_alpha = 0.0;
+  std::vector<double> day_factors;
+  std::vector<double> busyness;  // days drawn so far
+  Rng arrival_rng, handle_rng, patience_rng, balk_rng, busyness_rng;
   std::vector<std::uint32_t> groups;  // the groups that serve this channel
   // With intents: cumulative shares and the intent each ends at (zero shares left out).
   std::vector<std::pair<double, std::uint32_t>> intent_cum;
@@ -145,12 +152,27 @@ struct ChannelState {
         handle_rng(seed, rep, "handle/" + spec.id),
         patience_rng(seed, rep, "patience/" + spec.id),
         balk_rng(seed, rep, "balk/" + spec.id),
+        busyness_rng(seed, rep, "busyness/" + spec.id),
         intent_rng(seed, rep, "intent/" + spec.id),
         resolve_rng(seed, rep, "resolve/" + spec.id),
         silent_rng(seed, rep, "silent/" + spec.id),
         bot_rng(seed, rep, "bot/" + spec.id),
         bot_time_rng(seed, rep, "bot-time/" + spec.id) {
     if (has_patience) patience = Sampler(*spec.patience);
+    busyness_alpha = spec.arrivals.busyness_alpha;
+    day_factors = spec.arrivals.day_factors;
+  }
+
+  double busynessOn(std::size_t day) {
+    if (busyness_alpha <= 0.0 && day_factors.empty()) return 1.0;
+    while (busyness.size() <= day) {
+      const std::size_t d = busyness.size();
+      double f = 1.0;
+      if (busyness_alpha > 0.0) f = busyness_rng.gamma(busyness_alpha, 1.0 / busyness_alpha);
+      if (!day_factors.empty()) f *= day_factors[d % day_factors.size()];
+      busyness.push_back(f);
+    }
+    return busyness[day];
   }
 
   // Busy time in agent units: a chat is 1/concurrency of an agent (slot occupancy).
@@ -255,21 +277,22 @@ struct Simulation::Impl {
       warmup_end = sc.warmup_hours * 3600.0;
       horizon_end = warmup_end + sc.horizon_hours * 3600.0;
     }
-    const int n_days = day_form ? sc.days : static_cast<int>(std::ceil(horizon_end / kDay)) + 1;
+    // Interval numbers travel as 32-bit event targets. validateScenario() keeps files far
+    // inside this (a million hours of 1-minute intervals is 6e7); a scenario built in code
+    // past it is refused here rather than run with counters that wrap.
+    const double slots =
+        day_form ? static_cast<double>(sc.days) * intervals : std::ceil(horizon_end / interval_s);
+    if (!(interval_s > 0.0 && slots < kMaxSlots)) {
+      throw std::invalid_argument(fmt::format(
+          "the run is too long for the engine: {:g} intervals of {:g} minutes (at most {:g}); "
+          "check horizon_hours, warmup_hours, days and interval_minutes",
+          slots, sc.interval_minutes, kMaxSlots));
+    }
     channels.reserve(sc.channels.size());
     for (const ChannelSpec& spec : sc.channels) {
       ChannelState& ch = channels.emplace_back(spec, seed, rep);
       for (int k = 0; k < intervals; ++k)
         ch.rate_per_s.push_back(spec.arrivals.perHourAt(k) / 3600.0);
-      ch.busyness.assign(static_cast<std::size_t>(n_days), 1.0);
-      if (spec.arrivals.busyness_alpha > 0.0) {
-        Rng busy_rng(seed, rep, "busyness/" + spec.id);
-        const double a = spec.arrivals.busyness_alpha;
-        for (double& f : ch.busyness) f = busy_rng.gamma(a, 1.0 / a);
-      }
-      const auto& week = spec.arrivals.day_factors;
-      for (std::size_t d = 0; d < ch.busyness.size() && !week.empty(); ++d)
-        ch.busyness[d] *= week[d % week.size()];
     }
     const double default_containment = sc.bot ? sc.bot->containment : 0.0;
     const std::vector<AgentGroupSpec> group_specs = sc.effectiveAgentGroups();
@@ -921,13 +944,13 @@ struct Simulation::Impl {
         k = std::clamp(k, 0, intervals - 1);
         end = ch.open_time + (k + 1) * interval_s;
         if (end <= t) end = ch.open_time + (++k + 1) * interval_s;
-        rate = ch.rate_per_s[std::min(k, intervals - 1)] * ch.busyness[now_stretch.day];
+        rate = ch.rate_per_s[std::min(k, intervals - 1)] * ch.busynessOn(now_stretch.day);
       } else {
         auto g = static_cast<std::uint64_t>(t / interval_s);
         if ((g + 1) * interval_s <= t) ++g;
         auto d = static_cast<std::size_t>(t / kDay);
         if ((d + 1) * kDay <= t) ++d;
-        rate = ch.rate_per_s[g % intervals] * ch.busyness[d];
+        rate = ch.rate_per_s[g % intervals] * ch.busynessOn(d);
         end = intervals > 1 ? (g + 1) * interval_s : std::numeric_limits<double>::infinity();
         const ArrivalSpec& a = scenario.channels[c].arrivals;
         if (a.busyness_alpha > 0.0 || !a.day_factors.empty()) end = std::min(end, (d + 1) * kDay);

@@ -31,6 +31,8 @@ class Simulation {
  public:
   // The scenario must be valid (validateScenario() empty); it is copied where needed, so the
   // caller's object may change afterwards. Random streams come from (seed, replication, ...).
+  // Throws std::invalid_argument for a run with more intervals than the engine can number
+  // (about 4e9: far beyond what validateScenario() accepts).
   Simulation(const Scenario& scenario, std::uint64_t seed, std::uint32_t replication);
   ~Simulation();
   Simulation(const Simulation&) = delete;

@@ -45,6 +45,10 @@ struct ExperimentResult {
   EngineStats engine;  // summed over replications (peaks: maximum)
 };
 
+// An exception thrown by a replication (std::bad_alloc, the engine's refusal of a run it
+// cannot number, ...) or by `progress` stops the other workers after their current
+// replication and is rethrown here, on the calling thread, once every worker has finished:
+// the one of the lowest-numbered replication when several fail.
 ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions& options);
 
 // Runs one replication and returns its metrics (and, optionally, the engine's statistics).

@@ -6,6 +6,7 @@
 #include "sim/scenario.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -218,6 +219,29 @@ namespace {
 constexpr double kMinutesPerDay = 24.0 * 60.0;
 constexpr int kMaxReplications = 100000;
 
+// Upper bounds (docs/SCENARIO_FORMAT.md, "Limits"). Each keeps what a value sizes — vectors,
+// 32-bit counters, run time — far from what a machine holds, while leaving every realistic
+// operation well inside them.
+constexpr double kMaxRunHours = 1e6;          // warm-up + horizon: about 114 years
+constexpr int kMaxDays = 36500;               // day form: 100 years of days
+constexpr double kMinIntervalMinutes = 1;     // shorter intervals: billions of interval events
+constexpr std::size_t kMaxIntervals = 10080;  // per-interval list length: a week of minutes
+constexpr int kMaxAgents = 1000000;           // per channel or group and interval
+constexpr double kMaxPerHour = 1e7;           // arrivals per hour per channel and interval
+constexpr double kMaxDayFactor = 100;         // multiplier of a day's rates
+constexpr long kMaxCustomers = 100000000;     // [outcomes]: 5 bytes each per replication
+constexpr std::size_t kMaxChannels = 100, kMaxGroups = 100, kMaxIntents = 1000;
+// Every replication's metrics are kept until the run is summarised (kMetricCount numbers a
+// set, 36 today): replications × sets per replication is capped at this, about 300 MB.
+constexpr double kMaxStoredMetricSets = 1e6;
+
+// interval_minutes > 0 and at most a day, dividing a day into whole intervals.
+bool dividesDay(double minutes) {
+  if (!(std::isfinite(minutes) && minutes > 0.0 && minutes <= kMinutesPerDay)) return false;
+  const double per_day = kMinutesPerDay / minutes;
+  return std::abs(per_day - std::round(per_day)) <= 1e-9 * per_day;
+}
+
 std::string num(double x) {
   return fmt::format("{}", x);
 }
@@ -228,9 +252,19 @@ class Rules {
 
   std::vector<Diagnostic> check() {
     checkScenarioTable();
+    checkRunLength();
     if (s_.channels.empty()) {
       add("channels", "expected at least one [[channels]] table");
+    } else if (s_.channels.size() > kMaxChannels) {
+      add("channels", fmt::format("expected at most {} [[channels]] tables, got {}", kMaxChannels,
+                                  s_.channels.size()));
     }
+    if (s_.agent_groups.size() > kMaxGroups)
+      add("agent_groups", fmt::format("expected at most {} [[agent_groups]] tables, got {}",
+                                      kMaxGroups, s_.agent_groups.size()));
+    if (s_.intents.size() > kMaxIntents)
+      add("intents", fmt::format("expected at most {} [[intents]] tables, got {}", kMaxIntents,
+                                 s_.intents.size()));
     std::map<std::string, std::string> first_use;  // id -> key of its first channel
     for (std::size_t i = 0; i < s_.channels.size(); ++i) {
       const std::string key = "channels[" + std::to_string(i) + "]";
@@ -290,17 +324,64 @@ class Rules {
       require(std::isfinite(s_.open_s) && s_.open_s >= 0.0 && s_.open_s < 86400.0, "scenario.open",
               "an opening time between 0 and 86400 seconds after midnight", s_.open_s);
     }
-    const double per_day = kMinutesPerDay / s_.interval_minutes;
-    if (!positive(s_.interval_minutes) || s_.interval_minutes > kMinutesPerDay ||
-        std::abs(per_day - std::round(per_day)) > 1e-9 * per_day) {
+    if (!dividesDay(s_.interval_minutes)) {
       add("scenario.interval_minutes",
           "expected a positive number of minutes that divides a day (e.g. 15, 30, 60), got " +
               num(s_.interval_minutes));
+    } else if (s_.interval_minutes < kMinIntervalMinutes) {
+      add("scenario.interval_minutes",
+          "expected intervals of at least 1 minute (e.g. 15, 30, 60), got " +
+              num(s_.interval_minutes));
     }
-    if (s_.replications < 1 || s_.replications > kMaxReplications) {
-      add("scenario.replications", "expected an integer from 1 to " +
-                                       std::to_string(kMaxReplications) + ", got " +
-                                       std::to_string(s_.replications));
+    checkReplications();
+  }
+
+  // The run's length: warm-up and horizon together, or the number of days.
+  void checkRunLength() {
+    const double h = s_.horizon_hours, w = s_.warmup_hours;
+    if (s_.days > kMaxDays) {
+      add("scenario.days", fmt::format("expected a whole number of days from 1 to {} (100 years), "
+                                       "got {}",
+                                       kMaxDays, s_.days));
+    }
+    if (s_.days != 0) return;
+    if (positive(h) && h > kMaxRunHours) {
+      add("scenario.horizon_hours",
+          fmt::format("expected at most {} hours (about 114 years, warm-up included), got {}",
+                      kMaxRunHours, num(h)));
+    }
+    if (nonNegative(w) && w > kMaxRunHours) {
+      add("scenario.warmup_hours",
+          fmt::format("expected at most {} hours (about 114 years, horizon included), got {}",
+                      kMaxRunHours, num(w)));
+    } else if (nonNegative(w) && positive(h) && h <= kMaxRunHours && h + w > kMaxRunHours) {
+      add("scenario.warmup_hours",
+          fmt::format("expected at most {} hours: warmup_hours + horizon_hours may be at most {} "
+                      "(about 114 years), got {} + {}",
+                      num(kMaxRunHours - h), kMaxRunHours, num(w), num(h)));
+    }
+  }
+
+  // Every replication's metrics are kept until the run is summarised: one set overall, per
+  // channel, per agent group, per interval and per interval × channel.
+  void checkReplications() {
+    const double channels = static_cast<double>(s_.channels.size());
+    const double groups =
+        s_.agent_groups.empty() ? channels : static_cast<double>(s_.agent_groups.size());
+    const double intervals = s_.intervalsPerDay();
+    const double sets = 1 + channels + groups + intervals + intervals * channels;
+    const int most = static_cast<int>(std::clamp(std::floor(kMaxStoredMetricSets / sets), 1.0,
+                                                 static_cast<double>(kMaxReplications)));
+    if (s_.replications >= 1 && s_.replications <= most) return;
+    if (most == kMaxReplications) {
+      add("scenario.replications", fmt::format("expected an integer from 1 to {}, got {}",
+                                               kMaxReplications, s_.replications));
+    } else {
+      add("scenario.replications",
+          fmt::format("expected an integer from 1 to {} for this scenario, got {} (each "
+                      "replication keeps {} sets of metrics — overall, per channel, agent group, "
+                      "interval and interval × channel — and a run at most {})",
+                      most, s_.replications, sets, kMaxStoredMetricSets));
     }
   }
 
@@ -317,16 +398,23 @@ class Rules {
     const std::string arrivals = key + ".arrivals";
     if (ch.arrivals.per_hour.empty()) add(arrivals + ".per_hour", "expected at least one value");
     for (std::size_t i = 0; i < ch.arrivals.per_hour.size(); ++i) {
-      require(nonNegative(ch.arrivals.per_hour[i]),
-              arrivals + ".per_hour[" + std::to_string(i) + "]", "a non-negative rate per hour",
-              ch.arrivals.per_hour[i]);
+      const double rate = ch.arrivals.per_hour[i];
+      const std::string k = arrivals + ".per_hour[" + std::to_string(i) + "]";
+      require(nonNegative(rate), k, "a non-negative rate per hour", rate);
+      if (nonNegative(rate) && rate > kMaxPerHour)
+        add(k, fmt::format("expected a rate of at most {} contacts per hour, got {}", kMaxPerHour,
+                           num(rate)));
     }
     require(nonNegative(ch.arrivals.busyness_alpha), arrivals + ".busyness_alpha",
             "a positive number (0 = no daily variation)", ch.arrivals.busyness_alpha);
-    for (std::size_t i = 0; i < ch.arrivals.day_factors.size(); ++i)
-      require(nonNegative(ch.arrivals.day_factors[i]),
-              arrivals + ".day_factors[" + std::to_string(i) + "]",
-              "a non-negative multiplier of the day's rates", ch.arrivals.day_factors[i]);
+    for (std::size_t i = 0; i < ch.arrivals.day_factors.size(); ++i) {
+      const double f = ch.arrivals.day_factors[i];
+      const std::string k = arrivals + ".day_factors[" + std::to_string(i) + "]";
+      require(nonNegative(f), k, "a non-negative multiplier of the day's rates", f);
+      if (nonNegative(f) && f > kMaxDayFactor)
+        add(k, fmt::format("expected a multiplier of the day's rates of at most {}, got {}",
+                           kMaxDayFactor, num(f)));
+    }
     checkDist(ch.handle_time, key + ".handle_time");
     if (ch.patience) checkDist(*ch.patience, key + ".patience");
     require(std::isfinite(ch.balk_probability) && ch.balk_probability >= 0.0 &&
@@ -379,6 +467,9 @@ class Rules {
       if (agents[i] < 0) {
         add(key + "[" + std::to_string(i) + "]",
             "expected a non-negative number of agents, got " + std::to_string(agents[i]));
+      } else if (agents[i] > kMaxAgents) {
+        add(key + "[" + std::to_string(i) + "]",
+            fmt::format("expected at most {} agents, got {}", kMaxAgents, agents[i]));
       }
     }
   }
@@ -579,6 +670,9 @@ class Rules {
     if (o.customers < 1)
       add("outcomes.customers",
           fmt::format("expected a customer base of at least 1, got {}", o.customers));
+    else if (o.customers > kMaxCustomers)
+      add("outcomes.customers", fmt::format("expected a customer base of at most {}, got {}",
+                                            kMaxCustomers, o.customers));
     if (o.value_per_year)
       require(nonNegative(*o.value_per_year), "outcomes.value_per_year",
               "a non-negative revenue per customer per year", *o.value_per_year);
@@ -736,6 +830,10 @@ class Rules {
         static_cast<double>(ref_len) * s_.interval_minutes > kMinutesPerDay + 1e-9) {
       add(ref_key, "expected at most one day of intervals: " + std::to_string(ref_len) + " × " +
                        num(s_.interval_minutes) + " min is more than 24 h");
+    } else if (ref_len > kMaxIntervals) {
+      add(ref_key, fmt::format("expected at most {} values, one per interval (a week of "
+                               "1-minute intervals), got {}",
+                               kMaxIntervals, ref_len));
     }
   }
 
@@ -756,6 +854,12 @@ std::string clockText(double s) {
 class ShiftLayout {
  public:
   ShiftLayout(const Scenario& s, std::vector<Diagnostic>& out) : s_(s), out_(out) {
+    // Without a valid interval there is no plan to lay shifts on (interval_minutes is reported
+    // by the value rules); the agents are left at zero.
+    if (!dividesDay(s.interval_minutes) || s.interval_minutes < kMinIntervalMinutes) {
+      unusable_ = true;
+      return;
+    }
     interval_s_ = s.intervalSeconds();
     // The plan is set by every per-interval list that is not computed from shifts.
     std::size_t n = 1;
@@ -791,6 +895,7 @@ class ShiftLayout {
            std::vector<int>& on_break) {
     agents.assign(static_cast<std::size_t>(intervals_), 0);
     on_break.assign(static_cast<std::size_t>(intervals_), 0);
+    if (unusable_) return false;
     if (!plan_error_.empty()) {
       add(key, shifts.front().loc, plan_error_);
       return false;
@@ -799,8 +904,9 @@ class ShiftLayout {
     for (std::size_t i = 0; i < shifts.size(); ++i) {
       const ShiftSpec& sh = shifts[i];
       const std::string k = fmt::format("{}[{}]", key, i);
-      if (sh.agents < 0) {
-        add(k + ".agents", sh.loc, fmt::format("expected agents >= 0, got {}", sh.agents));
+      if (sh.agents < 0 || sh.agents > kMaxAgents) {
+        add(k + ".agents", sh.loc,
+            fmt::format("expected agents from 0 to {}, got {}", kMaxAgents, sh.agents));
         ok = false;
         continue;
       }
@@ -851,7 +957,9 @@ class ShiftLayout {
       for (int d = 0; d < days_; ++d)
         for (int j = 0; j < length; ++j) {
           const auto at = static_cast<std::size_t>((d * per_day_ + first + j) % intervals_);
-          (resting[static_cast<std::size_t>(j)] ? on_break : agents)[at] += sh.agents;
+          int& n = (resting[static_cast<std::size_t>(j)] ? on_break : agents)[at];
+          // Over kMaxAgents is reported by the value rules; INT_MAX is never passed.
+          n = n > INT_MAX - sh.agents ? INT_MAX : n + sh.agents;
         }
     }
     return ok;
@@ -884,6 +992,7 @@ class ShiftLayout {
   int intervals_ = 1;
   int days_ = 1;
   int per_day_ = 1;
+  bool unusable_ = false;
   std::string plan_error_;
 };
 

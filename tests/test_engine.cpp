@@ -3,9 +3,12 @@
 // in test_validation.cpp.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "sim/distributions.hpp"
 #include "sim/engine.hpp"
@@ -418,4 +421,137 @@ TEST_CASE("engine: day_factors scale each day's arrivals cyclically (day-of-week
       CHECK(std::fabs(per_day[d] - expect) < 4 * std::sqrt(expect));  // Poisson, 4 sd
     }
   }
+}
+
+namespace {
+
+// When each answered contact of `records` was answered (no bot: arrival + wait).
+double answeredAt(const ContactRecord& r) {
+  return r.arrival_s + r.bot_s + r.wait_s;
+}
+
+// Answered contacts of channel `c` in arrival order are answered in that order: returns how
+// many waited (so a caller can tell the check was not vacuous). Two answers at one instant
+// may differ by rounding in arrival + wait, hence the nanosecond.
+int checkFcfs(std::vector<ContactRecord> records, std::uint32_t c) {
+  std::sort(records.begin(), records.end(),
+            [](const ContactRecord& a, const ContactRecord& b) { return a.id < b.id; });
+  int waited = 0, inversions = 0;
+  const ContactRecord* last = nullptr;
+  for (const ContactRecord& r : records) {
+    if (r.channel != c || r.outcome != Outcome::Answered) continue;
+    waited += r.waited;
+    if (last && answeredAt(r) < answeredAt(*last) - 1e-9) {
+      ++inversions;
+      INFO("contact " << r.id << " (arrived " << r.arrival_s << ") answered at " << answeredAt(r)
+                      << ", before contact " << last->id << " (arrived " << last->arrival_s
+                      << ") answered at " << answeredAt(*last));
+      CHECK(inversions == 0);
+    }
+    last = &r;
+  }
+  CHECK(inversions == 0);
+  return waited;
+}
+
+}  // namespace
+
+TEST_CASE("engine: a busy channel answers its contacts first come, first served") {
+  // 4 erlangs on 3 agents, with abandonment keeping the queue finite: most contacts wait,
+  // many abandon, and those answered are answered in the order they arrived.
+  const Scenario s =
+      singleQueue(60, DistSpec::exponential(240), 3, DistSpec::exponential(300), 50, 1);
+  Recorder rec;
+  Simulation(s, 17, 0).run(rec);
+  const auto abandoned =
+      std::count_if(rec.contacts.begin(), rec.contacts.end(),
+                    [](const ContactRecord& r) { return r.outcome == Outcome::Abandoned; });
+  CHECK(abandoned > 100);
+  CHECK(checkFcfs(rec.contacts, 0) > 1000);
+
+  SUBCASE("one agent") {
+    const Scenario one =
+        singleQueue(20, DistSpec::exponential(240), 1, DistSpec::exponential(600), 50, 1);
+    Recorder r1;
+    Simulation(one, 18, 0).run(r1);
+    CHECK(checkFcfs(r1.contacts, 0) > 300);
+  }
+}
+
+TEST_CASE("engine: with several channels each channel's queue is first come, first served") {
+  SUBCASE("dedicated agents, day form with balking") {
+    Recorder rec;
+    Simulation(twoChannelDay(), 19, 0).run(rec);
+    CHECK(checkFcfs(rec.contacts, 0) > 50);
+    CHECK(checkFcfs(rec.contacts, 1) > 50);
+  }
+  SUBCASE("one blended group serving phone before chat") {
+    // Across channels the order is by priority, not arrival (a later phone call is answered
+    // before an earlier chat); within each channel it is by arrival.
+    Scenario s = singleQueue(50, DistSpec::exponential(240), 0, DistSpec::exponential(300), 50, 1);
+    s.channels[0].agents.clear();
+    ChannelSpec chat = s.channels[0];
+    chat.id = "chat";
+    chat.kind = ChannelKind::Chat;
+    chat.arrivals.per_hour = {30};
+    s.channels.push_back(chat);
+    AgentGroupSpec blended;
+    blended.id = "blended";
+    blended.channels = {"phone", "chat"};
+    blended.agents = {5};
+    s.agent_groups = {blended};
+    REQUIRE(validateScenario(s).empty());
+    Recorder rec;
+    Simulation(s, 20, 0).run(rec);
+    CHECK(checkFcfs(rec.contacts, 0) > 300);
+    CHECK(checkFcfs(rec.contacts, 1) > 300);
+    // The priority shows: some chat is answered after a phone call that arrived later.
+    std::vector<ContactRecord> answered;
+    for (const auto& r : rec.contacts)
+      if (r.outcome == Outcome::Answered) answered.push_back(r);
+    std::sort(answered.begin(), answered.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    int overtaken = 0;
+    // Scanning backwards: the earliest answer of a phone call that arrived later.
+    double first_later_phone = std::numeric_limits<double>::infinity();
+    for (auto it = answered.rbegin(); it != answered.rend(); ++it) {
+      if (it->channel == 1 && answeredAt(*it) > first_later_phone + 1e-9) ++overtaken;
+      if (it->channel == 0) first_later_phone = std::min(first_later_phone, answeredAt(*it));
+    }
+    CHECK(overtaken > 10);
+  }
+}
+
+TEST_CASE("engine: the longest run a file may ask for allocates nothing per day up front") {
+  // A million hours (validateScenario's bound) with a daily busyness factor and a weekly
+  // pattern: the per-day factors are drawn as the run reaches each day.
+  Scenario s = singleQueue(0.01, DistSpec::exponential(240), 1, std::nullopt, 1e6, 0);
+  s.channels[0].arrivals.busyness_alpha = 20;
+  s.channels[0].arrivals.day_factors = {1, 1, 1, 1, 1, 0.5, 0.5};
+  REQUIRE(validateScenario(s).empty());
+  struct Count final : SimObserver {
+    std::size_t n = 0;
+    void onContact(const ContactRecord&) override { ++n; }
+    void onInterval(const IntervalSample&) override {}
+    void onGroupInterval(const GroupSample&) override {}
+  } count;
+  Simulation sim(s, 1, 0);
+  sim.run(count);
+  // About 0.01 × 1e6 × (5 + 0.5 + 0.5) / 7 ≈ 8571 contacts.
+  CHECK(std::fabs(static_cast<double>(count.n) - 8571.4) < 4 * std::sqrt(8571.4) + 20);
+  CHECK(sim.stats().end_time_s >= 1e6 * 3600);
+}
+
+TEST_CASE("engine: a run with more intervals than it can number is refused, not overflowed") {
+  // Built in code, past validateScenario's bounds: 1e12 hours once overflowed an int and
+  // asked for a vector larger than max_size().
+  for (const double hours : {1e12, std::numeric_limits<double>::infinity()}) {
+    CAPTURE(hours);
+    Scenario s = singleQueue(60, DistSpec::exponential(240), 5, std::nullopt, hours, 0);
+    CHECK_FALSE(validateScenario(s).empty());
+    CHECK_THROWS_AS(Simulation(s, 1, 0), std::invalid_argument);
+  }
+  Scenario days = twoChannelDay();
+  days.days = 2'000'000'000;
+  CHECK_THROWS_AS(Simulation(days, 1, 0), std::invalid_argument);
 }

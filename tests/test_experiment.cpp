@@ -1,8 +1,11 @@
 // Experiments (sim/experiment.hpp): the confidence intervals of replicated runs narrow like
-// 1/√reps, as the t-based half-width promises.
+// 1/√reps, as the t-based half-width promises; failures on worker threads reach the caller.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "sim/experiment.hpp"
 #include "sim/stats.hpp"
@@ -80,4 +83,44 @@ TEST_CASE("experiment: CI half-widths shrink like 1/sqrt(reps)") {
     CHECK(a.ci95 / b.ci95 >
           std::sqrt(32.0 * f_lo) * studentTQuantile(0.975, d1) / studentTQuantile(0.975, d2));
   }
+}
+
+TEST_CASE("experiment: an exception in a replication on a worker thread reaches the caller") {
+  // Before: the exception left the worker thread and std::terminate aborted the process
+  // (exit 134), whatever the caller's try/catch. Now the first failure is rethrown on the
+  // calling thread once the workers have stopped, with 2 threads as with 1.
+  const Scenario too_long =  // refused by the engine (built in code, past validateScenario)
+      test::singleQueue(60, DistSpec::exponential(240), 5, std::nullopt, 1e12, 0);
+  for (const int threads : {2, 1}) {
+    CAPTURE(threads);
+    ExperimentOptions opt;
+    opt.replications = 4;
+    opt.threads = threads;
+    std::string message;
+    try {
+      runExperiment(too_long, opt);
+      FAIL("runExperiment returned");
+    } catch (const std::invalid_argument& e) {
+      message = e.what();
+    }
+    CHECK(message.find("too long for the engine") != std::string::npos);
+  }
+}
+
+TEST_CASE("experiment: an exception from the progress callback on a worker reaches the caller") {
+  const Scenario s =
+      test::singleQueue(120, DistSpec::exponential(240), 8, DistSpec::exponential(180), 0.5, 0);
+  ExperimentOptions opt;
+  opt.replications = 40;
+  opt.threads = 2;
+  std::atomic<int> calls{0};
+  opt.progress = [&calls](int done, int) {
+    ++calls;
+    if (done == 3) throw std::runtime_error("progress failed at 3");
+  };
+  CHECK_THROWS_WITH_AS(runExperiment(s, opt), "progress failed at 3", std::runtime_error);
+  CHECK(calls.load() < 40);  // the workers stopped taking replications
+  // The same experiment without the failure still runs, on two threads.
+  opt.progress = nullptr;
+  CHECK(runExperiment(s, opt).replications == 40);
 }

@@ -671,3 +671,136 @@ agents = 7
   CHECK(groups[1].agentsAt(0) == 4);
   CHECK(validateScenario(plain).empty());
 }
+
+TEST_CASE("scenario: upper bounds keep what a value sizes allocatable (docs: Limits)") {
+  // Each case: the largest value allowed validates, one step past it does not. Values like
+  // these once passed validate and crashed run (length_error, bad_alloc, std::terminate).
+  struct Case {
+    const char* what;
+    void (*atLimit)(Scenario&);
+    void (*pastLimit)(Scenario&);
+    const char* key;
+  };
+  const Case cases[] = {
+      {"horizon", [](Scenario& s) { s.horizon_hours = 1e6; },
+       [](Scenario& s) { s.horizon_hours = 1.000001e6; }, "scenario.horizon_hours"},
+      {"warm-up with horizon",
+       [](Scenario& s) {
+         s.horizon_hours = 4e5;
+         s.warmup_hours = 6e5;
+       },
+       [](Scenario& s) {
+         s.horizon_hours = 4e5;
+         s.warmup_hours = 6.0001e5;
+       },
+       "scenario.warmup_hours"},
+      {"days",
+       [](Scenario& s) {
+         s.horizon_hours = 0;
+         s.days = 36500;
+       },
+       [](Scenario& s) {
+         s.horizon_hours = 0;
+         s.days = 36501;
+       },
+       "scenario.days"},
+      {"interval length", [](Scenario& s) { s.interval_minutes = 1; },
+       [](Scenario& s) { s.interval_minutes = 0.5; }, "scenario.interval_minutes"},
+      {"agents", [](Scenario& s) { s.channels[0].agents = {1000000}; },
+       [](Scenario& s) { s.channels[0].agents = {1000001}; }, "channels[0].agents[0]"},
+      {"arrival rate", [](Scenario& s) { s.channels[0].arrivals.per_hour = {1e7}; },
+       [](Scenario& s) { s.channels[0].arrivals.per_hour = {1.0000001e7}; },
+       "channels[0].arrivals.per_hour[0]"},
+      {"day factor",
+       [](Scenario& s) {
+         s.channels[0].arrivals.day_factors = {1, 100};
+       },
+       [](Scenario& s) {
+         s.channels[0].arrivals.day_factors = {1, 100.5};
+       },
+       "channels[0].arrivals.day_factors[1]"},
+      {"per-interval list length",
+       [](Scenario& s) { s.channels[0].arrivals.per_hour.assign(10080, 60); },
+       [](Scenario& s) { s.channels[0].arrivals.per_hour.assign(10081, 60); },
+       "channels[0].arrivals.per_hour"},
+      {"channels",
+       [](Scenario& s) {
+         for (int i = 1; i < 100; ++i) {
+           s.channels.push_back(s.channels[0]);
+           s.channels.back().id = "c" + std::to_string(i);
+         }
+       },
+       [](Scenario& s) {
+         for (int i = 1; i < 101; ++i) {
+           s.channels.push_back(s.channels[0]);
+           s.channels.back().id = "c" + std::to_string(i);
+         }
+       },
+       "channels"},
+      {"customers",
+       [](Scenario& s) {
+         s.outcomes.emplace();
+         s.outcomes->customers = 100000000;
+       },
+       [](Scenario& s) {
+         s.outcomes.emplace();
+         s.outcomes->customers = 100000001;
+       },
+       "outcomes.customers"},
+      // 1 channel, 1 group, 1 interval: 5 sets of metrics a replication, so the plain cap.
+      {"replications", [](Scenario& s) { s.replications = 100000; },
+       [](Scenario& s) { s.replications = 100001; }, "scenario.replications"},
+      // 96 intervals: 1 + 1 + 1 + 96 + 96 = 195 sets, a million in all: 5128 replications.
+      {"replications of a detailed scenario",
+       [](Scenario& s) {
+         s.interval_minutes = 15;
+         s.channels[0].arrivals.per_hour.assign(96, 60);
+         s.replications = 5128;
+       },
+       [](Scenario& s) {
+         s.interval_minutes = 15;
+         s.channels[0].arrivals.per_hour.assign(96, 60);
+         s.replications = 5129;
+       },
+       "scenario.replications"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    Scenario at = validInCode();
+    c.atLimit(at);
+    CHECK(keysOf(validateScenario(at)).empty());
+    Scenario past = validInCode();
+    c.pastLimit(past);
+    const auto diagnostics = validateScenario(past);
+    CHECK(keysOf(diagnostics) == std::vector<std::string>{c.key});
+    for (const Diagnostic& d : diagnostics) CHECK(d.message.rfind("expected ", 0) == 0);
+  }
+}
+
+TEST_CASE("scenario: shifts adding up to more agents than the bound are reported, not wrapped") {
+  // Three shifts of a million agents each overlap: 3e6 agents on duty, no int overflow.
+  const auto diagnostics = diagnosticsOf(R"(
+[scenario]
+name = "many shifts"
+days = 1
+open = "08:00"
+
+[[channels]]
+id = "phone"
+kind = "voice"
+arrivals = { per_hour = [60, 60, 60, 60, 60, 60, 60, 60] }
+handle_time = { dist = "exponential", mean_s = 240 }
+shifts = [
+    { start = "08:00", hours = 8, agents = 1000000 },
+    { start = "08:00", hours = 8, agents = 1000000 },
+    { start = "08:00", hours = 8, agents = 1000000 },
+]
+)");
+  REQUIRE(diagnostics.size() == 8);  // one per interval
+  for (const Diagnostic& d : diagnostics) {
+    CAPTURE(d.format());
+    CHECK(d.key.rfind("channels[0].agents[", 0) == 0);
+    CHECK(d.message == "expected at most 1000000 agents, got 3000000");
+    CHECK(d.loc.line == 7);  // the channel: the file has no agents key to point at
+  }
+}

@@ -220,3 +220,59 @@ TEST_CASE("validation: the daily busyness factor over-disperses daily volumes") 
   // about 0.09 here (Gamma(20) excess kurtosis 6/α = 0.3); 4 sd.
   CHECK(std::fabs(var / expected_var - 1) < 4 * 0.09);
 }
+
+TEST_CASE("validation: metric definitions on hand-built contact records") {
+  // DESIGN.md §3 / docs/MODEL.md: abandon_rate = abandoned / (answered + abandoned) and
+  // service_level = answered within threshold / (answered + abandoned), balked counted as
+  // abandoned in both; p_wait = waited / contacts reaching the agents; asa_s = mean wait of
+  // the answered. Threshold 20 s (inclusive).
+  auto record = [](Outcome outcome, bool waited, double wait_s, double handle_s = 0) {
+    ContactRecord r;
+    r.outcome = outcome;
+    r.waited = waited;
+    r.wait_s = wait_s;
+    r.response_s = outcome == Outcome::Answered ? wait_s : 0.0;
+    r.handle_s = handle_s;
+    return r;
+  };
+  const std::vector<ContactRecord> records = {
+      record(Outcome::Answered, false, 0, 100),  // answered at once: within
+      record(Outcome::Answered, false, 0, 200),  // answered at once: within
+      record(Outcome::Answered, true, 10, 300),  // within
+      record(Outcome::Answered, true, 20, 400),  // exactly the threshold: within
+      record(Outcome::Answered, true, 50, 500),  // outside
+      record(Outcome::Abandoned, true, 30),      // abandoned
+      record(Outcome::Abandoned, true, 90),      // abandoned
+      record(Outcome::Balked, true, 0),          // balked: abandoned too
+  };
+  // Hand-computed: answered 5, abandoned 3 (1 balked), ended 8; within 4; waited 6 of 8;
+  // waits of the answered 0 + 0 + 10 + 20 + 50 = 80; of all 80 + 30 + 90 + 0 = 200.
+  auto check = [](const MetricValues& v) {
+    CHECK(at(v, Metric::Offered) == 8);
+    CHECK(at(v, Metric::Answered) == 5);
+    CHECK(at(v, Metric::Abandoned) == 3);
+    CHECK(at(v, Metric::Balked) == 1);
+    CHECK(at(v, Metric::AbandonRate) == 3.0 / 8.0);
+    CHECK(at(v, Metric::ServiceLevel) == 4.0 / 8.0);
+    CHECK(at(v, Metric::PWait) == 6.0 / 8.0);
+    CHECK(at(v, Metric::AsaS) == 80.0 / 5.0);
+    CHECK(at(v, Metric::WaitAllS) == 200.0 / 8.0);
+    CHECK(at(v, Metric::AhtS) == 1500.0 / 5.0);
+  };
+
+  SUBCASE("Tally") {
+    Tally t;
+    for (const ContactRecord& r : records) t.add(r, 20.0);
+    check(t.values());
+  }
+  SUBCASE("Monitor, as the engine feeds it") {
+    Scenario s = singleQueue(60, DistSpec::exponential(240), 2, std::nullopt, 1, 0);
+    s.channels[0].service_level.threshold_s = 20;
+    Monitor monitor(s);
+    for (const ContactRecord& r : records) monitor.onContact(r);
+    const ReplicationMetrics m = monitor.metrics();
+    check(m.overall);
+    check(m.channels.at(0));
+    check(m.intervals.at(0));
+  }
+}
