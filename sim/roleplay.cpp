@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 namespace cx {
@@ -217,11 +218,109 @@ class PathSearch {
   std::optional<BestPath> best_;
 };
 
+// Every play state reachable from the start, each explored once: a state's future depends only
+// on its node, turn, mood, running points and variables (answering at once, promptness is a
+// function of the turn). The turn grows with every answer, so there are no cycles. Sessions
+// run on a copy of the script allowed `slack` more turns, so that a state is only stuck if
+// more turns would not help; dead ends are only reported within the script's own max_turns.
+class DeadEndFinder {
+ public:
+  DeadEndFinder(const RoleplayScript& script, int slack, long budget)
+      : script_(script), longer_(script), budget_(budget) {
+    longer_.max_turns = script.max_turns + std::max(0, slack);
+  }
+
+  DeadEndSearch run() {
+    DeadEndSearch result;
+    const RoleplaySession start(longer_);
+    std::vector<int> path;
+    if (!start.finished() && !explore(start, path)) found(start, path);
+    result.states = states_;
+    result.exhaustive = !over_budget_;
+    if (result.exhaustive) result.dead_ends = std::move(found_);
+    return result;
+  }
+
+ private:
+  using Key = std::vector<double>;
+
+  static Key keyOf(const RoleplaySession& session) {
+    const ConversationState& s = session.state();
+    Key key{static_cast<double>(session.currentIndex()), static_cast<double>(s.turn), s.mood};
+    key.insert(key.end(), s.points.begin(), s.points.end());
+    key.insert(key.end(), s.variables.begin(), s.variables.end());
+    return key;
+  }
+
+  // Whether some answer without a breach leads from here, eventually, to an end: an ending
+  // node, or the customer leaving. Answers that breach are explored too (the conversation goes
+  // on after a breach) but do not count as a way out.
+  bool explore(const RoleplaySession& session, std::vector<int>& path) {
+    Key key = keyOf(session);
+    if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
+    if (states_ >= budget_) {
+      over_budget_ = true;
+      return true;
+    }
+    ++states_;
+    bool ends = false;
+    std::vector<int> stuck;  // choices leading to a state that cannot end
+    const int n = static_cast<int>(session.current().choices.size());
+    for (int i = 0; i < n; ++i) {
+      RoleplaySession next = session;
+      const bool clean = next.choose(i, 0.0).breaches.empty();
+      bool next_ends = true;
+      if (next.finished()) {
+        next_ends = next.ending() != Ending::TurnLimit;
+      } else {
+        path.push_back(i);
+        next_ends = explore(next, path);
+        path.pop_back();
+        if (!next_ends) stuck.push_back(i);
+      }
+      ends = ends || (clean && next_ends);
+    }
+    // From a state that can still end, a choice into one that cannot is the way into a trap.
+    if (ends)
+      for (int i : stuck) {
+        RoleplaySession next = session;
+        next.choose(i, 0.0);
+        path.push_back(i);
+        found(next, path);
+        path.pop_back();
+      }
+    memo_.emplace(std::move(key), ends);
+    return ends;
+  }
+
+  void found(const RoleplaySession& session, const std::vector<int>& path) {
+    if (session.state().turn >= script_.max_turns) return;  // only with the slack
+    const int node = session.currentIndex();
+    for (const DeadEnd& d : found_)
+      if (d.node == node) return;
+    found_.push_back(DeadEnd{node, path, session.state()});
+  }
+
+  const RoleplayScript& script_;
+  RoleplayScript longer_;
+  long budget_;
+  long states_ = 0;
+  bool over_budget_ = false;
+  std::map<Key, bool> memo_;
+  std::vector<DeadEnd> found_;
+};
+
 }  // namespace
 
 std::optional<BestPath> findBestPath(const RoleplayScript& script, long budget) {
   if (script.nodeIndex(script.start) < 0) return std::nullopt;
   return PathSearch(script, budget).run();
+}
+
+DeadEndSearch findDeadEnds(const RoleplayScript& script, int slack, long budget) {
+  if (script.nodeIndex(script.start) < 0) return {};
+  if (slack < 0) slack = static_cast<int>(script.nodes.size());
+  return DeadEndFinder(script, slack, budget).run();
 }
 
 }  // namespace cx

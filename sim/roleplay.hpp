@@ -70,6 +70,7 @@ class RoleplaySession {
   explicit RoleplaySession(const RoleplayScript& script);
 
   bool finished() const { return ending_ != Ending::None; }
+  Ending ending() const { return ending_; }
   const ScriptNode& current() const;  // precondition: !finished()
   int currentIndex() const { return node_; }
   const ConversationState& state() const { return state_; }
@@ -104,6 +105,33 @@ double slownessMoodCost(double seconds, double limit_s, double patience_s);
 // score among those that reach an ending without a breach; ties go to the calmer customer,
 // then the shorter conversation. nullopt when no such path exists. At most `budget` paths.
 std::optional<BestPath> findBestPath(const RoleplayScript& script, long budget = 2'000'000);
+
+// A play state the conversation can reach but never leave: answering at once, no answer
+// without a compliance breach leads on to an ending (or to the customer leaving), so the
+// conversation can only be cut at max_turns. Typically a branch condition that never holds
+// there (`mood > 2`, a variable never set on the way in, a score that cannot be reached).
+struct DeadEnd {
+  int node = -1;             // index into RoleplayScript::nodes: where it gets stuck
+  std::vector<int> choices;  // 0-based choices from the start that lead there (the first found)
+  ConversationState state;   // on arrival
+};
+
+struct DeadEndSearch {
+  std::vector<DeadEnd> dead_ends;  // at most one per node, in the order found
+  long states = 0;                 // distinct play states explored
+  bool exhaustive = true;          // false: the budget ran out and nothing is reported
+};
+
+// Explores every play state reachable from the start with the engine's own rules (mood,
+// running points, variables and turn; every choice at every node, breaches included, each
+// answered at once; branches evaluated as in a session) and returns the states no
+// breach-free answer leads out of to an end. A state is only a dead end if it stays one with
+// `slack` answers more than max_turns: running out of turns because the answers went round a
+// loop the script offers a way out of is what max_turns is for (default slack: the number of
+// nodes). Each dead end is an entry into the trap: the state before it could still end.
+// Slow answers are not explored (they only lower mood and promptness). At most `budget`
+// distinct states (each is remembered: about 200 bytes).
+DeadEndSearch findDeadEnds(const RoleplayScript& script, int slack = -1, long budget = 100'000);
 
 // "furious", "upset", "neutral", "calm", "pleased" (thresholds 0.2, 0.4, 0.6, 0.8).
 const char* moodLabel(double mood);

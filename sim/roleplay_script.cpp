@@ -765,7 +765,10 @@ class Checker {
     checkVariables();
     for (const ScriptNode& n : s_.nodes) checkNode(n);
     if (whole && out_.empty()) checkGraph();
-    if (whole && out_.empty()) checkCompletable();
+    if (whole && out_.empty()) {
+      checkConditions();
+      if (checkCompletable()) checkDeadEnds();
+    }
     return std::move(out_);
   }
 
@@ -941,16 +944,210 @@ class Checker {
     }
   }
 
-  void checkCompletable() {
+  // What each name of a condition can be whenever a branch is tested, as an interval: mood
+  // 0..1, turn 1..max_turns, promptness 0..100, a dimension's running points between
+  // max_turns answers of its lowest and of its highest points, a variable between its initial
+  // and `set` values widened by max_turns of its `add`s. Coarse, but sound: a condition this
+  // says can never hold never does.
+  struct Range {
+    double lo = 0.0, hi = 0.0;
+  };
+  static bool canBeTrue(Range r) { return !(r.lo == 0.0 && r.hi == 0.0); }
+  static bool canBeFalse(Range r) { return r.lo <= 0.0 && r.hi >= 0.0; }
+  static Range truth(bool can_be_true, bool can_be_false) {
+    return {can_be_false ? 0.0 : 1.0, can_be_true ? 1.0 : 0.0};
+  }
+
+  Range rangeOf(const Condition::Node& n) const {
+    using Op = Condition::Node::Op;
+    switch (n.op) {
+      case Op::Const:
+        return {n.value, n.value};
+      case Op::Mood:
+        return {0.0, 1.0};
+      case Op::Turn:
+        return {1.0, static_cast<double>(s_.max_turns)};
+      case Op::Points:
+        return points_[static_cast<std::size_t>(n.index)];
+      case Op::Var:
+        return variables_[static_cast<std::size_t>(n.index)];
+      case Op::Not: {
+        const Range a = rangeOf(*n.a);
+        return truth(canBeFalse(a), canBeTrue(a));
+      }
+      case Op::And: {
+        const Range a = rangeOf(*n.a), b = rangeOf(*n.b);
+        return truth(canBeTrue(a) && canBeTrue(b), canBeFalse(a) || canBeFalse(b));
+      }
+      case Op::Or: {
+        const Range a = rangeOf(*n.a), b = rangeOf(*n.b);
+        return truth(canBeTrue(a) || canBeTrue(b), canBeFalse(a) && canBeFalse(b));
+      }
+      default:
+        break;
+    }
+    const Range a = rangeOf(*n.a), b = rangeOf(*n.b);
+    const bool overlap = a.lo <= b.hi && b.lo <= a.hi;
+    const bool same_point = a.lo == a.hi && b.lo == b.hi && a.lo == b.lo;
+    switch (n.op) {
+      case Op::Lt:
+        return truth(a.lo < b.hi, a.hi >= b.lo);
+      case Op::Le:
+        return truth(a.lo <= b.hi, a.hi > b.lo);
+      case Op::Gt:
+        return truth(a.hi > b.lo, a.lo <= b.hi);
+      case Op::Ge:
+        return truth(a.hi >= b.lo, a.lo < b.hi);
+      case Op::Eq:
+        return truth(overlap, !same_point);
+      case Op::Ne:
+        return truth(!same_point, overlap);
+      default:
+        return {0.0, 1.0};
+    }
+  }
+
+  // The names a condition reads, each once, with what they can be ("mood is always 0 to 1").
+  void describeNames(const Condition::Node& n, std::vector<std::string>& out) const {
+    using Op = Condition::Node::Op;
+    std::string what;
+    auto interval = [](Range r) {
+      return r.lo == r.hi ? fmt::format("always {}", r.lo) : fmt::format("{} to {}", r.lo, r.hi);
+    };
+    switch (n.op) {
+      case Op::Mood:
+        what = "mood is always 0 to 1";
+        break;
+      case Op::Turn:
+        what = fmt::format("turn is 1 to {} (max_turns) when a branch is tested", s_.max_turns);
+        break;
+      case Op::Points:
+        if (n.index == static_cast<int>(Dimension::Promptness)) {
+          what = "promptness is 0 to 100";
+        } else {
+          what =
+              fmt::format("the running {} points are {}", toString(static_cast<Dimension>(n.index)),
+                          interval(points_[static_cast<std::size_t>(n.index)]));
+        }
+        break;
+      case Op::Var: {
+        const Variable& v = s_.variables[static_cast<std::size_t>(n.index)];
+        const Range r = variables_[static_cast<std::size_t>(n.index)];
+        if (v.boolean)
+          what = v.name + (r.lo == r.hi ? (r.lo != 0.0 ? " is always true (never set to false)"
+                                                       : " is always false (never set to true)")
+                                        : " is true or false");
+        else
+          what = v.name + " is " + interval(r);
+        break;
+      }
+      default:
+        break;
+    }
+    if (!what.empty() && std::find(out.begin(), out.end(), what) == out.end()) out.push_back(what);
+    if (n.a) describeNames(*n.a, out);
+    if (n.b) describeNames(*n.b, out);
+  }
+
+  // A branch whose condition can never hold is never taken: a typo (`mood > 2` for 0.2), a
+  // variable nothing sets, points no conversation can add up to.
+  void checkConditions() {
+    const double turns = s_.max_turns;
+    for (Dimension d : kAllDimensions) {
+      const auto k = static_cast<std::size_t>(d);
+      if (d == Dimension::Promptness) {
+        points_[k] = {0.0, 100.0};
+        continue;
+      }
+      double lo = 0.0, hi = 0.0;
+      bool any = false;
+      for (const ScriptNode& n : s_.nodes)
+        for (const Choice& c : n.choices) {
+          lo = any ? std::min(lo, c.points[k]) : c.points[k];
+          hi = any ? std::max(hi, c.points[k]) : c.points[k];
+          any = true;
+        }
+      points_[k] = {std::min(lo, turns * lo), std::max(hi, turns * hi)};
+    }
+    variables_.clear();
+    for (std::size_t i = 0; i < s_.variables.size(); ++i) {
+      Range r{s_.variables[i].initial, s_.variables[i].initial};
+      double add_lo = 0.0, add_hi = 0.0;
+      for (const ScriptNode& n : s_.nodes)
+        for (const Choice& c : n.choices)
+          for (const VariableChange& v : c.changes) {
+            if (v.variable != static_cast<int>(i)) continue;
+            if (v.add) {
+              add_lo = std::min(add_lo, v.value);
+              add_hi = std::max(add_hi, v.value);
+            } else {
+              r.lo = std::min(r.lo, v.value);
+              r.hi = std::max(r.hi, v.value);
+            }
+          }
+      variables_.push_back({r.lo + turns * add_lo, r.hi + turns * add_hi});
+    }
+    for (const ScriptNode& n : s_.nodes)
+      for (std::size_t i = 0; i < n.choices.size(); ++i)
+        for (std::size_t j = 0; j < n.choices[i].branches.size(); ++j) {
+          const Branch& b = n.choices[i].branches[j];
+          const Condition::Node* root = b.condition.root();
+          if (!root || canBeTrue(rangeOf(*root))) continue;
+          std::vector<std::string> names;
+          describeNames(*root, names);
+          std::string why;
+          for (const std::string& w : names) why += (why.empty() ? "" : "; ") + w;
+          fail(b.loc,
+               "nodes." + n.id + ".choices[" + std::to_string(i) + "].branches[" +
+                   std::to_string(j) + "].when",
+               "the condition \"" + b.when + "\" can never hold" +
+                   (why.empty() ? std::string() : " (" + why + ")") +
+                   ", so this branch is never taken; correct the condition or remove the branch");
+        }
+  }
+
+  bool checkCompletable() {
     const std::optional<BestPath> best = findBestPath(s_);
     if (!best)
       fail(s_.loc, "script",
            "no path completes the conversation without a compliance breach, the customer "
            "leaving or running past max_turns");
+    return best.has_value();
+  }
+
+  // The graph says an ending can be reached from every node; with the conditions as they are,
+  // a conversation may still get where no answer leads to one.
+  void checkDeadEnds() {
+    for (const DeadEnd& d : findDeadEnds(s_).dead_ends) {
+      const ScriptNode& node = s_.nodes[static_cast<std::size_t>(d.node)];
+      std::string path;
+      for (int c : d.choices) path += (path.empty() ? "" : ",") + std::to_string(c + 1);
+      std::string state = fmt::format("turn {}, mood {:.2f}", d.state.turn, d.state.mood);
+      for (Dimension dim : kAllDimensions) {
+        const double p = d.state.points[static_cast<std::size_t>(dim)];
+        if (dim != Dimension::Promptness && p != 0.0)
+          state += fmt::format(", {} {}", toString(dim), p);
+      }
+      for (std::size_t i = 0; i < s_.variables.size(); ++i) {
+        const double v = d.state.variables[i];
+        state += ", " + s_.variables[i].name + " = " +
+                 (s_.variables[i].boolean ? (v != 0.0 ? "true" : "false") : fmt::format("{}", v));
+      }
+      fail(node.loc, "nodes." + node.id,
+           fmt::format("a conversation can get stuck here: {} ({}), no answer without a "
+                       "compliance breach can lead to an ending any more, so it goes on until "
+                       "max_turns ({}) cuts it; check the conditions of the branches meant to "
+                       "lead out of here (for this conversation none of them can send it to an "
+                       "ending) or add a choice that leads to an ending",
+                       d.choices.empty() ? "at the start" : "after choices " + path, state,
+                       s_.max_turns));
+    }
   }
 
   const RoleplayScript& s_;
   std::vector<Diagnostic> out_;
+  std::array<Range, kDimensions> points_{};  // checkConditions: what names can be
+  std::vector<Range> variables_;
 };
 
 std::vector<Diagnostic> checkScript(const RoleplayScript& script, bool whole) {

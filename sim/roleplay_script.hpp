@@ -53,6 +53,7 @@ class Condition {
   Condition() = default;
   explicit Condition(std::shared_ptr<const Node> root) : root_(std::move(root)) {}
   bool evaluate(const ConversationState& state) const;  // an empty condition is true
+  const Node* root() const { return root_.get(); }      // for the checks; null when empty
 
  private:
   std::shared_ptr<const Node> root_;
@@ -157,8 +158,10 @@ class RoleplayScriptError : public std::runtime_error {
 };
 
 // Parse and check a script file: shape (keys, types), references (nodes, variables, rules),
-// bounds (points, mood), the graph (every node reachable, every node can reach an ending) and
-// that some path completes the script without a breach. Throws RoleplayScriptError.
+// bounds (points, mood), the graph (every node reachable, every node can reach an ending),
+// branch conditions that can never hold, that some path completes the script without a breach,
+// and that no play state the conversation can reach is a dead end (findDeadEnds in
+// roleplay.hpp). Throws RoleplayScriptError.
 RoleplayScript loadRoleplayScript(const std::filesystem::path& file);
 RoleplayScript parseRoleplayScript(std::string_view toml_text, const std::string& name_for_errors);
 

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -133,6 +135,106 @@ ending = true
 outcome = "neutral"
 )toml";
 
+// A caller on hold: "hold" loops until the trainee asks for the date of birth (two answers
+// from an ending), or changes the address without it (a breach). max_turns is low so that
+// going round the loop is cut.
+constexpr const char* kHoldScript = R"toml(
+[script]
+title = "Hold"
+level = "easy"
+start = "ask"
+situation = "Test."
+max_turns = 6
+
+[persona]
+name = "Sam"
+mood = 0.5
+patience_s = 30
+leaves_below = 0
+channel = "phone"
+
+[[compliance]]
+id = "verify_identity"
+rule = "Verify identity before changing an address."
+
+[variables]
+verified = false
+
+[nodes.ask]
+customer = "Can you change my address?"
+
+[[nodes.ask.choices]]
+text = "Of course: your date of birth first, please."
+scores = { professionalism = 1 }
+feedback = "f"
+set = { verified = true }
+next = "change"
+
+[[nodes.ask.choices]]
+text = "Please hold."
+feedback = "f"
+next = "hold"
+
+[nodes.hold]
+customer = "Hello? Still there?"
+
+[[nodes.hold.choices]]
+text = "Thanks for holding: all changed."
+feedback = "f"
+next = "hold"
+branches = [{ when = "verified", next = "done" }]
+
+[[nodes.hold.choices]]
+text = "Sorry for the wait: your date of birth, please?"
+feedback = "f"
+set = { verified = true }
+next = "change"
+
+[[nodes.hold.choices]]
+text = "Changed, no need to check anything."
+feedback = "f"
+breaches = ["verify_identity"]
+next = "done"
+
+[nodes.change]
+customer = "12 March 1980."
+
+[[nodes.change.choices]]
+text = "Thank you: your address is changed."
+feedback = "f"
+next = "done"
+
+[nodes.done]
+customer = "Thanks."
+ending = true
+outcome = "done"
+resolved = true
+)toml";
+
+// Sets (or, with nullptr, unsets) an environment variable for the scope, then restores it.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value)
+      setenv(name, value, 1);
+    else
+      unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (old_)
+      setenv(name_.c_str(), old_->c_str(), 1);
+    else
+      unsetenv(name_.c_str());
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
 }  // namespace
 
 TEST_CASE("roleplay: every shipped script passes the checks and is a real exercise") {
@@ -140,6 +242,7 @@ TEST_CASE("roleplay: every shipped script passes the checks and is a real exerci
   CHECK(files.size() >= 10);
   std::set<std::string> titles;
   std::set<Level> levels;
+  int score_branches = 0;  // branches whose condition reads a running rubric score
   for (const fs::path& f : files) {
     CAPTURE(f.filename().string());
     RoleplayScript s;
@@ -163,13 +266,45 @@ TEST_CASE("roleplay: every shipped script passes the checks and is a real exerci
       }
       CHECK(n.choices.size() >= 3);
       CHECK(n.choices.size() <= 4);
-      for (const Choice& c : n.choices) branching += c.branches.empty() ? 0 : 1;
+      for (const Choice& c : n.choices) {
+        branching += c.branches.empty() ? 0 : 1;
+        for (const Branch& b : c.branches) {
+          std::string word;
+          for (char ch : b.when + " ") {
+            if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_') {
+              word += ch;
+              continue;
+            }
+            if (dimensionFromString(word)) ++score_branches;
+            word.clear();
+          }
+        }
+      }
     }
     CHECK(endings >= 3);  // good, mediocre and bad outcomes
     CHECK(resolved >= 1);
     CHECK(branching >= 1);  // at least one branch on mood, scores or variables
   }
   CHECK(levels.size() == 3);
+  CHECK(score_branches >= 1);  // broken_promise.toml: empathy earns a second chance
+  // The ten situations of the training plan, each in its own file.
+  std::set<std::string> names;
+  for (const fs::path& f : files) names.insert(f.filename().string());
+  for (const char* expected : {
+           "broken_item.toml",          // a broken item on delivery
+           "late_delivery.toml",        // a late delivery told proactively vs discovered
+           "billing_dispute.toml",      // a billing dispute
+           "bot_loop.toml",             // a customer stuck in a bot loop
+           "chat_then_call.toml",       // explained everything on chat, now calls
+           "refund_policy_no.toml",     // a refund the policy says no to
+           "angry_social_post.toml",    // an angry public post on social media
+           "vulnerable_customer.toml",  // a vulnerable customer
+           "tech_fault.toml",           // a technical fault needing several steps
+           "broken_promise.toml",       // a broken follow-up promise
+       }) {
+    CAPTURE(expected);
+    CHECK(names.count(expected) == 1);
+  }
 }
 
 TEST_CASE("roleplay: the example in docs/ROLEPLAY.md is a valid script") {
@@ -317,6 +452,23 @@ TEST_CASE("roleplay: branches follow mood, running scores and variables, not onl
     // After the better opening of "defensive" the same third answer continues the call.
     CHECK(endingId(b, play(b, {3, 1, 1, 1, 1})) == "end_resolved");
   }
+  SUBCASE("a shipped script branches on a running score") {
+    const RoleplayScript b =
+        loadRoleplayScript(sourcePath("scenarios/roleplay/broken_promise.toml"));
+    // "The earliest I can see is Thursday": after the full apology (empathy 2 so far) she
+    // asks once more and the trainee can recover; after the generic opening she hangs up.
+    const SessionSummary heard = play(b, {1, 1, 3, 1, 1});
+    CHECK(b.nodes[static_cast<std::size_t>(heard.transcript[3].node)].id == "thursday");
+    CHECK(endingId(b, heard) == "end_resolved");
+    CHECK(endingId(b, play(b, {2, 1, 3})) == "end_unresolved");
+    // It is the score, not the mood: started 0.15 higher, the generic opening reaches the same
+    // mood (0.20) at "Thursday" as the apology does, and the call still ends there.
+    RoleplayScript calmer = b;
+    calmer.persona.mood += 0.15;
+    const SessionSummary generic = play(calmer, {2, 1, 3});
+    CHECK(generic.mood.back() == doctest::Approx(play(b, {1, 1, 3, 2}).mood[3]));
+    CHECK(endingId(calmer, generic) == "end_unresolved");
+  }
 }
 
 TEST_CASE("roleplay: the customer leaves when mood falls below leaves_below") {
@@ -334,6 +486,125 @@ TEST_CASE("roleplay: the customer leaves when mood falls below leaves_below") {
   CHECK(std::string(toString(session.summary().ending)) == "customer_left");
   CHECK_FALSE(session.summary().passed);
   CHECK_THROWS_AS(session.choose(0, 0.0), std::logic_error);
+}
+
+TEST_CASE("roleplay: the checks find where a conversation can get stuck on its conditions") {
+  const RoleplayScript ok = parseRoleplayScript(kHoldScript, "hold.toml");
+  SUBCASE("a loop with a way out is not a dead end") {
+    CHECK(checkRoleplayScript(ok).empty());
+    const DeadEndSearch search = findDeadEnds(ok);
+    CHECK(search.exhaustive);
+    CHECK(search.states > 0);
+    CHECK(search.dead_ends.empty());
+    // Going round it is the trainee's doing, and max_turns cuts it, as it is there to.
+    CHECK(std::string(toString(play(ok, {2, 1, 1, 1, 1, 1}).ending)) == "turn_limit");
+    // Only the slack tells that apart: with none, the last turns before max_turns (where the
+    // way out is one answer too long) would look like a trap.
+    CHECK_FALSE(findDeadEnds(ok, 0).dead_ends.empty());
+  }
+  SUBCASE("the way out is a branch that never holds for a conversation that gets there") {
+    RoleplayScript trap = ok;
+    // Without "your date of birth, please?", "hold" is left only through the `verified`
+    // branch, which nothing on the way in sets, or through a breach.
+    auto& hold = trap.nodes[static_cast<std::size_t>(trap.nodeIndex("hold"))].choices;
+    hold.erase(hold.begin() + 1);
+    const DeadEndSearch search = findDeadEnds(trap);
+    CHECK(search.exhaustive);
+    REQUIRE(search.dead_ends.size() == 1);
+    const DeadEnd& d = search.dead_ends[0];
+    CHECK(trap.nodes[static_cast<std::size_t>(d.node)].id == "hold");
+    CHECK(d.choices == std::vector<int>{1});
+    CHECK(d.state.turn == 1);
+    CHECK(d.state.variables == std::vector<double>{0.0});
+    // The graph alone sees a way out of every node; the validator now says where it is stuck.
+    const std::vector<Diagnostic> found = checkRoleplayScript(trap);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].key == "nodes.hold");
+    CHECK(found[0].message.find("a conversation can get stuck here: after choices 2 (turn 1, "
+                                "mood 0.50, verified = false), no answer without a compliance "
+                                "breach can lead to an ending any more, so it goes on until "
+                                "max_turns (6) cuts it") == 0);
+    // What it warns of: played, the conversation is cut at max_turns without an ending ...
+    CHECK(std::string(toString(play(trap, {2, 1, 1, 1, 1, 1}).ending)) == "turn_limit");
+    // ... unless the trainee breaks the rule, which is no way out for a trainee.
+    const SessionSummary breach = play(trap, {2, 2});
+    CHECK(endingId(trap, breach) == "done");
+    CHECK_FALSE(breach.passed);
+    // A conversation that never goes on hold is fine: the script is still completable.
+    CHECK(play(trap, {1, 1}).passed);
+  }
+  SUBCASE("a branch condition that can never hold is an error") {
+    auto withCondition = [](const std::string& when) {
+      std::string text = kHoldScript;
+      const std::string from = "when = \"verified\"";
+      text.replace(text.find(from), from.size(), "when = \"" + when + "\"");
+      std::vector<Diagnostic> found;
+      try {
+        parseRoleplayScript(text, "hold.toml");
+      } catch (const RoleplayScriptError& e) {
+        found = e.diagnostics();
+      }
+      return found;
+    };
+    CHECK(withCondition("verified and turn < 6").empty());
+    std::vector<Diagnostic> found = withCondition("verified and turn > 6");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].format() ==
+          "hold.toml:45:22: nodes.hold.choices[0].branches[0].when: the condition \"verified "
+          "and turn > 6\" can never hold (verified is true or false; turn is 1 to 6 (max_turns) "
+          "when a branch is tested), so this branch is never taken; correct the condition or "
+          "remove the branch");
+    // No choice scores empathy, so its running points stay 0.
+    found = withCondition("empathy >= 3");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].message.find("(the running empathy points are always 0)") != std::string::npos);
+    found = withCondition("mood > 2 or not (mood <= 1)");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].message.find("(mood is always 0 to 1)") != std::string::npos);
+  }
+}
+
+TEST_CASE("roleplay: sessions go to $XDG_DATA_HOME/cxsim/roleplay, else ~/.local/share/...") {
+  const fs::path root =
+      fs::temp_directory_path() / ("cx_roleplay_default_" + std::to_string(getpid()));
+  fs::remove_all(root);
+  const fs::path xdg = root / "xdg", home = root / "home";
+  const fs::path in_xdg = xdg / "cxsim" / "roleplay";
+  const fs::path in_home = home / ".local" / "share" / "cxsim" / "roleplay";
+  // Without --data, as a trainee would run it.
+  const std::string play_cmd =
+      "roleplay play scenarios/roleplay/broken_item.toml --trainee ana --choices 1,1,1,1 "
+      "--times 5,5,5,5";
+  {
+    const ScopedEnv x("XDG_DATA_HOME", xdg.c_str()), h("HOME", home.c_str());
+    CHECK(defaultRoleplayDataDir() == in_xdg);
+    const auto r = cx::test::cxsim(play_cmd);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("Recorded in " + sessionsFile(in_xdg).string()) != std::string::npos);
+    CHECK(readRecords(in_xdg).size() == 1);
+    CHECK_FALSE(fs::exists(home));
+    CHECK(cx::test::cxsim("roleplay report")
+              .out.find("1 sessions in " + sessionsFile(in_xdg).string()) == 0);
+  }
+  {
+    const ScopedEnv x("XDG_DATA_HOME", nullptr), h("HOME", home.c_str());
+    CHECK(defaultRoleplayDataDir() == in_home);
+    const auto r = cx::test::cxsim(play_cmd);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("Recorded in " + sessionsFile(in_home).string()) != std::string::npos);
+    CHECK(readRecords(in_home).size() == 1);
+    CHECK(readRecords(in_xdg).size() == 1);  // untouched
+  }
+  {
+    // An empty XDG_DATA_HOME counts as unset (XDG Base Directory specification).
+    const ScopedEnv x("XDG_DATA_HOME", ""), h("HOME", home.c_str());
+    CHECK(defaultRoleplayDataDir() == in_home);
+  }
+  {
+    const ScopedEnv x("XDG_DATA_HOME", nullptr), h("HOME", nullptr);
+    CHECK(defaultRoleplayDataDir() == fs::path("cxsim-roleplay"));
+  }
+  fs::remove_all(root);
 }
 
 TEST_CASE("roleplay: records round-trip and aggregate by trainee and period, to CSV") {
@@ -436,6 +707,24 @@ TEST_CASE("roleplay cli: scripted play prints the debrief and records the sessio
   CHECK(r.out.find("4 answers in 35 s") != std::string::npos);
   CHECK(r.out.find("Best path for comparison: choices 1,1,1,1") != std::string::npos);
   CHECK(r.out.find("Next-day replacement booked") != std::string::npos);
+  // The rest of the debrief: mood over the conversation, a row per dimension, the transcript
+  // with the feedback on each of the four answers.
+  CHECK(r.out.find("\nMood: 0.40 -> 0.55 -> 0.55 -> 0.85 -> 1.00 (pleased)\n") !=
+        std::string::npos);
+  CHECK(r.out.find("\n  empathy               100.0  ####################\n") != std::string::npos);
+  CHECK(r.out.find("\n  active listening      100.0  ") != std::string::npos);
+  CHECK(r.out.find("\nTranscript\n  1. Customer: \"Hi. My coffee table came this morning") !=
+        std::string::npos);
+  CHECK(r.out.find("You (1, 5 s of 20): \"Oh no, I'm so sorry") != std::string::npos);
+  CHECK(r.out.find("Feedback: Apology, acknowledgement of the Saturday deadline") !=
+        std::string::npos);
+  CHECK(r.out.find("Feedback: Verification first, politely and briefly.") != std::string::npos);
+  std::size_t feedback = 0;
+  for (auto at = r.out.find("Feedback: "); at != std::string::npos;
+       at = r.out.find("Feedback: ", at + 1))
+    ++feedback;
+  CHECK(feedback == 4);
+  CHECK(r.out.find("Transcript") < r.out.find("Best path for comparison"));
   r = cxsim(
       "roleplay play scenarios/roleplay/broken_item.toml --trainee bo --choices 1,2,1,1 "
       "--times 25,10,70,8" +
@@ -443,6 +732,12 @@ TEST_CASE("roleplay cli: scripted play prints the debrief and records the sessio
   CHECK(r.code == 0);
   CHECK(r.out.find("Result: FAILED") != std::string::npos);
   CHECK(r.out.find("COMPLIANCE FAIL") != std::string::npos);
+  // Slow answers and the breach show in the rows: 75, 100, 0, 100 for promptness.
+  CHECK(r.out.find("\n  promptness             68.8  ##############\n") != std::string::npos);
+  CHECK(r.out.find("\n  professionalism        42.9  #########\n") != std::string::npos);
+  CHECK(r.out.find("\nMood: 0.40 -> 0.53 -> 0.53 -> 0.70 -> 0.85 (pleased)\n") !=
+        std::string::npos);
+  CHECK(r.out.find("mood 0.53 -> 0.70, promptness 0\n") != std::string::npos);
 
   std::vector<std::string> lines;
   {
