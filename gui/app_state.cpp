@@ -13,21 +13,6 @@ namespace cx::studio {
 
 namespace {
 
-constexpr std::size_t kRecentMax = 10;
-
-std::filesystem::path recentFile() {
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  const char* home = std::getenv("HOME");
-  std::filesystem::path base;
-  if (xdg != nullptr && *xdg != '\0')
-    base = xdg;
-  else if (home != nullptr && *home != '\0')
-    base = std::filesystem::path(home) / ".config";
-  else
-    return {};
-  return base / "cxstudio" / "recent.txt";
-}
-
 void saveRecent(const AppState& state) {
   if (!state.persist) return;
   const std::filesystem::path file = recentFile();
@@ -56,6 +41,27 @@ std::filesystem::path baseDir(const Document& doc) {
 }
 
 }  // namespace
+
+std::filesystem::path configDir() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  // The XDG base directory spec: a relative XDG_CONFIG_HOME is invalid and to be ignored.
+  if (xdg != nullptr && *xdg != '\0' && std::filesystem::path(xdg).is_absolute())
+    return std::filesystem::path(xdg) / "cxstudio";
+  if (home != nullptr && *home != '\0')
+    return std::filesystem::path(home) / ".config" / "cxstudio";
+  return {};
+}
+
+std::filesystem::path recentFile() {
+  const std::filesystem::path dir = configDir();
+  return dir.empty() ? dir : dir / "recent.txt";
+}
+
+std::filesystem::path layoutFile() {
+  const std::filesystem::path dir = configDir();
+  return dir.empty() ? dir : dir / "imgui.ini";
+}
 
 void loadScenarioInto(AppState& state, const std::filesystem::path& file) {
   std::vector<std::string> errors;

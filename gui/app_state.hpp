@@ -158,7 +158,17 @@ void redo(Document& doc);
 // "CX Studio — <file name>", with " •" when there are unsaved edits.
 std::string windowTitle(const AppState& state);
 
-// The recent-files list, kept in $XDG_CONFIG_HOME/cxstudio/recent.txt (or ~/.config/...).
+// The studio's folder in the user's configuration: $XDG_CONFIG_HOME/cxstudio, else
+// $HOME/.config/cxstudio; empty when neither variable is set.
+std::filesystem::path configDir();
+// The files kept there: the recent-files list and Dear ImGui's window layout (imgui.ini), so
+// both are remembered whatever folder the studio is started from. Empty with configDir().
+std::filesystem::path recentFile();
+std::filesystem::path layoutFile();
+
+// The recent-files list (recentFile()), most recent first, at most kRecentMax: absolute
+// paths, one a line. rememberRecent() writes it only when `state.persist` is set.
+constexpr std::size_t kRecentMax = 10;
 void loadRecent(AppState& state);
 void rememberRecent(AppState& state, const std::filesystem::path& file);
 

@@ -2,6 +2,8 @@
 //
 //   cxstudio [SCENARIO.toml] [--size WxH] [--screenshot FILE.png]
 //   cxstudio [SCENARIO.toml] [--size WxH] --smoke --screenshot DIR [--frame-log FILE]
+//   cxstudio [SCENARIO.toml] --measure-run N [--max-frame-p95-ms MS]
+//   cxstudio [SCENARIO.toml] --close-after-frames N
 //
 // [SECTION] Command line
 // [SECTION] Frame: the one place that decides which panels are drawn
@@ -17,6 +19,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>  // getloadavg
 #include <ctime>
 #include <exception>
 #include <filesystem>
@@ -26,6 +29,7 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "gui/app_state.hpp"
@@ -46,6 +50,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;  // no display, screenshot not written, smoke run failed
 constexpr int kExitBadInput = 2;
+constexpr int kExitNotJudged = 77;  // --max-frame-p95-ms on an overloaded machine (CTest: skipped)
 
 // Frames drawn before a screenshot: ImGui sizes auto-fitting windows and table columns from
 // what it measured in earlier frames, so the first frame is not yet final.
@@ -61,6 +66,8 @@ struct Options {
   int smoke_replications = 4;
   std::string frame_log;  // write each frame's time (ms) and whether a run was going
   int measure_run = 0;    // > 0: run this many replications at once, report frame times, exit
+  double max_p95_ms = 0;  // > 0: --measure-run fails when the run's 95th percentile is above
+  int close_after = 0;    // > 0: close the window after this many frames (as its close button)
   int width = 1280;
   int height = 800;
 };
@@ -135,9 +142,13 @@ void drawMainMenu(AppState& state) {
     ImGui::MenuItem("ImGui metrics", nullptr, &state.open.metrics);
     ImGui::EndMenu();
   }
-  // The last file/export message, right-aligned.
-  const std::string& exported = plot::lastExportMessage();
-  const std::string& status = exported.empty() ? state.status : exported;
+  // The last file or export message, right-aligned: an export's message replaces the status
+  // when it comes, and a later open or save replaces it in turn.
+  if (std::string& exported = plot::lastExportMessage(); !exported.empty()) {
+    state.status = std::move(exported);
+    exported.clear();
+  }
+  const std::string& status = state.status;
   if (!status.empty()) {
     const float w = ImGui::CalcTextSize(status.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2;
     ImGui::SameLine(std::max(ImGui::GetWindowWidth() - w, ImGui::GetCursorPosX() + 20.0f));
@@ -306,7 +317,10 @@ void performPendingRuns(AppState& state) {
   state.sweep.pending = false;
   std::shared_ptr<const SweepResult> sweep;
   if (state.sweep.job.take(sweep, error)) {
-    if (sweep) state.sweep.result = sweep;  // a failed sweep keeps the last good one on screen
+    if (sweep) {  // a failed sweep keeps the last good one on screen
+      state.sweep.result = sweep;
+      state.sweep.result_label = state.sweep.running_label;
+    }
     state.sweep.error = error;
   }
 
@@ -355,17 +369,31 @@ void performPendingRuns(AppState& state) {
   }
 }
 
-// After render(), before present(): a chart's PNG export reads the frame just drawn.
-void performPngExport(const Platform& platform) {
+// A chart's picture as written, for the smoke mode's check: where it was in the frame
+// (framebuffer pixels) and its pixels.
+struct ExportedPng {
+  std::filesystem::path file;
+  int x0 = 0, y0 = 0;
+  RgbImage image;
+  bool written = false;
+};
+
+// After render(), before present(): a chart's PNG export, in the frame plot::takePngRequest()
+// chose (a later one than the click, so the context menu is not in the picture).
+std::optional<ExportedPng> performPngExport(const Platform& platform) {
   std::optional<plot::PngRequest> request = plot::takePngRequest();
-  if (!request) return;
+  if (!request) return std::nullopt;
   const RgbImage frame = platform.readBackBuffer();
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
   const int x0 = std::clamp(static_cast<int>(request->min.x * scale.x), 0, frame.width);
   const int y0 = std::clamp(static_cast<int>(request->min.y * scale.y), 0, frame.height);
   const int x1 = std::clamp(static_cast<int>(request->max.x * scale.x), x0, frame.width);
   const int y1 = std::clamp(static_cast<int>(request->max.y * scale.y), y0, frame.height);
-  RgbImage crop;
+  ExportedPng out;
+  out.file = request->file;
+  out.x0 = x0;
+  out.y0 = y0;
+  RgbImage& crop = out.image;
   crop.width = x1 - x0;
   crop.height = y1 - y0;
   for (int y = y0; y < y1; ++y) {
@@ -376,8 +404,9 @@ void performPngExport(const Platform& platform) {
   std::error_code ec;
   if (request->file.has_parent_path())
     std::filesystem::create_directories(request->file.parent_path(), ec);
-  plot::lastExportMessage() =
-      writePng(crop, request->file, error) ? "Saved " + request->file.string() : error;
+  out.written = writePng(crop, request->file, error);
+  plot::lastExportMessage() = out.written ? "Saved " + request->file.string() : error;
+  return out;
 }
 
 // -------------------------------------------------------------------------------------------
@@ -405,12 +434,21 @@ constexpr SmokeStep kSmokeSteps[] = {
     {"roleplay_broken.png", &PanelFlags::roleplay, false, "broken"},
 };
 
+// The sweep picture's scenario: one with an AI assistant ([bot]) and [outcomes], so the
+// frontier is the AI/human one of cost against CSAT (the default scenario has no bot).
+constexpr const char* kSmokeSweepScenario = "bank_chat_ai_first.toml";
+// The chart whose PNG export the smoke mode checks (the dashboard's).
+constexpr const char* kSmokeExportChart = "service_level_per_interval";
+
 // Drives the app like a user: run the default scenario briefly, make it the baseline, add
-// an agent to the first channel everywhere, compare, plan staffing, then show each panel alone
-// and save it. Returns false (with a message) when something did not happen.
+// an agent to the first channel everywhere, compare, plan staffing, sweep, save the window as
+// a user sees it (layout.png), then show each panel alone and save it, export a chart through
+// its context menu, and go through the guards and shortcuts. Returns false (with a message)
+// when something did not happen.
 class SmokeDriver {
  public:
-  SmokeDriver(const Options& options, AppState& state) : options_(options), state_(state) {}
+  SmokeDriver(const Options& options, AppState& state, Platform& platform)
+      : options_(options), state_(state), platform_(platform) {}
 
   // Called before each frame; true when the smoke run is over.
   bool beforeFrame() {
@@ -436,8 +474,7 @@ class SmokeDriver {
               std::filesystem::exists(shifts) ? shifts.string() : std::string();
         }
         state_.pending_staffing = true;
-        prefillSweep(state_.sweep, *state_.doc.scenario);
-        state_.sweep.pending = true;
+        if (!startSmokeSweep()) return true;
         stage_ = Stage::Working;
         return false;
       case Stage::Working:
@@ -449,13 +486,18 @@ class SmokeDriver {
         if (!state_.compare_error.empty()) return fail("compare failed: " + state_.compare_error);
         if (!state_.staffing_error.empty())
           return fail("staffing failed: " + state_.staffing_error);
-        stage_ = Stage::Shots;
-        showPanel(0);
+        // The window as a user sees it after a run: the first-use layout, three panels.
+        frames_left_ = kScreenshotFrames;
+        stage_ = Stage::LayoutShot;
         return false;
+      case Stage::LayoutShot:
       case Stage::Shots:
       case Stage::BrokenShot:
       case Stage::GuardShot:
         return false;
+      case Stage::ExportChart:
+      case Stage::ExportWait:
+        return timeout("the chart's PNG export");
       case Stage::OpenBroken:
         return openBroken();
       case Stage::AnswerOpenGuard:
@@ -486,11 +528,28 @@ class SmokeDriver {
           return fail("Cancel in the unsaved-changes question did not keep the app open");
         std::cout << "cxstudio: smoke: quitting with unsaved edits asked first; Cancel kept "
                      "the app open\n";
-        state_.quit_requested = true;
-        stage_ = Stage::DiscardQuit;
+        stage_ = Stage::CtrlO;
         return false;
-      case Stage::DiscardQuit:
-        if (!state_.guard) return fail("quitting again with unsaved edits did not ask");
+      case Stage::CtrlO:
+      case Stage::CtrlOCheck:
+      case Stage::CtrlOFocus:
+      case Stage::Escape:
+      case Stage::SaveAs:
+      case Stage::CtrlS:
+      case Stage::CtrlSCheck:
+        return shortcuts();
+      case Stage::CloseWindow:
+        // As the window manager's close button does: the loop must ask, not quit.
+        addAgent();
+        platform_.requestClose();
+        stage_ = Stage::CloseAsked;
+        return false;
+      case Stage::CloseAsked:
+        if (platform_.shouldClose())
+          return fail("closing the window was not taken over by the unsaved-edits question");
+        if (!state_.guard || state_.guard->action != Guard::Action::Quit)
+          return fail("closing the window with unsaved edits did not ask first");
+        std::cout << "cxstudio: smoke: closing the window with unsaved edits asked first\n";
         state_.guard->scripted_answer = Guard::Answer::Discard;
         stage_ = Stage::Quitting;
         return false;
@@ -503,32 +562,39 @@ class SmokeDriver {
     return true;
   }
 
-  // Called after render(); saves the panel shown once its layout has settled.
-  void afterRender(const Platform& platform) {
+  // Called after render(), with the chart picture written in this frame if any; saves the
+  // panel shown once its layout has settled.
+  void afterRender(const std::optional<ExportedPng>& exported) {
+    if (stage_ == Stage::ExportChart || stage_ == Stage::ExportWait) {
+      afterExportFrame(exported);
+      return;
+    }
     const bool panel_shot = stage_ == Stage::Shots;
     // A picture of the role-play panel's customers waits for their list.
     if (panel_shot && state_.roleplay &&
         (state_.roleplay->journeys_pending || state_.roleplay->journeys_job.running()))
       return;
-    if ((!panel_shot && stage_ != Stage::BrokenShot && stage_ != Stage::GuardShot) ||
+    if ((!panel_shot && stage_ != Stage::LayoutShot && stage_ != Stage::BrokenShot &&
+         stage_ != Stage::GuardShot) ||
         --frames_left_ > 0)
       return;
     const char* name = panel_shot                    ? kSmokeSteps[step_].file
+                       : stage_ == Stage::LayoutShot ? "layout.png"
                        : stage_ == Stage::BrokenShot ? "broken.png"
                                                      : "unsaved.png";
-    const std::filesystem::path file = std::filesystem::path(options_.screenshot) / name;
-    std::string error;
-    if (!writePng(platform.readBackBuffer(), file, error)) {
-      fail(error);
-      return;
-    }
-    std::cout << "cxstudio: saved " << file.string() << "\n";
-    if (stage_ == Stage::BrokenShot) {
+    RgbImage frame = platform_.readBackBuffer();
+    if (!save(frame, name)) return;
+    if (panel_shot && kSmokeSteps[step_].panel == &PanelFlags::dashboard)
+      dashboard_frame_ = std::move(frame);
+    if (stage_ == Stage::LayoutShot) {
+      stage_ = Stage::Shots;
+      showPanel(0);
+    } else if (stage_ == Stage::BrokenShot) {
       stage_ = Stage::Quit;
     } else if (stage_ == Stage::GuardShot) {
       stage_ = Stage::CancelQuit;
     } else if (++step_ == std::size(kSmokeSteps)) {
-      stage_ = Stage::OpenBroken;
+      startExport();
     } else {
       showPanel(step_);
     }
@@ -543,7 +609,10 @@ class SmokeDriver {
     Load,
     Running,
     Working,
+    LayoutShot,  // the usual layout after the run: layout.png
     Shots,
+    ExportChart,  // a chart's context menu, Save chart as (export_menu.png), then the file
+    ExportWait,
     OpenBroken,  // the guard against losing edits, then a file that does not load
     AnswerOpenGuard,
     BrokenShown,
@@ -553,13 +622,22 @@ class SmokeDriver {
     GuardShot,
     CancelQuit,
     AfterCancel,
-    DiscardQuit,
+    CtrlO,  // Ctrl+O opens the scenario panel with the cursor in its file field
+    CtrlOCheck,
+    CtrlOFocus,
+    Escape,
+    SaveAs,  // Ctrl+S saves the edited scenario to its file
+    CtrlS,
+    CtrlSCheck,
+    CloseWindow,  // the window's close button with unsaved edits asks; Discard quits
+    CloseAsked,
     Quitting,
     Done
   };
   static constexpr int kMaxFrames = 20000;  // about 5 minutes at 60 frames per second
 
   void showPanel(std::size_t i) {
+    state_.layout.one_panel = true;
     state_.open = PanelFlags{};
     state_.open.scenario = false;
     state_.open.run = false;
@@ -569,6 +647,173 @@ class SmokeDriver {
     state_.scenario_tab = "Channels";  // the tab with the most widgets
     if (kSmokeSteps[i].roleplay && !playRoleplay(kSmokeSteps[i].roleplay)) return;
     frames_left_ = kScreenshotFrames;
+  }
+
+  bool save(const RgbImage& image, const char* name) {
+    const std::filesystem::path file = std::filesystem::path(options_.screenshot) / name;
+    std::string error;
+    if (!writePng(image, file, error)) return !fail(error);
+    std::cout << "cxstudio: saved " << file.string() << "\n";
+    return true;
+  }
+
+  // The sweep picture: the AI/human frontier of a scenario with a bot and outcomes, its grid
+  // prefilled as the panel would for it (its chat team's agents against the bot's containment
+  // of a contact reason). The sweep runs on its own copy: the document stays the default.
+  bool startSmokeSweep() {
+    std::filesystem::path file = std::filesystem::path("scenarios") / kSmokeSweepScenario;
+    if (std::error_code ec; !std::filesystem::is_regular_file(file, ec))
+      file = std::filesystem::path(CX_SOURCE_DIR) / file;
+    try {
+      const Scenario scenario = loadScenario(file);
+      prefillSweep(state_.sweep, scenario);
+      startSweep(state_.sweep, scenario, state_.run_settings);
+    } catch (const std::exception& e) {
+      return !fail("the sweep's scenario " + file.string() + " did not load: " + e.what());
+    }
+    if (!state_.sweep.error.empty()) return !fail("the sweep did not start: " + state_.sweep.error);
+    return true;
+  }
+
+  // A chart's PNG export as a user makes it: right-click the dashboard's service-level chart,
+  // Save chart as. The frame showing the menu is kept (export_menu.png); the picture written
+  // must be the chart as the dashboard shows it without the menu (dashboard.png's pixels).
+  void startExport() {
+    const auto dashboard = std::find_if(std::begin(kSmokeSteps), std::end(kSmokeSteps),
+                                        [](const SmokeStep& s) { return s.panel == &PanelFlags::dashboard; });
+    showPanel(static_cast<std::size_t>(dashboard - std::begin(kSmokeSteps)));
+    plot::exportFolder() = options_.screenshot;
+    plot::scriptPngExport(kSmokeExportChart);
+    stage_ = Stage::ExportChart;
+  }
+
+  void afterExportFrame(const std::optional<ExportedPng>& exported) {
+    const plot::ExportScript& script = plot::exportScript();
+    if (stage_ == Stage::ExportChart) {
+      if (script.clicked_frame != ImGui::GetFrameCount()) return;
+      if (exported) return void(fail("the chart's picture was taken with its menu open"));
+      menu_frame_ = platform_.readBackBuffer();  // the menu, as the user saw it when clicking
+      if (save(menu_frame_, "export_menu.png")) stage_ = Stage::ExportWait;
+      return;
+    }
+    if (exported) checkExport(*exported, script);
+  }
+
+  void checkExport(const ExportedPng& e, const plot::ExportScript& script) {
+    const std::string name = std::string(kSmokeExportChart) + ".png";
+    std::error_code ec;
+    if (!e.written || e.file.filename() != name || !std::filesystem::is_regular_file(e.file, ec) ||
+        std::filesystem::file_size(e.file, ec) == 0)
+      return void(fail("the chart was not saved as " + name + " in " + options_.screenshot));
+    const RgbImage& img = e.image;
+    const RgbImage& before = dashboard_frame_;
+    if (img.width < 200 || img.height < 100 || before.width != menu_frame_.width ||
+        before.height != menu_frame_.height || e.x0 + img.width > before.width ||
+        e.y0 + img.height > before.height)
+      return void(fail(fmt::format("the chart's picture is {}x{}: not the chart", img.width,
+                                   img.height)));
+    // The menu's rectangle in the picture's pixels.
+    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    const int mx0 = std::clamp(static_cast<int>(script.menu_min.x * scale.x) - e.x0, 0, img.width);
+    const int my0 = std::clamp(static_cast<int>(script.menu_min.y * scale.y) - e.y0, 0, img.height);
+    const int mx1 = std::clamp(static_cast<int>(script.menu_max.x * scale.x) - e.x0, 0, img.width);
+    const int my1 = std::clamp(static_cast<int>(script.menu_max.y * scale.y) - e.y0, 0, img.height);
+    if (mx1 - mx0 < 20 || my1 - my0 < 20) return void(fail("the chart's menu did not open over it"));
+    const auto differs = [](const unsigned char* a, const unsigned char* b) {
+      return std::abs(a[0] - b[0]) > 8 || std::abs(a[1] - b[1]) > 8 || std::abs(a[2] - b[2]) > 8;
+    };
+    std::size_t menu_shown = 0, menu_area = 0, changed = 0;
+    for (int y = 0; y < img.height; ++y)
+      for (int x = 0; x < img.width; ++x) {
+        const std::size_t at =
+            (static_cast<std::size_t>(y + e.y0) * before.width + static_cast<std::size_t>(x + e.x0)) * 3;
+        const unsigned char* plain = &before.pixels[at];
+        changed += differs(&img.pixels[(static_cast<std::size_t>(y) * img.width + x) * 3], plain);
+        if (x >= mx0 && x < mx1 && y >= my0 && y < my1) {
+          ++menu_area;
+          menu_shown += differs(&menu_frame_.pixels[at], plain);
+        }
+      }
+    const std::size_t area = static_cast<std::size_t>(img.width) * img.height;
+    // The menu was on screen over the chart (its text and folder field change many pixels)...
+    if (menu_shown * 20 < menu_area)
+      return void(fail("the chart's menu was not on screen over the chart"));
+    // ...and the picture is the chart as the dashboard shows it, menu and readout left out.
+    if (changed * 200 > area)
+      return void(fail(fmt::format("the exported chart differs from the chart on screen in {} of "
+                                   "{} pixels (the menu: {}x{} px)",
+                                   changed, area, mx1 - mx0, my1 - my0)));
+    std::cout << fmt::format(
+        "cxstudio: smoke: saved {} ({}x{}) through the chart's menu; the picture is the chart "
+        "without the menu, which covered {}x{} px of it\n",
+        e.file.string(), img.width, img.height, mx1 - mx0, my1 - my0);
+    stage_ = Stage::OpenBroken;
+  }
+
+  // The keyboard shortcuts and the window's close button, through GLFW's key callback and the
+  // window's own close flag: Ctrl+O, Esc, Ctrl+S (on a copy in the screenshot folder: the
+  // shipped scenario is never written), then closing with unsaved edits.
+  bool shortcuts() {
+    const ImGuiIO& io = ImGui::GetIO();
+    const auto chord = [this](int key, bool pressed) {
+      if (pressed) platform_.sendKey(GLFW_KEY_LEFT_CONTROL, true, GLFW_MOD_CONTROL);
+      platform_.sendKey(key, pressed, pressed ? GLFW_MOD_CONTROL : 0);
+      if (!pressed) platform_.sendKey(GLFW_KEY_LEFT_CONTROL, false, 0);
+    };
+    switch (stage_) {
+      case Stage::CtrlO:
+        state_.open = PanelFlags{};
+        state_.open.scenario = state_.open.run = state_.open.dashboard = false;
+        state_.focus_path = false;
+        chord(GLFW_KEY_O, true);
+        stage_ = Stage::CtrlOCheck;
+        return false;
+      case Stage::CtrlOCheck:
+        chord(GLFW_KEY_O, false);
+        if (!state_.open.scenario) return fail("Ctrl+O did not open the scenario panel");
+        waited_ = 0;
+        stage_ = Stage::CtrlOFocus;
+        return false;
+      case Stage::CtrlOFocus:
+        if (!io.WantTextInput)
+          return ++waited_ > 10 && fail("Ctrl+O did not put the cursor in the file field");
+        std::cout << "cxstudio: smoke: Ctrl+O opened the scenario panel with the cursor in its "
+                     "file field\n";
+        platform_.sendKey(GLFW_KEY_ESCAPE, true, 0);
+        waited_ = 0;
+        stage_ = Stage::Escape;
+        return false;
+      case Stage::Escape:
+        platform_.sendKey(GLFW_KEY_ESCAPE, false, 0);
+        if (io.WantTextInput) return ++waited_ > 10 && fail("Esc did not leave the file field");
+        saved_ = std::filesystem::path(options_.screenshot) / "saved_by_ctrl_s.toml";
+        std::filesystem::remove(saved_);
+        state_.pending_save_as = saved_;  // as the panel's Save as button does
+        stage_ = Stage::SaveAs;
+        return false;
+      case Stage::SaveAs:
+        if (state_.doc.path != saved_ || state_.doc.dirty())
+          return fail("Save as did not save to " + saved_.string());
+        addAgent();
+        chord(GLFW_KEY_S, true);
+        stage_ = Stage::CtrlS;
+        return false;
+      case Stage::CtrlS:
+        chord(GLFW_KEY_S, false);
+        stage_ = Stage::CtrlSCheck;
+        return false;
+      case Stage::CtrlSCheck: {
+        std::ifstream in(saved_, std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (state_.doc.dirty() || text != state_.doc.current_toml)
+          return fail("Ctrl+S did not save the edits to " + saved_.string());
+        std::cout << "cxstudio: smoke: Ctrl+S saved the edits to " << saved_.string() << "\n";
+        stage_ = Stage::CloseWindow;
+        return false;
+      }
+      default:
+        return fail("no shortcut stage here");
+    }
   }
 
   // A scenario file with a mistake, opened over the edited (unsaved) scenario: the studio must
@@ -829,6 +1074,7 @@ class SmokeDriver {
 
   const Options& options_;
   AppState& state_;
+  Platform& platform_;
   Stage stage_ = Stage::Load;
   std::size_t step_ = 0;
   int frames_left_ = 0;
@@ -836,6 +1082,10 @@ class SmokeDriver {
   bool failed_ = false;
   std::string kept_toml_;  // the scenario before the broken file, to check it stayed
   std::filesystem::path kept_path_;
+  RgbImage dashboard_frame_;  // dashboard.png, to check the chart export against
+  RgbImage menu_frame_;       // the frame showing the chart's menu (export_menu.png)
+  int waited_ = 0;            // frames waited for a shortcut's effect
+  std::filesystem::path saved_;
 };
 
 // --measure-run N: the window as a user sees it (all panels in their places), a run of N
@@ -848,7 +1098,8 @@ struct FramePhases {
 
 class RunMeasure {
  public:
-  explicit RunMeasure(int replications) : replications_(replications) {}
+  RunMeasure(int replications, double max_p95_ms)
+      : replications_(replications), max_p95_ms_(max_p95_ms) {}
 
   // Before each frame; true when done (the run ended and a few frames showed its results).
   bool step(AppState& state) {
@@ -870,6 +1121,9 @@ class RunMeasure {
     else if (started_ && state.last_run)
       after_.add(state.frame_ms, phases);
   }
+  // report() was false because the machine was too busy to judge frame times.
+  bool notJudged() const { return not_judged_; }
+
   bool report() {
     if (during_.total.empty()) {
       std::cerr << "cxstudio: --measure-run: no frame was drawn during the run\n";
@@ -882,6 +1136,40 @@ class RunMeasure {
       std::cout << fmt::format("cxstudio: {} frames after it, results on screen: {}\n",
                                after_.total.size(), summary(after_.total));
       std::cout << fmt::format("cxstudio:   {}\n", after_.breakdown());
+    }
+    // A run that holds up the UI thread leaves few frames drawn during it, however fast the
+    // machine: the one pass/fail judgement made without a limit on time.
+    if (during_.total.size() < kMinFramesForLimit) {
+      std::cerr << fmt::format(
+          "cxstudio: --measure-run: only {} frames drawn during the run, {} expected: the UI "
+          "thread is held up, or the run is too short to tell (run more replications)\n",
+          during_.total.size(), kMinFramesForLimit);
+      return false;
+    }
+    if (max_p95_ms_ > 0.0) {
+      const double p95 = percentile(during_.total, 0.95);
+      if (p95 > max_p95_ms_) {
+        // On a machine busier than its cores, frames wait for the processor whatever the app
+        // does: that says nothing of the app (a UI thread held up by the run shows as too few
+        // frames, above, however busy the machine).
+        double load = 0.0;
+        const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+        if (getloadavg(&load, 1) == 1 && load > cores) {
+          std::cerr << fmt::format(
+              "cxstudio: the 95th percentile of frame times during the run is {:.1f} ms, above "
+              "{:.0f} ms, but the machine's load average is {:.1f} on {} cores: not judged\n",
+              p95, max_p95_ms_, load, cores);
+          not_judged_ = true;
+          return false;
+        }
+        std::cerr << fmt::format(
+            "cxstudio: the 95th percentile of frame times during the run is {:.1f} ms, above "
+            "the limit of {:.0f} ms: the UI thread is held up\n",
+            p95, max_p95_ms_);
+        return false;
+      }
+      std::cout << fmt::format("cxstudio: 95th percentile {:.1f} ms during the run: within {:.0f} ms\n",
+                               p95, max_p95_ms_);
     }
     return true;
   }
@@ -906,20 +1194,26 @@ class RunMeasure {
     }
   };
 
-  static std::string summary(std::vector<double> ms) {
+  // The q-quantile of `ms` (nearest rank).
+  static double percentile(std::vector<double> ms, double q) {
     std::sort(ms.begin(), ms.end());
+    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))];
+  }
+
+  static std::string summary(const std::vector<double>& ms) {
     double sum = 0.0;
     for (double x : ms) sum += x;
-    const auto pick = [&](double q) {
-      return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))];
-    };
     return fmt::format("mean {:.1f} ms, median {:.1f} ms, 95th percentile {:.1f} ms, max {:.1f} ms",
-                       sum / ms.size(), pick(0.5), pick(0.95), ms.back());
+                       sum / ms.size(), percentile(ms, 0.5), percentile(ms, 0.95),
+                       percentile(ms, 1.0));
   }
 
   static constexpr int kFramesAfter = 60;  // the dashboard with the results, for comparison
+  static constexpr std::size_t kMinFramesForLimit = 20;
 
   int replications_;
+  double max_p95_ms_;
+  bool not_judged_ = false;
   bool started_ = false;
   int frames_after_ = 0;
   Frames during_, after_;
@@ -938,13 +1232,18 @@ int run(const Options& options) {
   state.path_input = state.pending_load->string();
   state.run_settings.threads =
       static_cast<int>(std::max(1u, std::thread::hardware_concurrency() - 1));
-  if (options.smoke) state.layout.one_panel = true;
 
   WindowOptions window;
   window.width = options.width;
   window.height = options.height;
   window.title = windowTitle(state);
-  window.save_layout = !scripted;
+  if (!scripted) {
+    // Next to the recent files, whatever folder the studio starts from; ImGui does not make
+    // the folder.
+    window.layout_file = layoutFile().string();
+    std::error_code ec;
+    if (!window.layout_file.empty()) std::filesystem::create_directories(configDir(), ec);
+  }
   window.ignore_mouse = options.smoke;
 
   Platform platform;
@@ -958,14 +1257,16 @@ int run(const Options& options) {
     std::filesystem::create_directories(options.screenshot, ec);
   }
 
-  SmokeDriver smoke(options, state);
-  RunMeasure measure(options.measure_run);
+  SmokeDriver smoke(options, state, platform);
+  RunMeasure measure(options.measure_run, options.max_p95_ms);
   std::ofstream frame_log;
   if (!options.frame_log.empty()) frame_log.open(options.frame_log);
   std::string title = window.title;
   int frames_left = kScreenshotFrames;
+  int frames = 0;
   double last_frame = nowSeconds();
   for (;;) {
+    if (options.close_after > 0 && ++frames == options.close_after) platform.requestClose();
     if (platform.shouldClose()) {
       platform.cancelClose();
       state.quit_requested = true;
@@ -994,8 +1295,8 @@ int run(const Options& options) {
     const double t_ui = nowSeconds();
     platform.render();
     const double t_submit = nowSeconds();
-    performPngExport(platform);
-    if (options.smoke) smoke.afterRender(platform);
+    const std::optional<ExportedPng> exported = performPngExport(platform);
+    if (options.smoke) smoke.afterRender(exported);
     if (!options.smoke && !options.screenshot.empty() && --frames_left == 0) {
       if (!writePng(platform.readBackBuffer(), options.screenshot, error)) {
         std::cerr << "cxstudio: " << error << "\n";
@@ -1017,7 +1318,8 @@ int run(const Options& options) {
                                         static_cast<double>(ImGui::GetIO().MetricsRenderVertices)});
   }
   state.run_job.cancel();
-  if (options.measure_run > 0) return measure.report() ? kExitOk : kExitFailure;
+  if (options.measure_run > 0)
+    return measure.report() ? kExitOk : measure.notJudged() ? kExitNotJudged : kExitFailure;
   return options.smoke && !smoke.succeeded() ? kExitFailure : kExitOk;
 }
 
@@ -1049,6 +1351,14 @@ int main(int argc, char** argv) {
   app.add_option("--measure-run", options.measure_run,
                  "Start a run of N replications at once, print the frame times during it, exit")
       ->check(CLI::Range(1, 100000));
+  app.add_option("--max-frame-p95-ms", options.max_p95_ms,
+                 "With --measure-run: exit 1 when the 95th percentile of frame times during the "
+                 "run is above this many ms (a run holding up the UI thread)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--close-after-frames", options.close_after,
+                 "Close the window after N frames, as its close button would (for tests: the "
+                 "layout and recent files are kept as in normal use)")
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--size", size, "Window size, WxH (default: 1280x800)");
   try {
     app.parse(argc, argv);

@@ -78,7 +78,7 @@ void drawBaseline(AppState& state) {
   else
     ImGui::TextDisabled("replications, seed and threads from the Run panel (at least 2)");
   if (!state.compare_error.empty())
-    ImGui::TextColored(kErrorColour, "%s", state.compare_error.c_str());
+    wrappedText(kErrorColour, state.compare_error);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -194,7 +194,13 @@ void drawSweepControls(SweepView& view, const AppState& state) {
   ImGui::TextDisabled(
       "Vary one or two scenario keys over a grid, KEY=LO:HI:STEP (as cxsim sweep "
       "--vary); the current scenario as edited, run settings from the Run panel.");
-  const float field = ImGui::GetFontSize() * 20.0f;
+  // The two keys share the row with the button: a long key (an intent's containment) shows
+  // whole on a wide panel.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float button = ImGui::CalcTextSize("Run sweep").x + style.FramePadding.x * 2.0f;
+  const float field = std::max(ImGui::GetFontSize() * 14.0f,
+                               (ImGui::GetContentRegionAvail().x - button -
+                                style.ItemSpacing.x * 2.0f) * 0.5f);
   ImGui::SetNextItemWidth(field);
   ImGui::InputTextWithHint("##vary0", "channels.phone.agents=40:50:2", &view.vary[0]);
   ImGui::SameLine();
@@ -220,7 +226,7 @@ void drawSweepControls(SweepView& view, const AppState& state) {
   ImGui::TextUnformatted("colour");
   ImGui::SameLine();
   metricCombo("##colour", view.colour);
-  if (!view.error.empty()) ImGui::TextColored(kErrorColour, "%s", view.error.c_str());
+  if (!view.error.empty()) wrappedText(kErrorColour, view.error);
 }
 
 // Significant digits, but never an exponent: costs run to six figures.
@@ -241,6 +247,10 @@ std::vector<bool> frontierOf(const SweepResult& r, Metric x, Metric y) {
   return paretoEfficient(objectives, {bx, by});
 }
 
+double scaleOf(Metric m) {
+  return std::string_view(metricInfo(m).unit) == "%" ? 100.0 : 1.0;
+}
+
 void drawSweepResult(const SweepView& view) {
   const SweepResult& r = *view.result;
   if (r.points.empty()) {
@@ -255,14 +265,15 @@ void drawSweepResult(const SweepView& view) {
       c_lo = std::min(c_lo, p.overall[ic].mean), c_hi = std::max(c_hi, p.overall[ic].mean);
   const std::vector<bool> frontier = frontierOf(r, view.x, view.y);
 
+  // The header names the y axis (its unit follows it), the x axis is labelled under the plot
+  // and the colour on its bar: no unit can be read as another metric's.
   plot::Chart chart;
   chart.id = "sweep_frontier";
-  chart.title = fmt::format("{} against {}, colour: {}", metricInfo(view.y).label,
-                            metricInfo(view.x).label, metricInfo(view.colour).label);
+  chart.title = metricInfo(view.y).label;
   chart.x_unit = axisLabel(view.x);
   chart.y_unit = metricInfo(view.y).unit;
   plot::Series points;
-  points.label = metricInfo(view.y).label;
+  points.label = fmt::format("a point of the sweep (colour: {})", metricInfo(view.colour).label);
   points.kind = plot::Kind::Points;
   plot::Table table;
   table.id = "sweep_points";
@@ -272,10 +283,13 @@ void drawSweepResult(const SweepView& view) {
     table.headers.push_back("± 95% CI");
   }
   table.headers.push_back("frontier");
+  std::vector<std::pair<double, double>> efficient;  // (x, y) of the frontier's points
   for (std::size_t p = 0; p < r.points.size(); ++p) {
     const MetricEstimates& e = r.points[p].overall;
-    chart.x.push_back(shown(e[ix], view.x));
-    points.y.push_back(shown(e[iy], view.y));
+    const double x = shown(e[ix], view.x), y = shown(e[iy], view.y);
+    chart.x.push_back(x);
+    points.y.push_back(y);
+    if (frontier[p] && std::isfinite(x) && std::isfinite(y)) efficient.emplace_back(x, y);
     const double c = e[ic].mean;
     points.point_colours.push_back(
         std::isfinite(c) ? plot::rampColour(c_hi > c_lo ? (c - c_lo) / (c_hi - c_lo) : 0.5)
@@ -283,24 +297,34 @@ void drawSweepResult(const SweepView& view) {
     std::vector<std::string> row = r.points[p].values;
     for (Metric m : {view.x, view.y, view.colour}) {
       const Estimate& est = e[static_cast<std::size_t>(m)];
-      const double scale = std::string_view(metricInfo(m).unit) == "%" ? 100.0 : 1.0;
-      row.push_back(tableNumber(est.mean * scale, 4));
-      row.push_back(std::isfinite(est.ci95) ? tableNumber(est.ci95 * scale, 2) : "—");
+      row.push_back(tableNumber(est.mean * scaleOf(m), 4));
+      row.push_back(std::isfinite(est.ci95) ? tableNumber(est.ci95 * scaleOf(m), 2) : "—");
     }
     row.push_back(frontier[p] ? "yes" : "");
     table.rows.push_back(std::move(row));
   }
   chart.series.push_back(std::move(points));
-
-  ImGui::TextDisabled("%zu points · %d replications each · seed %llu%s", r.points.size(),
-                      r.replications, static_cast<unsigned long long>(r.seed),
-                      r.cancelled ? " · cancelled: finished points only" : "");
-  if (std::isfinite(c_lo)) {
-    const double scale = std::string_view(metricInfo(view.colour).unit) == "%" ? 100.0 : 1.0;
-    ImGui::SameLine();
-    ImGui::TextDisabled("· colour %s: dark %.3g → yellow %.3g %s", metricInfo(view.colour).label,
-                        c_lo * scale, c_hi * scale, metricInfo(view.colour).unit);
+  // The Pareto frontier on the chart, through its points in x order: no point is better on
+  // both axes than one of these.
+  if (!efficient.empty()) {
+    std::sort(efficient.begin(), efficient.end());
+    plot::Overlay line;
+    line.label = "Pareto frontier";
+    for (const auto& [x, y] : efficient) line.x.push_back(x), line.y.push_back(y);
+    chart.overlays.push_back(std::move(line));
   }
+  if (std::isfinite(c_lo)) {
+    const double scale = scaleOf(view.colour);
+    chart.colour_scale = plot::ColourScale{axisLabel(view.colour), c_lo * scale, c_hi * scale};
+  }
+
+  const std::string of =
+      view.result_label.empty() ? std::string() : " of \"" + view.result_label + "\"";
+  wrappedDisabled(fmt::format(
+      "{} points{} · {} replications each · seed {} · {} on the Pareto frontier of {} and {} "
+      "(ringed){}",
+      r.points.size(), of, r.replications, r.seed, efficient.size(), metricInfo(view.x).label,
+      metricInfo(view.y).label, r.cancelled ? " · cancelled: finished points only" : ""));
   const float avail = ImGui::GetContentRegionAvail().y;
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float table_h = std::min(line * (static_cast<float>(table.rows.size()) + 1.5f),

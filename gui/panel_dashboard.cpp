@@ -83,12 +83,12 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
   ImGui::Dummy(ImVec2(size.x, 0.0f));
   ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, p.y + 4.0f));
   ImGui::TextDisabled("%s", info.label);
-  // Shares below 1% (churn) keep two decimals; large counts and money get separators.
-  const double shown = std::abs(e.mean * scale);
-  const int digits = share ? (shown < 1.0 ? 2 : 1) : (shown >= 100.0 ? 0 : (shown >= 10 ? 1 : 2));
-  const std::string value = std::isfinite(e.mean) && e.n > 0
-                                ? groupThousands(fmt::format("{:.{}f}", e.mean * scale, digits))
-                                : "—";
+  // Digits to fit the metric: two significant digits of the CI, so a small one (churn) never
+  // shows as "± 0.00"; large counts and money with separators.
+  const double ci = e.ci95 * scale;
+  const int digits = estimateDecimals(e.mean * scale, ci);
+  const std::string value =
+      std::isfinite(e.mean) && e.n > 0 ? decimalText(e.mean * scale, digits) : "—";
   ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, ImGui::GetCursorScreenPos().y));
   ImGui::SetWindowFontScale(1.45f);
   ImGui::TextUnformatted(value.c_str());
@@ -101,8 +101,7 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
   ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, ImGui::GetCursorScreenPos().y));
   std::string detail =
       std::isfinite(e.ci95)
-          ? fmt::format("± {} (95% CI)",
-                        groupThousands(fmt::format("{:.{}f}", e.ci95 * scale, digits)))
+          ? fmt::format("± {} (95% CI)", decimalText(ci, digits))
           : std::string("one replication: no CI");
   if (has_target) detail += fmt::format(" · target {:.0f}{}", target * scale, info.unit);
   ImGui::TextDisabled("%s", detail.c_str());
@@ -352,7 +351,7 @@ plot::Table channelTable(const RunOutcome& run) {
     std::vector<std::string> cells{
         fmt::format("{}{}", info.label, *info.unit ? fmt::format(" ({})", info.unit) : "")};
     const double scale = isShare(info) ? 100.0 : 1.0;
-    for (const MetricEstimates* e : scopes) cells.push_back(estimateText((*e)[m], scale, 1));
+    for (const MetricEstimates* e : scopes) cells.push_back(estimateText((*e)[m], scale));
     t.rows.push_back(std::move(cells));
   }
   return t;
@@ -414,10 +413,11 @@ void drawDashboardPanel(AppState& state) {
         scope = c;
     ImGui::EndCombo();
   }
+  // Cards and charts scroll together: in the usual layout the cards alone can fill the panel,
+  // and a charts area of its own would be left a sliver with a scrollbar of its own.
+  ImGui::BeginChild("charts", ImVec2(0.0f, 0.0f), false);
   drawCards(run, scope);
   ImGui::Spacing();
-
-  ImGui::BeginChild("charts", ImVec2(0.0f, 0.0f), false);
   const float width = ImGui::GetContentRegionAvail().x;
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const bool two = width > ImGui::GetFontSize() * 50.0f;

@@ -35,13 +35,17 @@ void drawSettings(AppState& state) {
   ImGui::SetNextItemWidth(field);
   ImGui::InputScalar("seed", ImGuiDataType_U64, &s.seed);
   ImGui::SameLine();
+  // A number field with steps, like the others: a slider over a range of one or two cores is
+  // all handle, and the handle hides the value.
   const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   ImGui::SetNextItemWidth(field);
-  ImGui::SliderInt("threads", &s.threads, 1, hardware);
+  ImGui::InputInt("threads", &s.threads, 1, 1);
   s.threads = std::clamp(s.threads, 1, hardware);
   ImGui::EndDisabled();
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Worker threads for replications. Leave one core for the window.");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Worker threads for replications, 1 to %d (the cores here). Leave one core "
+                      "for the window.",
+                      hardware);
 }
 
 void drawControls(AppState& state) {
@@ -71,15 +75,16 @@ void drawControls(AppState& state) {
           : std::string("not run yet");
   ImGui::SameLine();
   ImGui::ProgressBar(fraction, ImVec2(-1.0f, 0.0f), text.c_str());
-  ImGui::TextDisabled("Frame %.1f ms", state.frame_ms);
+  // Wrapped: in the usual layout the panel is narrower than the line.
+  std::string status = fmt::format("Frame {:.1f} ms", state.frame_ms);
   if (state.last_run) {
-    ImGui::SameLine();
     const ExperimentResult& r = state.last_run->result;
-    ImGui::TextDisabled("· last run: %s, %.2f s on %d thread%s%s", state.last_run->label.c_str(),
-                        r.wall_s, r.threads, r.threads == 1 ? "" : "s",
-                        r.cancelled ? " (cancelled: the completed replications only)" : "");
+    status += fmt::format(" · last run: {}, {:.2f} s on {} thread{}{}", state.last_run->label,
+                          r.wall_s, r.threads, r.threads == 1 ? "" : "s",
+                          r.cancelled ? " (cancelled: the completed replications only)" : "");
   }
-  if (!state.run_error.empty()) ImGui::TextColored(kErrorColour, "%s", state.run_error.c_str());
+  wrappedDisabled(status);
+  if (!state.run_error.empty()) wrappedText(kErrorColour, state.run_error);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -91,6 +96,7 @@ void drawLive(const AppState& state, float height) {
   const bool finished = state.live && state.live->finished;
   chart.title = finished ? "Replication 1, as simulated" : "Replication 1, live";
   chart.x_unit = "simulated hours";
+  chart.y_unit = "agents, contacts";
   plot::Series staffed{"agents present", plot::Kind::Step, {}, {}, {}, 0, {}};
   plot::Series busy{"agents busy", plot::Kind::Line, {}, {}, {}, 0, {}};
   plot::Series queue{"contacts waiting", plot::Kind::Area, {}, {}, {}, 0, {}};

@@ -17,6 +17,7 @@
 #include "gui/panels.hpp"
 #include "gui/plot.hpp"
 #include "gui/widgets.hpp"
+#include "sim/html_report.hpp"
 #include "sim/report.hpp"
 
 namespace cx::studio {
@@ -58,7 +59,7 @@ void drawControls(AppState& state) {
           ? "shrinkage from [costs]"
           : "");
   if (!state.staffing_error.empty())
-    ImGui::TextColored(kErrorColour, "%s", state.staffing_error.c_str());
+    wrappedText(kErrorColour, state.staffing_error);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -110,7 +111,8 @@ plot::Table shiftTable(const StaffingView& v) {
   return t;
 }
 
-// Agent-hours per day and their cost: the scenario's staffing against the requirement.
+// Agent-hours per day and their cost: the scenario's staffing against the requirement, and
+// the roster's cost, each saying which prices it is at.
 void drawCosts(const StaffingView& v) {
   const Scenario& s = v.scenario;
   const double interval_h = s.interval_minutes / 60.0;
@@ -123,25 +125,34 @@ void drawCosts(const StaffingView& v) {
           v.plan.staffed()[u].intervals[static_cast<std::size_t>(k)].on_phone * interval_h;
     }
   }
-  ImGui::Text("Agent-hours on duty per day: scenario %.1f · %s requirement %.1f", scenario_h,
-              v.plan.method == "simulation" ? "simulated" : "Erlang", required_h);
+  const char* method = v.plan.method == "simulation" ? "simulated" : "Erlang";
+  wrappedText(ImGui::GetStyleColorVec4(ImGuiCol_Text),
+              fmt::format("Agent-hours on duty per day: the scenario's staffing {:.1f} · the {} "
+                          "requirement {:.1f} (agents on the phones, whole agents)",
+                          scenario_h, method, required_h));
+  // Two costs a manager would otherwise take for one: the hourly rate of [costs] applied to
+  // the agent-hours above, and the roster priced by the shift file's own rates per shift.
   if (s.costs) {
     const double rate = s.costs->perDutyHour(s.costs->agent_per_hour);
-    ImGui::Text(
-        "Cost per day (at %.2f per paid hour, shrinkage %.0f%%): scenario %.0f · "
-        "requirement %.0f",
-        s.costs->agent_per_hour, s.costs->shrinkage * 100.0, scenario_h * rate, required_h * rate);
+    wrappedText(ImGui::GetStyleColorVec4(ImGuiCol_Text),
+                fmt::format("Cost per day at the scenario's [costs] rate ({:.2f} per paid hour, "
+                            "{:.0f}% shrinkage: {:.2f} per hour on duty): the scenario's staffing "
+                            "{} · the {} requirement {}",
+                            s.costs->agent_per_hour, s.costs->shrinkage * 100.0, rate,
+                            groupThousands(fmt::format("{:.0f}", scenario_h * rate)), method,
+                            groupThousands(fmt::format("{:.0f}", required_h * rate))));
   }
   if (v.roster) {
     if (v.roster->feasible)
-      ImGui::Text(
-          "Roster from %s: cost %.0f over %d day%s, %.1f agent-intervals above the "
-          "requirement",
-          v.shifts_file.c_str(), v.roster->cost, v.roster->days, v.roster->days == 1 ? "" : "s",
-          v.roster->over_agent_intervals);
+      wrappedText(
+          ImGui::GetStyleColorVec4(ImGuiCol_Text),
+          fmt::format("Roster cost {} for {} day{} at the shift file's own price per shift "
+                      "(\"cost each\" below), not the [costs] rate; from {}; it covers the "
+                      "requirement with {:.1f} agent-intervals to spare",
+                      groupThousands(fmt::format("{:.0f}", v.roster->cost)), v.roster->days,
+                      v.roster->days == 1 ? "" : "s", v.shifts_file, v.roster->over_agent_intervals));
     else
-      ImGui::TextColored(kErrorColour, "No roster covers the requirement: %s",
-                         v.roster->message.c_str());
+      wrappedText(kErrorColour, "No roster covers the requirement: " + v.roster->message);
   }
 }
 
@@ -164,9 +175,9 @@ void drawStaffingPanel(AppState& state) {
   }
   const StaffingView& v = *state.staffing;
   if (v.plan.method == "simulation")
-    ImGui::TextDisabled("Simulation method, %d replications per iteration, seed %llu: %s (%.1f s)",
-                        v.plan.replications, static_cast<unsigned long long>(v.plan.seed),
-                        v.plan.note.c_str(), v.plan.wall_s);
+    wrappedDisabled(fmt::format("Simulation method, {} replications per iteration, seed {}: {} "
+                            "({:.1f} s)",
+                            v.plan.replications, v.plan.seed, v.plan.note, v.plan.wall_s));
   drawCosts(v);
   ImGui::BeginChild("staffing_charts");
   const float width = ImGui::GetContentRegionAvail().x;

@@ -96,7 +96,10 @@ bool Platform::open(const WindowOptions& options, std::string& error) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
-  if (!options.save_layout) io.IniFilename = nullptr;
+  // Not imgui.ini in whatever folder the app was started from: the file the caller chose (the
+  // user's config folder), or none.
+  layout_file_ = options.layout_file;
+  io.IniFilename = layout_file_.empty() ? nullptr : layout_file_.c_str();
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui::StyleColorsDark();
   ImGuiStyle& style = ImGui::GetStyle();
@@ -132,6 +135,18 @@ bool Platform::shouldClose() const {
 
 void Platform::cancelClose() {
   glfwSetWindowShouldClose(window_, GLFW_FALSE);
+}
+
+void Platform::requestClose() {
+  glfwSetWindowShouldClose(window_, GLFW_TRUE);
+}
+
+void Platform::sendKey(int key, bool pressed, int mods) {
+  // GLFW has no way to inject events: call what it would call, the installed callback.
+  const GLFWkeyfun callback = glfwSetKeyCallback(window_, nullptr);
+  glfwSetKeyCallback(window_, callback);
+  if (callback != nullptr)
+    callback(window_, key, glfwGetKeyScancode(key), pressed ? GLFW_PRESS : GLFW_RELEASE, mods);
 }
 
 void Platform::setTitle(const std::string& title) {

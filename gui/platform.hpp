@@ -13,7 +13,9 @@ struct WindowOptions {
   int width = 1280;  // in screen coordinates (scaled by the monitor's content scale)
   int height = 800;
   std::string title = "CX Studio";
-  bool save_layout = true;  // write imgui.ini; off for screenshots, so they are reproducible
+  // Where Dear ImGui keeps the panels' places and sizes (its imgui.ini), read at start and
+  // written on the way out; empty: none (screenshots and smoke runs, so they are reproducible).
+  std::string layout_file;
   // Ignore the pointer (smoke mode): Xvfb leaves it over the window, and the pictures would
   // show whatever tooltip or hover readout happens to be under it.
   bool ignore_mouse = false;
@@ -41,7 +43,13 @@ class Platform {
   // The window manager's close button sets shouldClose(); the app may say "not yet" (unsaved
   // edits) and ask the user first.
   void cancelClose();
+  // What the window manager's close button does: sets shouldClose() on the real window (the
+  // smoke mode quits this way, so the path a user's click takes is the one tested).
+  void requestClose();
   void setTitle(const std::string& title);
+  // A key pressed or released as GLFW would report it (`mods`: GLFW_MOD_* bits), through the
+  // key callback installed on the window (Dear ImGui's): the smoke mode's keyboard.
+  void sendKey(int key, bool pressed, int mods);
 
   // One frame: beginFrame() polls events and starts an ImGui frame; the caller draws its
   // windows; render() draws them into the back buffer; present() swaps buffers.
@@ -58,6 +66,7 @@ class Platform {
   void loadFont();
 
   GLFWwindow* window_ = nullptr;
+  std::string layout_file_;  // io.IniFilename points here: it must outlive the ImGui context
   bool glfw_ready_ = false;
   bool imgui_ready_ = false;
   bool ignore_mouse_ = false;

@@ -22,10 +22,19 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// A chart's PNG export between the click and the frame it is taken from.
+struct PendingPng {
+  ImGuiID popup = 0;  // the chart's context menu, which names the chart in its window
+  PngRequest request;
+  int requested_frame = 0;
+  int ready_frame = -1;  // the frame in which the chart was drawn with its menu closed
+};
+
 struct ExportState {
-  std::optional<PngRequest> png;
+  std::optional<PendingPng> png;
   std::string folder = ".";
   std::string message;
+  ExportScript script;
 };
 ExportState& exports() {
   static ExportState state;  // UI thread only
@@ -134,14 +143,35 @@ ImU32 gridColour() {
 // `csv` builds the data only when it is asked for (null: no data export).
 void exportMenu(const std::string& id, ImVec2 min, ImVec2 max,
                 const std::function<std::string()>& csv) {
-  if (!ImGui::BeginPopupContextItem("export")) return;
   ExportState& ex = exports();
+  const ImGuiID popup = ImGui::GetID("export");
+  ExportScript& script = ex.script;
+  const bool scripted = !script.chart.empty() && script.chart == id && script.clicked_frame < 0;
+  if (scripted) {
+    if (!script.open) {
+      ImGui::OpenPopup("export");
+      script.open = true;
+    }
+    // Over the chart's middle, where a user would have right-clicked.
+    ImGui::SetNextWindowPos(ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.4f));
+  }
+  if (!ImGui::BeginPopupContextItem("export")) return;
   ImGui::TextDisabled("Export to folder");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18.0f);
   ImGui::InputText("##folder", &ex.folder);
   const std::filesystem::path base = std::filesystem::path(ex.folder.empty() ? "." : ex.folder);
-  if (ImGui::MenuItem(fmt::format("Save chart as {}.png", id).c_str())) {
-    ex.png = PngRequest{min, max, base / (id + ".png")};
+  bool click = false;
+  if (scripted && ++script.shown_frames > 2) {
+    click = true;
+    script.clicked_frame = ImGui::GetFrameCount();
+    script.menu_min = ImGui::GetWindowPos();
+    script.menu_max = ImVec2(script.menu_min.x + ImGui::GetWindowSize().x,
+                             script.menu_min.y + ImGui::GetWindowSize().y);
+  }
+  if (ImGui::MenuItem(fmt::format("Save chart as {}.png", id).c_str()) || click) {
+    // Taken on a later frame, once this menu is gone (see PngRequest).
+    ex.png = PendingPng{popup, PngRequest{min, max, base / (id + ".png")}, ImGui::GetFrameCount(), -1};
+    if (click) ImGui::CloseCurrentPopup();
   }
   if (csv && ImGui::MenuItem(fmt::format("Save data as {}.csv", id).c_str())) {
     std::string error;
@@ -149,6 +179,19 @@ void exportMenu(const std::string& id, ImVec2 min, ImVec2 max,
     ex.message = writeText(file, csv(), error) ? "Saved " + file.string() : error;
   }
   ImGui::EndPopup();
+}
+
+// Called where a chart is drawn, in its ID scope: when its PNG export is waiting, follows the
+// chart (it may have moved) and marks this frame as the one to take once the menu has closed.
+// True while the export waits: the chart then leaves out its hover readout.
+bool followPendingExport(ImVec2 min, ImVec2 max) {
+  std::optional<PendingPng>& png = exports().png;
+  if (!png || png->popup != ImGui::GetID("export")) return false;
+  png->request.min = min;
+  png->request.max = max;
+  if (ImGui::GetFrameCount() > png->requested_frame && !ImGui::IsPopupOpen("export"))
+    png->ready_frame = ImGui::GetFrameCount();
+  return true;
 }
 
 // A coloured square then text, inside a tooltip or the legend.
@@ -166,11 +209,18 @@ void tooltipRow(ImU32 colour, const std::string& text) {
   ImGui::TextUnformatted(text.c_str());
 }
 
+// One entry of a chart's legend: a swatch (a square, or a ringed line for an overlay) and a label.
+struct LegendEntry {
+  enum class Mark { Square, Dot, Line };  // a series, a scatter's points, an overlay
+  const std::string* label;
+  ImU32 colour;
+  Mark mark = Mark::Square;
+};
+
 // Title on the left, then the legend entries flowing to the right and onto further lines.
 // Returns the height used.
 float drawHeader(ImDrawList* dl, ImVec2 origin, float width, const std::string& title,
-                 const std::string& unit, const std::vector<const Series*>& series,
-                 const std::vector<ImU32>& colours) {
+                 const std::string& unit, const std::vector<LegendEntry>& entries) {
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float gap = ImGui::GetStyle().ItemSpacing.x * 2.0f;
   float x = origin.x;
@@ -184,14 +234,25 @@ float drawHeader(ImDrawList* dl, ImVec2 origin, float width, const std::string& 
   }
   x += gap;
   const float box = ImGui::GetTextLineHeight();
-  for (std::size_t i = 0; i < series.size(); ++i) {
-    const float w = box + ImGui::CalcTextSize(series[i]->label.c_str()).x;
+  for (const LegendEntry& e : entries) {
+    const bool is_line = e.mark == LegendEntry::Mark::Line;
+    const float mark = is_line ? box * 1.6f : box;
+    const float w = mark + ImGui::CalcTextSize(e.label->c_str()).x;
     if (x + w > origin.x + width && x > origin.x) {
       x = origin.x;
       y += line;
     }
-    swatch(dl, ImVec2(x, y), colours[i]);
-    dl->AddText(ImVec2(x + box * 0.8f, y), textColour(), series[i]->label.c_str());
+    const float cy = y + box * 0.5f;
+    if (is_line) {
+      dl->AddLine(ImVec2(x, cy), ImVec2(x + box * 1.3f, cy), e.colour, 2.0f);
+      dl->AddCircle(ImVec2(x + box * 0.65f, cy), box * 0.3f, e.colour, 0, 1.5f);
+    } else if (e.mark == LegendEntry::Mark::Dot) {
+      dl->AddCircleFilled(ImVec2(x + box * 0.3f, cy), box * 0.28f, e.colour);
+      dl->AddCircle(ImVec2(x + box * 0.3f, cy), box * 0.28f, IM_COL32(255, 255, 255, 150));
+    } else {
+      swatch(dl, ImVec2(x, y), e.colour);
+    }
+    dl->AddText(ImVec2(x + mark - box * 0.2f, y), textColour(), e.label->c_str());
     x += w + gap;
   }
   return y - origin.y + line;
@@ -237,6 +298,17 @@ void yRange(const Chart& chart, double& lo, double& hi) {
   if (chart.reference) lo = std::min(lo, *chart.reference), hi = std::max(hi, *chart.reference);
   if (!std::isfinite(lo)) lo = 0.0, hi = 1.0;
   if (from_zero) lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
+  // A scatter's dots (and the rings of an overlay on them) would be cut at the plot's top and
+  // bottom: leave them room, as on the x axis.
+  const bool points = std::any_of(chart.series.begin(), chart.series.end(),
+                                  [](const Series& s) { return s.kind == Kind::Points; });
+  if (points && hi > lo) {
+    const double room = (hi - lo) * 0.06;
+    lo -= room;
+    hi += room;
+  } else if (hi > lo) {
+    hi += (hi - lo) * 0.02;  // a line at the maximum is not drawn on the plot's top edge
+  }
   if (chart.y_min) lo = *chart.y_min;
   if (chart.y_max) hi = *chart.y_max;
 }
@@ -399,18 +471,159 @@ void drawAxes(ImDrawList* dl, const Chart& chart, const Mapping& m, const Ticks&
   }
 }
 
+// Series points on screen (line-like series only; bars are low and wide), for placing labels.
+std::vector<ImVec2> screenPoints(const Chart& chart, const Mapping& m) {
+  std::vector<ImVec2> out;
+  const std::size_t n = pointCount(chart);
+  for (const Series& s : chart.series) {
+    if (s.kind == Kind::Bars) continue;
+    for (std::size_t i = 0; i < n && i < s.y.size(); ++i) {
+      if (!std::isfinite(s.y[i])) continue;
+      const ImVec2 p(m.xAt(xValue(chart, i)), m.yAt(s.y[i]));
+      // Midpoints too: a label must not sit on a segment between two points either.
+      if (!out.empty() && i > 0 && std::isfinite(s.y[i - 1])) {
+        const ImVec2 q(m.xAt(xValue(chart, i - 1)), m.yAt(s.y[i - 1]));
+        for (float t : {0.25f, 0.5f, 0.75f})
+          out.emplace_back(q.x + (p.x - q.x) * t, q.y + (p.y - q.y) * t);
+      }
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+// Where a reference line's label goes: next to the line (right, left or middle, above or
+// below it) where it covers no series point; when the series run along the line everywhere,
+// in the corner of the plot with the fewest points, led by a dash of the line (`detached`).
+struct LabelPlace {
+  ImVec2 at;
+  bool detached = false;
+};
+
+LabelPlace placeReferenceLabel(const Chart& chart, const Mapping& m, float y, ImVec2 size,
+                               float dash_w) {
+  const std::vector<ImVec2> points = screenPoints(chart, m);
+  const float inset = 4.0f;
+  const auto hitsAt = [&](ImVec2 at, ImVec2 sz) {
+    int hits = 0;
+    for (const ImVec2& p : points)
+      if (p.x >= at.x - 3.0f && p.x <= at.x + sz.x + 3.0f && p.y >= at.y - 3.0f &&
+          p.y <= at.y + sz.y + 3.0f)
+        ++hits;
+    return hits;
+  };
+  const auto clampX = [&](float x, float w) {
+    return std::clamp(x, m.min.x + inset, std::max(m.min.x + inset, m.max.x - w - inset));
+  };
+  const auto fits = [&](float top, float h) {
+    return top >= m.min.y + 1.0f && top + h <= m.max.y - 1.0f;
+  };
+  LabelPlace best{ImVec2(clampX(m.max.x - size.x - inset, size.x), y - size.y - 2.0f), false};
+  int best_hits = std::numeric_limits<int>::max();
+  for (float ly : {y - size.y - 2.0f, y + 2.0f}) {
+    if (!fits(ly, size.y)) continue;  // flip to the other side of the line rather than leave
+    for (float lx :
+         {m.max.x - size.x - inset, m.min.x + inset, (m.min.x + m.max.x - size.x) * 0.5f}) {
+      const ImVec2 at(clampX(lx, size.x), ly);
+      const int hits = hitsAt(at, size);
+      if (hits < best_hits) best_hits = hits, best = LabelPlace{at, false};
+    }
+  }
+  if (best_hits == 0) return best;
+  // The corners, the label led by a dash of the line so it still names it.
+  const ImVec2 wide(size.x + dash_w, size.y);
+  for (float ly : {m.max.y - size.y - inset, m.min.y + inset}) {
+    if (!fits(ly, size.y)) continue;
+    for (float lx : {m.max.x - wide.x - inset, m.min.x + inset}) {
+      const ImVec2 at(clampX(lx, wide.x), ly);
+      const int hits = hitsAt(at, wide);
+      if (hits < best_hits) best_hits = hits, best = LabelPlace{at, true};
+    }
+  }
+  return best;
+}
+
 void drawReference(ImDrawList* dl, const Chart& chart, const Mapping& m) {
   if (!chart.reference || *chart.reference < m.y_lo || *chart.reference > m.y_hi) return;
   const float y = m.yAt(*chart.reference);
   const ImU32 colour = IM_COL32(255, 255, 255, 150);
-  for (float x = m.min.x; x < m.max.x; x += 10.0f)
-    dl->AddLine(ImVec2(x, y), ImVec2(std::min(x + 5.0f, m.max.x), y), colour, 1.5f);
-  if (!chart.reference_label.empty()) {
-    const ImVec2 size = ImGui::CalcTextSize(chart.reference_label.c_str());
-    const ImVec2 at(m.max.x - size.x - 4.0f, y - size.y - 1.0f);
-    dl->AddRectFilled(at, ImVec2(at.x + size.x, at.y + size.y), IM_COL32(20, 22, 26, 200));
-    dl->AddText(at, colour, chart.reference_label.c_str());
+  const auto dashed = [&](float x0, float x1, float at_y) {
+    for (float x = x0; x < x1; x += 10.0f)
+      dl->AddLine(ImVec2(x, at_y), ImVec2(std::min(x + 5.0f, x1), at_y), colour, 1.5f);
+  };
+  dashed(m.min.x, m.max.x, y);
+  if (chart.reference_label.empty()) return;
+  const ImVec2 text = ImGui::CalcTextSize(chart.reference_label.c_str());
+  const ImVec2 size(text.x + 6.0f, text.y);
+  const float dash_w = 31.0f;  // a dash sample before a detached label
+  const LabelPlace place = placeReferenceLabel(chart, m, y, size, dash_w);
+  const float lead = place.detached ? dash_w : 0.0f;
+  dl->AddRectFilled(place.at, ImVec2(place.at.x + lead + size.x, place.at.y + size.y),
+                    IM_COL32(20, 22, 26, 215), 3.0f);
+  if (place.detached) dashed(place.at.x + 3.0f, place.at.x + 28.0f, place.at.y + size.y * 0.5f);
+  dl->AddText(ImVec2(place.at.x + lead + 3.0f, place.at.y), colour, chart.reference_label.c_str());
+}
+
+// The overlays: a line through their points, a ring at each.
+void drawOverlays(ImDrawList* dl, const Chart& chart, const Mapping& m) {
+  for (const Overlay& o : chart.overlays) {
+    std::vector<ImVec2> pts;
+    for (std::size_t i = 0; i < o.x.size() && i < o.y.size(); ++i)
+      if (std::isfinite(o.x[i]) && std::isfinite(o.y[i]))
+        pts.emplace_back(static_cast<float>(m.min.x + (o.x[i] - m.x_lo) / (m.x_hi - m.x_lo) *
+                                                          (m.max.x - m.min.x)),
+                         m.yAt(o.y[i]));
+    if (pts.size() >= 2)
+      dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), o.colour, 0, 1.5f);
+    for (const ImVec2& p : pts) dl->AddCircle(p, 8.5f, o.colour, 0, 2.0f);
   }
+}
+
+// The colour bar of a scatter's point colours, right of the plot: its label at `top`, then
+// the ramp with ticks down to `bottom`. `left` is its left edge; the plot ends before it.
+Ticks colourTicks(const ColourScale& scale, float top, float bottom) {
+  const float text_h = ImGui::GetTextLineHeight();
+  const double hi = scale.hi > scale.lo ? scale.hi : scale.lo + 1.0;
+  return niceTicks(scale.lo, hi,
+                   std::max(2, static_cast<int>((bottom - top - text_h) / (text_h * 2.5f))));
+}
+
+void drawColourScale(ImDrawList* dl, const ColourScale& scale, float left, float top,
+                     float bottom) {
+  const float text_h = ImGui::GetTextLineHeight();
+  dl->AddText(ImVec2(left, top), textColour(), scale.label.c_str());
+  const Ticks t = colourTicks(scale, top, bottom);
+  top += text_h + 6.0f;
+  if (bottom - top < text_h) return;
+  const float bar_w = text_h * 0.8f;
+  const double lo = scale.lo, hi = scale.hi > scale.lo ? scale.hi : scale.lo + 1.0;
+  const int steps = 32;
+  for (int i = 0; i < steps; ++i) {
+    const float y0 = bottom - (bottom - top) * static_cast<float>(i + 1) / steps;
+    const float y1 = bottom - (bottom - top) * static_cast<float>(i) / steps;
+    dl->AddRectFilled(ImVec2(left, y0), ImVec2(left + bar_w, y1 + 0.5f),
+                      rampColour((i + 0.5) / static_cast<double>(steps)));
+  }
+  dl->AddRect(ImVec2(left, top), ImVec2(left + bar_w, bottom), IM_COL32(255, 255, 255, 60));
+  for (int i = 0; i < t.count; ++i) {
+    const double v = t.at(i);
+    if (v < lo - 1e-9 * t.step || v > hi + 1e-9 * t.step) continue;
+    const float y = static_cast<float>(bottom - (v - lo) / (hi - lo) * (bottom - top));
+    dl->AddLine(ImVec2(left + bar_w, y), ImVec2(left + bar_w + 3.0f, y), dimColour());
+    dl->AddText(ImVec2(left + bar_w + 5.0f, y - text_h * 0.5f), dimColour(),
+                formatValue(v, t.step).c_str());
+  }
+}
+
+// Width the colour bar takes right of the plot, its label and gap included.
+float colourScaleWidth(const ColourScale& scale, float top, float bottom) {
+  const float text_h = ImGui::GetTextLineHeight();
+  const Ticks t = colourTicks(scale, top, bottom);
+  float labels = 0.0f;
+  for (int i = 0; i < t.count; ++i)
+    labels = std::max(labels, ImGui::CalcTextSize(formatValue(t.at(i), t.step).c_str()).x);
+  return std::max(text_h * 0.8f + 5.0f + labels, ImGui::CalcTextSize(scale.label.c_str()).x) +
+         ImGui::GetStyle().ItemSpacing.x * 3.0f;
 }
 
 void readout(const Chart& chart, const Mapping& m, const std::vector<const Series*>& series,
@@ -460,24 +673,33 @@ bool drawChart(const Chart& chart, ImVec2 size) {
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 end(origin.x + size.x, origin.y + size.y);
   exportMenu(chart.id, origin, end, [&chart] { return chartCsv(chart); });
+  const bool exporting = followPendingExport(origin, end);
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRect(origin, end, IM_COL32(255, 255, 255, 24),
               4.0f);  // an outline: a fill costs a layer of software rendering
   std::vector<const Series*> all, bars;
   std::vector<ImU32> colours, bar_colours;
+  std::vector<LegendEntry> legend;
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     all.push_back(&chart.series[i]);
     colours.push_back(seriesColour(chart.series[i], static_cast<int>(i)));
+    // A scatter coloured point by point: a neutral dot (the colour bar says what colours mean).
+    const Series& s = chart.series[i];
+    const bool dot = s.kind == Kind::Points;
+    legend.push_back(LegendEntry{
+        &s.label, dot && !s.point_colours.empty() ? IM_COL32(150, 150, 160, 255) : colours.back(),
+        dot ? LegendEntry::Mark::Dot : LegendEntry::Mark::Square});
     if (chart.series[i].kind == Kind::Bars) {
       bars.push_back(&chart.series[i]);
       bar_colours.push_back(colours.back());
     }
   }
+  for (const Overlay& o : chart.overlays) legend.push_back(LegendEntry{&o.label, o.colour, LegendEntry::Mark::Line});
   const float pad = ImGui::GetStyle().ItemSpacing.x;
-  const float header = drawHeader(dl, ImVec2(origin.x + pad, origin.y + pad * 0.5f),
-                                  size.x - 2.0f * pad, chart.title, chart.y_unit, all, colours);
   const float text_h = ImGui::GetTextLineHeight();
+  const float header = drawHeader(dl, ImVec2(origin.x + pad, origin.y + pad * 0.5f),
+                                  size.x - 2.0f * pad, chart.title, chart.y_unit, legend);
 
   double lo = 0.0, hi = 1.0;
   yRange(chart, lo, hi);
@@ -494,6 +716,12 @@ bool drawChart(const Chart& chart, ImVec2 size) {
     label_w = std::max(label_w, ImGui::CalcTextSize(formatValue(yt.at(i), yt.step).c_str()).x);
   m.min.x = origin.x + pad + label_w + 8.0f;
   m.max.x = end.x - pad - ImGui::CalcTextSize("00").x * 0.5f;
+  float scale_left = 0.0f;
+  if (chart.colour_scale) {
+    const float w = colourScaleWidth(*chart.colour_scale, m.min.y, m.max.y);
+    scale_left = end.x - w + pad;
+    m.max.x = std::max(m.min.x + text_h, end.x - w - pad);
+  }
   const std::size_t n = pointCount(chart);
   if (!chart.categories.empty()) {
     m.categories = static_cast<int>(n);
@@ -519,15 +747,18 @@ bool drawChart(const Chart& chart, ImVec2 size) {
     drawBars(dl, chart, bars, bar_colours, m);
     for (std::size_t i = 0; i < all.size(); ++i)
       if (all[i]->kind != Kind::Bars) drawLineLike(dl, chart, *all[i], m, colours[i]);
+    if (chart.categories.empty()) drawOverlays(dl, chart, m);
     drawReference(dl, chart, m);
     dl->PopClipRect();
+    if (chart.colour_scale) drawColourScale(dl, *chart.colour_scale, scale_left, m.min.y, m.max.y);
     if (n == 0) {
       const char* empty = "no data";
       const ImVec2 ts = ImGui::CalcTextSize(empty);
       dl->AddText(ImVec2((m.min.x + m.max.x - ts.x) * 0.5f, (m.min.y + m.max.y - ts.y) * 0.5f),
                   dimColour(), empty);
     }
-    if (hovered && ImGui::IsMouseHoveringRect(m.min, m.max) && n > 0)
+    // Not while a picture of the chart waits: the readout would be in it.
+    if (hovered && !exporting && ImGui::IsMouseHoveringRect(m.min, m.max) && n > 0)
       readout(chart, m, all, colours, yt);
   }
   ImGui::PopID();
@@ -558,6 +789,7 @@ bool drawHeatmap(const Heatmap& h, ImVec2 size) {
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 end(origin.x + size.x, origin.y + size.y);
   exportMenu(h.id, origin, end, {});
+  const bool exporting = followPendingExport(origin, end);
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRect(origin, end, IM_COL32(255, 255, 255, 24),
@@ -565,7 +797,7 @@ bool drawHeatmap(const Heatmap& h, ImVec2 size) {
   const float pad = ImGui::GetStyle().ItemSpacing.x;
   const float text_h = ImGui::GetTextLineHeight();
   const float header = drawHeader(dl, ImVec2(origin.x + pad, origin.y + pad * 0.5f), size.x,
-                                  h.title, h.unit, {}, {});
+                                  h.title, h.unit, {});
 
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto& row : h.values)
@@ -632,7 +864,7 @@ bool drawHeatmap(const Heatmap& h, ImVec2 size) {
       dl->AddText(ImVec2(bx + bar_w + 4.0f, y - text_h * 0.5f), dimColour(),
                   formatValue(v, ct.step).c_str());
     }
-    if (hovered && ImGui::IsMouseHoveringRect(min, max)) {
+    if (hovered && !exporting && ImGui::IsMouseHoveringRect(min, max)) {
       const ImVec2 mp = ImGui::GetIO().MousePos;
       const int c = std::clamp(static_cast<int>((mp.x - min.x) / cw), 0, cols - 1);
       const int r = std::clamp(static_cast<int>((mp.y - min.y) / rh), 0, rows - 1);
@@ -672,11 +904,13 @@ std::string csvLine(const std::vector<std::string>& fields) {
   return line + "\n";
 }
 
-std::string csvNumber(double v) {
-  return std::isfinite(v) ? fmt::format("{}", v) : std::string();
-}
-
 }  // namespace
+
+std::string csvNumber(double v) {
+  if (!std::isfinite(v)) return std::string();
+  if (v == 0.0) return "0";  // never "-0"
+  return fmt::format("{:.10g}", v);
+}
 
 std::string tableCsv(const Table& table) {
   std::string out = csvLine(table.headers);
@@ -771,9 +1005,34 @@ void drawTable(const Table& table, float height) {
 }
 
 std::optional<PngRequest> takePngRequest() {
-  std::optional<PngRequest> out = std::move(exports().png);
-  exports().png.reset();
-  return out;
+  std::optional<PendingPng>& png = exports().png;
+  if (!png) return std::nullopt;
+  const int frame = ImGui::GetFrameCount();
+  if (png->ready_frame == frame) {
+    PngRequest out = std::move(png->request);
+    png.reset();
+    return out;
+  }
+  // The chart went away (its panel closed, its tab switched) before its picture was taken.
+  if (frame - png->requested_frame > 120) {
+    exports().message = "Not saved: " + png->request.file.filename().string() +
+                        ": the chart is no longer on screen";
+    png.reset();
+  }
+  return std::nullopt;
+}
+
+bool pngExportPending() {
+  return exports().png.has_value();
+}
+
+void scriptPngExport(const std::string& chart_id) {
+  exports().script = ExportScript{};
+  exports().script.chart = chart_id;
+}
+
+const ExportScript& exportScript() {
+  return exports().script;
 }
 
 std::string& exportFolder() {

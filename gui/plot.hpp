@@ -49,6 +49,22 @@ struct Series {
   std::vector<ImU32> point_colours;
 };
 
+// A line through chosen (x, y) points over a numeric axis, drawn above the series with a ring
+// at each point and its own legend entry: e.g. the Pareto frontier through some of a scatter's
+// points, in x order.
+struct Overlay {
+  std::string label;
+  std::vector<double> x, y;
+  ImU32 colour = IM_COL32(255, 255, 255, 220);
+};
+
+// The scale a Points series' point_colours were taken from (rampColour over [lo, hi]), drawn as
+// a colour bar at the chart's right with ticks and its label (e.g. "churn (%)").
+struct ColourScale {
+  std::string label;
+  double lo = 0.0, hi = 1.0;
+};
+
 struct Chart {
   std::string id;     // unique in the window; also the default export file name
   std::string title;  // drawn above the plot
@@ -61,7 +77,9 @@ struct Chart {
   std::optional<double> y_min, y_max;  // fixed ends (e.g. 0 and 100 for a percentage)
   // A horizontal reference (a target), drawn dashed with its label.
   std::optional<double> reference;
-  std::string reference_label;
+  std::string reference_label;  // placed inside the plot where it covers the fewest points
+  std::vector<Overlay> overlays;
+  std::optional<ColourScale> colour_scale;
 };
 
 // Draws the chart filling `size` (0 for x: the available width). Right-click: export as PNG,
@@ -103,16 +121,38 @@ void drawTable(const Table& table, float height = 0.0f);
 // and its band).
 std::string tableCsv(const Table& table);
 std::string chartCsv(const Chart& chart);
+// A number for CSV: up to 10 significant digits, so 25.99999999999999 is written 26; empty
+// for NaN and infinities.
+std::string csvNumber(double v);
 // Writes `text` to `file`; false with a message on failure.
 bool writeText(const std::filesystem::path& file, const std::string& text, std::string& error);
 
-// A PNG export waiting for the frame to be rendered: main.cpp takes it after render(),
-// crops the back buffer to `rect` (ImGui coordinates) and writes the file.
+// A chart's PNG export. "Save chart as" only asks for it: the picture is taken on a later
+// frame, once the context menu has closed, from where the chart is drawn then (its hover
+// readout left out), so the file holds the chart and nothing over it. main.cpp calls
+// takePngRequest() after each render(); it returns the request in the frame to capture, and
+// main crops the back buffer to [min, max) (ImGui coordinates) and writes the file.
 struct PngRequest {
   ImVec2 min, max;
   std::filesystem::path file;
 };
 std::optional<PngRequest> takePngRequest();
+// Whether a chart's PNG export is waiting for its frame.
+bool pngExportPending();
+
+// The smoke mode's hand on a chart's context menu, as a user's right-click and click would be:
+// scriptPngExport(id) opens the menu of the chart with that id over its middle, and once it
+// has been on screen for two frames "clicks" Save chart as. `clicked_frame` (ImGui's frame
+// count) and the menu's rectangle tell the caller which frame showed the menu, and where.
+struct ExportScript {
+  std::string chart;  // empty: no script
+  bool open = false;  // the menu was opened
+  int shown_frames = 0;
+  int clicked_frame = -1;
+  ImVec2 menu_min, menu_max;
+};
+void scriptPngExport(const std::string& chart_id);
+const ExportScript& exportScript();
 // Where exports go (the popup's folder field) and the last export's outcome, for the status bar.
 std::string& exportFolder();
 std::string& lastExportMessage();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 #include <stdexcept>
 
 #include "gui/scenario_toml.hpp"
@@ -25,25 +26,66 @@ Metric firstMetric(std::initializer_list<const char*> names, Metric fallback) {
   return fallback;
 }
 
+// The bot's containment key to sweep, and its value now: bot.containment, or when contact
+// reasons set their own, the reason with the largest share of the bot's channels.
+std::pair<std::string, double> containmentKey(const Scenario& scenario) {
+  const BotSpec& bot = *scenario.bot;
+  std::string key = "bot.containment";
+  double value = bot.containment;
+  double best = 0.0;
+  for (const IntentSpec& intent : scenario.intents) {
+    if (!intent.bot_containment) continue;
+    double share = 0.0;
+    for (const std::string& channel : bot.channels) share += intent.shareOf(channel);
+    if (share > best) {
+      best = share;
+      key = "intents." + intent.id + ".bot_containment";
+      value = *intent.bot_containment;
+    }
+  }
+  return {key, value};
+}
+
 }  // namespace
 
 void prefillSweep(SweepView& view, const Scenario& scenario) {
   view.prefilled = true;
   view.x = Metric::CostTotal;
-  view.y = firstMetric({"csat", "service_level"}, Metric::ServiceLevel);
-  view.colour = firstMetric({"churn_rate", "churn", "abandon_rate"}, Metric::AbandonRate);
-  // The first channel's own agents, or the first agent group's.
+  const bool outcomes = scenario.outcomes.has_value();
+  view.y = outcomes ? firstMetric({"csat"}, Metric::ServiceLevel) : Metric::ServiceLevel;
+  view.colour =
+      outcomes ? firstMetric({"churn_rate", "churn"}, Metric::AbandonRate) : Metric::AbandonRate;
+  // The agents of the first unit serving a bot channel (the human side of the AI/human
+  // frontier), else of the first unit.
   const std::vector<AgentGroupSpec> units = scenario.effectiveAgentGroups();
-  if (units.empty() || units.front().agents.empty()) return;
-  const AgentGroupSpec& unit = units.front();
-  // A flat staffing level around today's mean: four points either side, in steps of two.
-  const double mean = std::accumulate(unit.agents.begin(), unit.agents.end(), 0.0) /
-                      static_cast<double>(unit.agents.size());
-  const int centre = std::max(5, static_cast<int>(std::lround(mean)));
-  view.vary[0] = fmt::format("{}.{}.agents={}:{}:2",
-                             scenario.agent_groups.empty() ? "channels" : "agent_groups", unit.id,
-                             centre - 4, centre + 4);
-  view.vary[1] = scenario.bot ? "bot.containment=0.3:0.6:0.15" : "";
+  auto unit = units.begin();
+  if (scenario.bot)
+    for (auto u = units.begin(); u != units.end(); ++u)
+      if (std::any_of(u->channels.begin(), u->channels.end(), [&](const std::string& c) {
+            return std::find(scenario.bot->channels.begin(), scenario.bot->channels.end(), c) !=
+                   scenario.bot->channels.end();
+          })) {
+        unit = u;
+        break;
+      }
+  view.vary[0].clear();
+  if (unit != units.end() && !unit->agents.empty()) {
+    // A flat staffing level around today's mean: four points either side, in steps of two.
+    const double mean = std::accumulate(unit->agents.begin(), unit->agents.end(), 0.0) /
+                        static_cast<double>(unit->agents.size());
+    const int centre = std::max(5, static_cast<int>(std::lround(mean)));
+    view.vary[0] = fmt::format("{}.{}.agents={}:{}:2",
+                               scenario.agent_groups.empty() ? "channels" : "agent_groups",
+                               unit->id, centre - 4, centre + 4);
+  }
+  view.vary[1].clear();
+  if (scenario.bot) {
+    // Today's containment ± 0.3 in steps of 0.15, within 0.05–0.95.
+    const auto [key, value] = containmentKey(scenario);
+    const double lo = std::max(0.05, std::round((value - 0.3) * 20.0) / 20.0);
+    const double hi = std::min(0.95, std::round((value + 0.3) * 20.0) / 20.0);
+    view.vary[1] = fmt::format("{}={:g}:{:g}:0.15", key, lo, hi);
+  }
 }
 
 SweepSpec sweepSpecOf(const SweepView& view) {
@@ -92,6 +134,7 @@ PreparedSweep prepareSweepOf(const Scenario& scenario, const SweepSpec& spec) {
 
 void startSweep(SweepView& view, const Scenario& scenario, const RunSettings& settings) {
   view.error.clear();
+  view.running_label = scenario.name;
   SweepSpec spec;
   try {
     spec = sweepSpecOf(view);

@@ -25,14 +25,19 @@ struct SweepView {
   Metric y = Metric::ServiceLevel;
   Metric colour = Metric::AbandonRate;
   AsyncTask<SweepResult> job;
+  std::string running_label;  // the scenario the running sweep is of (its name)
   std::shared_ptr<const SweepResult> result;
+  std::string result_label;  // and the one `result` is of: the scenario may have changed since
   std::string error;
   bool pending = false;     // start a sweep before the next frame (main.cpp)
   bool select_tab = false;  // bring the sweep tab to the front once (smoke mode)
 };
 
-// Fills `view.vary` and the axes from `scenario`: the first channel's agents around their mean,
-// cost against CSAT (else service level), churn (else abandonment) as colour.
+// Fills `view.vary` and the axes from `scenario`: cost against CSAT (else service level), churn
+// (else abandonment) as colour, CSAT and churn only when the scenario has [outcomes]; the
+// agents, around their mean, of the first staffed unit serving a channel the bot is in front
+// of (else the first unit), and with a bot its containment (of the contact reason with the
+// most of the bot's channels' contacts when reasons set their own).
 void prefillSweep(SweepView& view, const Scenario& scenario);
 
 // The points of the sweep, each parsed from `scenario` written as TOML plus the point's

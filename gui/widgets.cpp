@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "sim/html_report.hpp"
+
 namespace cx::studio {
 
 const ImVec4 kErrorColour{1.0f, 0.42f, 0.38f, 1.0f};
@@ -85,10 +87,40 @@ std::string clockText(double seconds) {
   return fmt::format("{:02}:{:02}", in_day / 60, in_day % 60);
 }
 
-std::string estimateText(const Estimate& e, double scale, int digits) {
+void wrappedText(const ImVec4& colour, const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
+void wrappedDisabled(const std::string& text) {
+  wrappedText(ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled), text);
+}
+
+int estimateDecimals(double mean, double ci95) {
+  const double magnitude = std::abs(mean);
+  const int least = std::isfinite(magnitude) && magnitude >= 1000.0 ? 0 : 1;
+  int decimals = least;
+  if (std::isfinite(ci95) && ci95 > 0.0)
+    decimals = 1 - static_cast<int>(std::floor(std::log10(ci95)));
+  else if (std::isfinite(magnitude) && magnitude > 0.0)
+    decimals = 2 - static_cast<int>(std::floor(std::log10(magnitude)));
+  return std::clamp(std::max(decimals, least), 0, 6);
+}
+
+std::string decimalText(double value, int decimals) {
+  if (!std::isfinite(value)) return "—";
+  if (std::abs(value) < 0.5 * std::pow(10.0, -decimals)) value = 0.0;  // no "-0.0"
+  return groupThousands(fmt::format("{:.{}f}", value, decimals));
+}
+
+std::string estimateText(const Estimate& e, double scale) {
   if (e.n == 0 || !std::isfinite(e.mean)) return "—";
-  if (!std::isfinite(e.ci95)) return fmt::format("{:.{}f}", e.mean * scale, digits);
-  return fmt::format("{:.{}f} ± {:.{}f}", e.mean * scale, digits, e.ci95 * scale, digits);
+  const double mean = e.mean * scale;
+  const double ci = std::isfinite(e.ci95) ? e.ci95 * scale : e.ci95;
+  const int decimals = estimateDecimals(mean, ci);
+  if (!std::isfinite(ci)) return decimalText(mean, decimals);
+  return decimalText(mean, decimals) + " ± " + decimalText(ci, decimals);
 }
 
 }  // namespace cx::studio
