@@ -121,8 +121,8 @@ std::string debriefText(const RoleplayScript& s, const Debrief& d, const std::st
   std::string out = fmt::format("\n=== Debrief: {} ({}) ===\n", s.title, toString(s.level));
   double total_s = 0.0;
   for (const Turn& t : r.transcript) total_s += t.seconds;
-  out += fmt::format("Trainee {} · {} · {} answers in {:.0f} s\n", trainee, date,
-                     r.transcript.size(), total_s);
+  out += fmt::format("Trainee {} · {} · {} answer{} in {:.0f} s\n", trainee, date,
+                     r.transcript.size(), r.transcript.size() == 1 ? "" : "s", total_s);
   out += line("Ending: ", endingText(s, r), 8);
   if (r.passed) {
     out +=
@@ -218,8 +218,9 @@ Command addCheck(CLI::App& parent, CLI::App*& sub) {
       }
       const auto best = findBestPath(*s);
       std::cout << fmt::format(
-          "{}: ok ({}, {}, {} nodes; best path {} answers, overall {:.1f}, of {} paths)\n", f,
+          "{}: ok ({}, {}, {} nodes; best path {} answer{}, overall {:.1f}, of {} paths)\n", f,
           s->title, toString(s->level), s->nodes.size(), best->choices.size(),
+          best->choices.size() == 1 ? "" : "s",
           best->summary.overall, best->paths_searched);
     }
     if (bad > 0) std::cerr << bad << " of " << files->size() << " file(s) have errors\n";
@@ -413,8 +414,8 @@ Command addReport(CLI::App& parent, CLI::App*& sub) {
       std::cout << "No sessions recorded in " << sessionsFile(dir).string() << "\n";
       return kExitOk;
     }
-    std::cout << fmt::format("{} sessions in {} · means per {}\n\n", records.size(),
-                             sessionsFile(dir).string(), o->by);
+    std::cout << fmt::format("{} session{} in {} · means per {}\n\n", records.size(),
+                             records.size() == 1 ? "" : "s", sessionsFile(dir).string(), o->by);
     std::cout << fmt::format("{:<14}{:<12}{:>8}{:>7}", "trainee", "period", "sessions", "passed");
     const char* heads[] = {"prompt", "prof", "empathy", "listen", "owner", "deesc"};
     for (const char* h : heads) std::cout << fmt::format("{:>8}", h);

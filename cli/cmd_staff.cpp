@@ -57,21 +57,55 @@ std::string requirementsTable(const Scenario& s, const ChannelRequirement& cr,
   return out;
 }
 
+// Intervals of a stream without a forecast in which contacts arrived in the simulation
+// (returning customers, transfers of a backlog): the simulation method staffs them from what it
+// measured, and the reader should know that this is what they are staffed for.
+std::string unforecastNote(const Scenario& s, const ChannelRequirement& cr, const char* who) {
+  std::vector<std::string> at;
+  double most = 0.0;
+  for (std::size_t k = 0; k < cr.intervals.size(); ++k) {
+    const IntervalRequirement& r = cr.intervals[k];
+    if (r.per_hour > 0.0 || !(r.offered_per_hour > 0.0)) continue;
+    at.push_back(intervalLabel(s, static_cast<int>(k)));
+    most = std::max(most, r.offered_per_hour);
+  }
+  if (at.empty()) return {};
+  return fmt::format(
+      "no forecast at {}, but contacts arrived there in the simulation ({}; up to {:.1f} per "
+      "hour): staffed from what was measured\n",
+      fmt::join(at, ", "), who, most);
+}
+
 std::string requirementsText(const Scenario& s, const StaffingPlan& plan) {
   std::string out;
   const bool grouped = !plan.groups.empty();
+  const bool simulated = plan.method == "simulation";
   for (const ChannelRequirement& cr : plan.channels) {
     out += fmt::format("\nRequirements — {} ({}, {:g}% in {:g} s{})\n", cr.id, cr.model,
                        100 * cr.target, cr.threshold_s,
-                       plan.method == "simulation" ? ", service level simulated" : "");
+                       simulated ? ", service level simulated" : "");
     if (grouped) out += "(agents: the channel's part of its agent groups, below)\n";
     out += requirementsTable(s, cr, "on phone");
+    out += unforecastNote(s, cr, "returning customers");
+  }
+  for (const ChannelRequirement& tr : plan.transfers) {
+    out += fmt::format("\nRequirements — transfers to {} ({}: {:g}% in {:g} s{})\n", tr.id,
+                       tr.model, 100 * tr.target, tr.threshold_s,
+                       simulated ? ", simulated" : "");
+    out += fmt::format(
+        "(per hour: transfers reaching the group; service: picked up within {:g} s; ASA: the "
+        "mean hold{}; agents: the group's part for them)\n",
+        tr.threshold_s, simulated ? "; abandon: never picked up" : "");
+    out += requirementsTable(s, tr, "on phone");
+    out += unforecastNote(s, tr, "transfers");
   }
   for (const ChannelRequirement& gr : plan.groups) {
+    // "agent group serving phone, chat; taking transfers": what follows "agent group ".
+    const std::string what = gr.model.substr(std::min(gr.model.size(), std::size_t{12}));
+    const bool transfers = gr.model.find("taking transfers") != std::string::npos;
     out += fmt::format(
-        "\nAgent group {} (serving {}; per hour and load: its part of them; "
-        "service: its worst channel)\n",
-        gr.id, gr.model.substr(gr.model.find("serving ") + 8));
+        "\nAgent group {} ({}; per hour and load: its part of them; service: its worst {})\n",
+        gr.id, what, transfers ? "stream" : "channel");
     out += requirementsTable(s, gr, "agents");
   }
   return out;
@@ -194,6 +228,7 @@ nlohmann::ordered_json requirementJson(const Scenario& s, const ChannelRequireme
     iv.push_back({{"index", k},
                   {"start", intervalLabel(s, static_cast<int>(k))},
                   {"per_hour", r.per_hour},
+                  {"offered_per_hour", num(r.offered_per_hour)},
                   {"effective_load", num(r.effective_load)},
                   {"seated", r.seated},
                   {"required", r.required},
@@ -208,11 +243,13 @@ nlohmann::ordered_json requirementJson(const Scenario& s, const ChannelRequireme
 }
 
 nlohmann::ordered_json planJson(const Scenario& s, const StaffingPlan& plan,
+                                const std::string& shrinkage_source,
                                 const std::vector<ShiftTemplate>* shifts,
                                 const RosterResult* roster, const ExperimentResult* res) {
   nlohmann::ordered_json j;
   j["method"] = plan.method;
   j["shrinkage"] = plan.shrinkage;
+  j["shrinkage_source"] = shrinkage_source;
   if (plan.method == "simulation") {
     j["iterations"] = plan.iterations;
     j["converged"] = plan.converged;
@@ -228,6 +265,7 @@ nlohmann::ordered_json planJson(const Scenario& s, const StaffingPlan& plan,
     return out;
   };
   j["requirements"] = requirementsJson(plan.channels, false);
+  if (!plan.transfers.empty()) j["transfers"] = requirementsJson(plan.transfers, false);
   if (!plan.groups.empty()) j["groups"] = requirementsJson(plan.groups, true);
   if (roster) {
     nlohmann::ordered_json r;
@@ -272,21 +310,23 @@ void writePlanCsv(const Scenario& s, const StaffingPlan& plan, const RosterResul
     std::ofstream f = open(name);
     f << "interval,start," << who
       << ",per_hour,effective_load,seated,required,on_phone,agents,service_level,asa_s,"
-         "abandon_rate"
+         "abandon_rate,offered_per_hour"
       << (rostered ? ",rostered,cost" : "") << "\n";
     for (std::size_t u = 0; u < units.size(); ++u)
       for (std::size_t k = 0; k < units[u].intervals.size(); ++k) {
         const IntervalRequirement& r = units[u].intervals[k];
-        f << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", k,
+        f << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}", k,
                          intervalLabel(s, static_cast<int>(k)), units[u].id, r.per_hour,
                          csvNum(r.effective_load), r.seated, r.required, r.on_phone, r.agents,
-                         csvNum(r.service_level), csvNum(r.asa_s), csvNum(r.abandon_rate));
+                         csvNum(r.service_level), csvNum(r.asa_s), csvNum(r.abandon_rate),
+                         csvNum(r.offered_per_hour));
         if (rostered) f << "," << roster->coverage[u][k] << "," << roster->cost_per_interval[k];
         f << "\n";
       }
     if (!f) throw std::runtime_error("cannot write " + (dir / name).string());
   };
   table("requirements.csv", "channel", plan.channels, roster && !grouped);
+  if (!plan.transfers.empty()) table("transfers.csv", "group", plan.transfers, false);
   if (grouped) table("groups.csv", "group", plan.groups, roster != nullptr);
   if (roster) {
     std::ofstream f = open("roster.csv");
@@ -305,8 +345,7 @@ Command addStaffCommand(CLI::App& app) {
   struct Options {
     std::string file, method = "erlang", shifts, json, csv;
     std::vector<std::string> set;
-    std::optional<double> target_sl, threshold_s, max_abandon, max_occupancy;
-    double shrinkage = 0.0;
+    std::optional<double> target_sl, threshold_s, max_abandon, max_occupancy, shrinkage;
     std::optional<int> reps;
     std::optional<std::uint64_t> seed;
     int threads = 0, max_iterations = 25;
@@ -326,7 +365,9 @@ Command addStaffCommand(CLI::App& app) {
   cmd->add_option("--method", o->method, "erlang (each interval by formula) or simulation")
       ->check(CLI::IsMember({"erlang", "simulation"}));
   cmd->add_option("--shifts", o->shifts, "Shift templates (TOML): build a least-cost roster");
-  cmd->add_option("--shrinkage", o->shrinkage, "Share of paid time off the phones, in [0,1)")
+  cmd->add_option("--shrinkage", o->shrinkage,
+                  "Share of paid time off the phones, in [0,1) (default: the scenario's [costs] "
+                  "shrinkage, else 0)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-occupancy", o->max_occupancy, "Keep occupancy at or below this")
       ->check(CLI::Range(0.0, 1.0));
@@ -355,7 +396,14 @@ Command addStaffCommand(CLI::App& app) {
     so.threshold_s = o->threshold_s;
     so.max_abandon_rate = o->max_abandon;
     so.max_occupancy = o->max_occupancy;
-    so.shrinkage = o->shrinkage;
+    // Shrinkage: the command line's, else the scenario's own ([costs]: what its cost figures
+    // assume), else none.
+    so.shrinkage = o->shrinkage.value_or(scenario->costs ? scenario->costs->shrinkage : 0.0);
+    const std::string shrinkage_source =
+        o->shrinkage ? "option" : (scenario->costs ? "scenario" : "none");
+    const char* shrinkage_from = o->shrinkage      ? "--shrinkage"
+                                 : scenario->costs ? "the scenario's [costs]"
+                                                   : "the scenario has no [costs]";
     so.seed = o->seed.value_or(scenario->seed);
     so.replications = o->reps.value_or(std::max(2, scenario->replications));
     so.threads = o->threads;
@@ -395,21 +443,28 @@ Command addStaffCommand(CLI::App& app) {
     const bool text = !o->quiet && o->json != "-";
     if (text) {
       std::cout << fmt::format(
-          "Staffing plan — {}  ({})\nmethod: {}{} · shrinkage {:g}%{}{}\n", scenario->name, o->file,
+          "Staffing plan — {}  ({})\nmethod: {}{} · shrinkage {:g}% ({}){}{}\n", scenario->name,
+          o->file,
           plan.method,
           plan.method == "simulation"
               ? fmt::format(" ({} replications per iteration, seed {}; {}; "
                             "{:.1f} s)",
                             plan.replications, plan.seed, plan.note, plan.wall_s)
               : " (each interval on its own)",
-          100 * plan.shrinkage,
+          100 * plan.shrinkage, shrinkage_from,
           so.max_occupancy ? fmt::format(" · occupancy ≤ {:g}%", 100 * *so.max_occupancy) : "",
           so.max_abandon_rate ? fmt::format(" · abandonment ≤ {:g}%", 100 * *so.max_abandon_rate)
                               : "");
       std::cout << requirementsText(*scenario, plan);
     }
     if (roster && !roster->feasible) {
+      // Bad input (exit code 2), but the plan stands: the JSON says so, with what was found
+      // and no simulation of a roster that does not exist.
       std::cerr << "cxsim staff: " << o->shifts << ": " << roster->message << "\n";
+      if (!o->json.empty())
+        writeOutput(o->json,
+                    planJson(*scenario, plan, shrinkage_source, &shifts, &*roster, nullptr).dump(2) +
+                        "\n");
       return kExitBadInput;
     }
     if (text && roster) std::cout << rosterText(*scenario, shifts, *roster);
@@ -427,7 +482,9 @@ Command addStaffCommand(CLI::App& app) {
 
     if (!o->json.empty())
       writeOutput(o->json,
-                  planJson(simulated, plan, roster ? &shifts : nullptr, rp, &res).dump(2) + "\n");
+                  planJson(simulated, plan, shrinkage_source, roster ? &shifts : nullptr, rp, &res)
+                          .dump(2) +
+                      "\n");
     if (!o->csv.empty()) {
       writePlanCsv(simulated, plan, rp, &shifts, o->csv);
       writeCsv(simulated, res, o->csv);

@@ -5,9 +5,11 @@
 //    with analytic::minimumAgents (Erlang A when the channel has patience, using its mean;
 //    Erlang C otherwise), applied to what reaches the agents: the share the AI assistant
 //    passes on, at the handle time of the mix it leaves. Handle time enters through its mean
-//    only; balking, the daily busyness factor, returning customers and transfers are
-//    ignored, and so is the work an interval inherits from the previous one — which is why
-//    the simulation method exists.
+//    only; balking, the daily busyness factor and returning customers are ignored, and so is
+//    the work an interval inherits from the previous one — which is why the simulation method
+//    exists. Transfers (an intent's `transfer`) are planned as a stream of their own for the
+//    group receiving them (`StaffingPlan::transfers`), and cost the first agent only the
+//    triage time.
 //  - simulationRequirements(): the iterative staffing algorithm (Feldman, Mandelbaum, Massey &
 //    Whitt 2008): simulate the current staffing, measure each interval, re-staff each interval
 //    from what was measured, repeat until the staffing stops changing.
@@ -22,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,6 +112,11 @@ struct IntervalRequirement {
   double asa_s = 0.0;           // likewise (NaN when undefined in simulation)
   double abandon_rate = 0.0;    // likewise
   double effective_load = 0.0;  // erlangs: λ·AHT (Erlang), or the load the simulation implies
+  // Simulation method: contacts per hour that arrived in the last simulation (fresh and
+  // returning customers; for a transferred stream, the transfers), so that an interval without
+  // a forecast but with returning customers shows what it was staffed for. NaN in the Erlang
+  // method.
+  double offered_per_hour = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct ChannelRequirement {
@@ -132,6 +140,14 @@ struct StaffingPlan {
   // group gives to its second skills: a starting point), the simulation method measures the
   // shared operation. Service figures are the worst channel's.
   std::vector<ChannelRequirement> groups;
+  // With transfers (an intent's `transfer = { to = GROUP, ... }`): per group receiving them, in
+  // the order of Scenario::agent_groups, the transferred stream as a queue of its own (`id` is
+  // the group's). Planned by Erlang C (a transferred customer is on hold and does not abandon;
+  // the group takes transfers before its channels) at the target of the feeding channel with
+  // the shortest threshold; `per_hour` is the planned transfers, `service_level` the share
+  // picked up within the threshold, `asa_s` the mean hold and, measured, `abandon_rate` the
+  // share never picked up. Its `seated` is part of the group's requirement.
+  std::vector<ChannelRequirement> transfers;
   // Simulation method only.
   int iterations = 0;        // simulation runs made (each of `replications` replications)
   bool converged = true;     // false: stopped by max_iterations or a cycle (see `note`)
@@ -181,6 +197,11 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
 // Shared agent groups: each channel is re-staffed as above at its part of its groups' agents
 // (the split of the Erlang start, kept fixed); a group grows by the sum of its channels'
 // shortfalls, and with none shrinks by what its tightest channel can spare (docs/STAFFING.md).
+// Transfers: the stream a group receives is re-staffed like a channel, from its measured hold
+// (picked up within the threshold, by the interval the transfers joined the group's queue);
+// an interval of such a group sent back to any level it had before keeps the larger.
+// An interval without a forecast in which contacts arrived in the simulation (returning
+// customers) is re-staffed like the others (`offered_per_hour` says what came).
 // `progress` (optional) is called after each iteration with (iteration, intervals changed).
 StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOptions& options,
                                     const std::function<void(int, int)>& progress = {});

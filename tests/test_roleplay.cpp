@@ -584,7 +584,7 @@ TEST_CASE("roleplay: sessions go to $XDG_DATA_HOME/cxsim/roleplay, else ~/.local
     CHECK(readRecords(in_xdg).size() == 1);
     CHECK_FALSE(fs::exists(home));
     CHECK(cx::test::cxsim("roleplay report")
-              .out.find("1 sessions in " + sessionsFile(in_xdg).string()) == 0);
+              .out.find("1 session in " + sessionsFile(in_xdg).string()) == 0);
   }
   {
     const ScopedEnv x("XDG_DATA_HOME", nullptr), h("HOME", home.c_str());
