@@ -214,7 +214,7 @@ class Reader {
     return list;
   }
 
-  // key = { value = ..., label = "...", source = "..." }
+  // key = { value = ..., label = "...", source = "..." [, misquote = "..."] [, note = "..."] }
   void readEntry(const toml::node& node, const Field& f) {
     const std::string key(f.key);
     const SourceLoc loc = locOf(node.source());
@@ -227,16 +227,37 @@ class Reader {
     }
     seen_.insert(key);
     for (auto&& [k, v] : *t) {
-      if (k.str() != "value" && k.str() != "label" && k.str() != "source") {
+      if (k.str() != "value" && k.str() != "label" && k.str() != "source" &&
+          k.str() != "misquote" && k.str() != "note") {
         fail(locOf(k.source()), key + "." + std::string(k.str()),
-             "unknown key (expected one of: value, label, source)");
+             "unknown key (expected one of: value, label, source, misquote, note)");
       }
     }
-    CalibrationEntry entry{key, 0.0, Solidity::Assumed, "", file_, loc};
+    CalibrationEntry entry;
+    entry.key = key;
+    entry.file = file_;
+    entry.loc = loc;
     const bool value_ok = readValue(*t, f, loc, entry.value);
     const bool label_ok = readLabel(*t, key, loc, entry.solidity);
     const bool source_ok = readSource(*t, key, loc, entry.source);
-    if (value_ok && label_ok && source_ok) record(std::move(entry));
+    const bool misquote_ok = readNote(*t, key, "misquote", entry.misquote);
+    const bool note_ok = readNote(*t, key, "note", entry.note);
+    if (value_ok && label_ok && source_ok && misquote_ok && note_ok) record(std::move(entry));
+  }
+
+  // An optional remark: absent, or a non-empty string.
+  bool readNote(const toml::table& t, const std::string& entry_key, const char* name,
+                std::string& text) {
+    const toml::node* node = t.get(name);
+    if (!node) return true;
+    const auto* str = node->as_string();
+    if (!str || str->get().find_first_not_of(" \t") == std::string::npos) {
+      fail(locOf(node->source()), entry_key + "." + name,
+           "expected a non-empty string (an optional note), got " + describe(*node));
+      return false;
+    }
+    text = str->get();
+    return true;
   }
 
   bool readValue(const toml::table& t, const Field& f, SourceLoc loc, double& value) {

@@ -1,10 +1,10 @@
 // Calibration of the customer-outcome models: data/calibration.toml read into plain structs.
 //
 // Every coefficient in the file carries its value, a solidity label (sourced / quoted /
-// computed / assumed, CALIBRATION.md) and its source; the loader keeps the last two in
-// `provenance` so reports can show where a number came from. A scenario that wants other
-// values starts from a loaded Calibration and overrides fields, or parses an overriding file
-// on top of it (parseCalibration with a base).
+// computed / assumed, CALIBRATION.md), its source and optionally a `misquote` or `note`; the
+// loader keeps all but the value in `provenance` so reports can show where a number came
+// from. A scenario that wants other values starts from a loaded Calibration and overrides
+// fields, or parses an overriding file on top of it (parseCalibration with a base).
 #pragma once
 
 #include <filesystem>
@@ -28,6 +28,11 @@ struct CalibrationEntry {
   double value = 0.0;
   Solidity solidity = Solidity::Assumed;
   std::string source;
+  // Optional notes. `misquote`: a commonly quoted figure this value deliberately does not use
+  // and why (CALIBRATION.md's list of traced claims), so nobody "corrects" the value to the
+  // folklore; `note`: any other remark. Empty when the file has none.
+  std::string misquote;
+  std::string note;
   std::string file;
   SourceLoc loc;
 };

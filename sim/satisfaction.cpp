@@ -112,6 +112,15 @@ SurveyAnswer sampleSurvey(const Satisfaction& s, double response_rate, Rng& rng)
   return a;
 }
 
+SurveyPrecision surveyPrecision(double contacts, double csat, double response_rate) {
+  SurveyPrecision out;
+  out.responses = contacts * response_rate;
+  out.csat_margin_95 = out.responses > 0.0
+                           ? 1.959964 * std::sqrt(csat * (1.0 - csat) / out.responses)
+                           : std::numeric_limits<double>::quiet_NaN();
+  return out;
+}
+
 void SurveyTally::add(const SurveyAnswer& a) {
   if (!a.responded) return;
   ++responses_;

@@ -137,6 +137,21 @@ struct SurveyAnswer {
 // 1 + Binomial(6, (E[CES] − 1)/6): its mean is the expected CES.
 SurveyAnswer sampleSurvey(const Satisfaction& s, double response_rate, Rng& rng);
 
+// How precise a real survey of these contacts would be. The reported csat, nps and ces are
+// expected values (what a survey with every customer answering averages to, no sampling
+// noise), so `response_rate` changes none of them; it enters only through sampleSurvey and
+// here. A survey answered by `response_rate` of `contacts` contacts has about contacts ×
+// response_rate responses, and its CSAT share lies within ± csat_margin_95 of the expected
+// CSAT `csat` 95% of the time: 1.96 √(csat (1 − csat) / responses), the normal approximation
+// to the binomial (a response is a random contact, satisfied with probability the mean P(4–5)
+// whatever the mix). Non-response is taken as random, as in sampleSurvey. NaN margin when
+// no response is expected.
+struct SurveyPrecision {
+  double responses = 0.0;       // expected number of survey responses
+  double csat_margin_95 = 0.0;  // 95% margin of error of the sampled CSAT share (0–1)
+};
+SurveyPrecision surveyPrecision(double contacts, double csat, double response_rate);
+
 // Survey results over many contacts (DESIGN.md §3 definitions over the responses).
 class SurveyTally {
  public:

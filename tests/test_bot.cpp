@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "sim/analytic.hpp"
 #include "sim/engine.hpp"
@@ -57,6 +58,79 @@ TEST_CASE("bot: containment thins the stream; the agents see M/M/N at the escala
         doctest::Approx(value(o, Metric::Offered)));
   // Without intents nobody's resolution is modelled.
   CHECK(std::isnan(value(o, Metric::Fcr)));
+}
+
+TEST_CASE("bot: containment 0, no loop, warm and instant gives the queue of no bot, same seed") {
+  // A plain Erlang A queue (600/h, AHT 240 s, 45 agents, patience 120 s), with and without a
+  // bot that contains nobody, never loops, escalates warm and talks for the shortest time the
+  // validator accepts. The bot draws only from its own streams (bot/phone, bot-time/phone) and
+  // every customer draws handle time and patience on arrival whether or not a bot is there,
+  // so the customers are the same; the bot must change nothing the agents see.
+  const Scenario plain =
+      singleQueue(600, DistSpec::exponential(240), 45, DistSpec::exponential(120), 20);
+  auto withBot = [&](double conversation_s) {
+    Scenario s = plain;
+    BotSpec b = botOn({"phone"}, 0.0);
+    b.conversation = DistSpec::deterministic(conversation_s);
+    b.loop_turns = 0;
+    b.cold = false;
+    s.bot = b;
+    REQUIRE(validateScenario(s).empty());
+    return s;
+  };
+  const std::vector<Metric> queue = {Metric::Offered,      Metric::Answered,  Metric::Abandoned,
+                                     Metric::ServiceLevel, Metric::AsaS,      Metric::AbandonRate,
+                                     Metric::AhtS,         Metric::Occupancy, Metric::PWait,
+                                     Metric::WaitAllS};
+  const ExperimentResult none = simulate(plain, 4, 11);
+  auto at = [](const ReplicationMetrics& r, Metric m) {
+    return r.overall[static_cast<std::size_t>(m)];
+  };
+
+  SUBCASE("the smallest conversation time: the same run, bit for bit") {
+    // The smallest positive double: the conversation ends at the very clock value it began,
+    // before any other event, so the agents' queue is the same event for event.
+    const double eps = std::numeric_limits<double>::denorm_min();
+    const ExperimentResult bot = simulate(withBot(eps), 4, 11);
+    CHECK(value(bot.overall, Metric::BotContainment) == 0.0);
+    for (std::size_t r = 0; r < none.reps.size(); ++r)
+      for (Metric m : queue) {
+        INFO("rep " << r << " " << metricInfo(m).name);
+        CHECK(at(bot.reps[r], m) == at(none.reps[r], m));
+      }
+  }
+
+  SUBCASE("a 1-second conversation shifts the agents' queue by 1 s and changes nothing else") {
+    // Every customer reaches the agents exactly 1 s after arriving, and nothing on the agents'
+    // side depends on the clock here (constant staffing): the queue is the same process moved
+    // 1 s later. Contacts are measured by arrival, so the same ones are counted, with the same
+    // waits and handle times (up to the rounding of t + 1, ~1e-11 s). Only the time
+    // integrals over the measured window shift: occupancy's busy time gains at most the 1 s
+    // before the window and loses at most the last 1 s in it, for each of the N agents, over
+    // N agents × the horizon, so |Δ occupancy| <= 1 s / horizon.
+    const double shift = 1.0, horizon_s = plain.horizon_hours * 3600.0;
+    const ExperimentResult bot = simulate(withBot(shift), 4, 11);
+    for (std::size_t r = 0; r < none.reps.size(); ++r)
+      for (Metric m : queue) {
+        INFO("rep " << r << " " << metricInfo(m).name << ": bot " << at(bot.reps[r], m) << ", none "
+                    << at(none.reps[r], m));
+        const double a = at(bot.reps[r], m), b = at(none.reps[r], m);
+        if (metricInfo(m).is_count) {
+          CHECK(a == b);
+        } else if (m == Metric::Occupancy) {
+          CHECK(std::fabs(a - b) <= shift / horizon_s + 1e-12);
+        } else {
+          CHECK(a == doctest::Approx(b).epsilon(1e-9));
+        }
+      }
+    // The check can fail: a bot that cost the agents anything (here: 1% longer calls) moves
+    // these figures by far more than the tolerance.
+    Scenario harder = withBot(shift);
+    harder.bot->escalated_handle_factor = 1.01;
+    const ExperimentResult h = simulate(harder, 4, 11);
+    CHECK(std::fabs(value(h.overall, Metric::Occupancy) - value(none.overall, Metric::Occupancy)) >
+          10 * shift / horizon_s);
+  }
 }
 
 TEST_CASE("bot: the loop loses a share p of those left at each turn, and costs their time") {

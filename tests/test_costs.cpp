@@ -3,7 +3,9 @@
 
 #include <cmath>
 
+#include "sim/engine.hpp"
 #include "sim/experiment.hpp"
+#include "sim/metrics.hpp"
 #include "sim/scenario.hpp"
 #include "test_support.hpp"
 
@@ -101,6 +103,56 @@ TEST_CASE("costs: a channel's own agents give it a cost; no [costs] gives no cos
   // Costs are a report on the same run: the queue is unchanged.
   const ExperimentResult costed = run(day(true));
   CHECK(mean(none.overall, Metric::ServiceLevel) == mean(costed.overall, Metric::ServiceLevel));
+}
+
+TEST_CASE("costs: cost per resolved case is the cost over the cases that ended resolved") {
+  // Counted from the records of the same run: cases whose last contact solved the problem.
+  // With journeys a case may take several contacts (and cost them all); without, every
+  // contact is a case of one.
+  struct Capture final : SimObserver {
+    explicit Capture(const Scenario& s) : monitor(s) {}
+    Monitor monitor;
+    double resolved_cases = 0, resolved_contacts = 0, contacts = 0;
+    void onContact(const ContactRecord& r) override {
+      monitor.onContact(r);
+      contacts += 1;
+      resolved_contacts += r.resolved;
+      resolved_cases += r.case_ended && r.resolved;
+    }
+    void onInterval(const IntervalSample& x) override { monitor.onInterval(x); }
+    void onGroupInterval(const GroupSample& x) override { monitor.onGroupInterval(x); }
+  };
+  auto at = [](const MetricValues& v, Metric m) { return v[static_cast<std::size_t>(m)]; };
+  Scenario s = day(true);
+  IntentSpec in;
+  in.id = "any";
+  in.fcr = 0.6;
+  in.share = {{"phone", 1.0}, {"chat", 1.0}};
+  s.intents = {in};
+  JourneySpec j;
+  j.retry_unresolved = 0.8;
+  j.retry_abandoned = 0.5;
+  j.delay = DistSpec::exponential(1800);
+  s.journeys = j;
+  for (bool journeys : {true, false}) {
+    INFO("with journeys: " << journeys);
+    if (!journeys) s.journeys.reset();
+    REQUIRE(validateScenario(s).empty());
+    Capture cap(s);
+    Simulation(s, 5, 0).run(cap);
+    const MetricValues v = cap.monitor.metrics().overall;
+    REQUIRE(cap.resolved_cases > 100);
+    CHECK(at(v, Metric::CostPerResolved) ==
+          doctest::Approx(at(v, Metric::CostTotal) / cap.resolved_cases));
+    if (journeys) {
+      // A solved problem ends its case, so a resolved case has one resolved contact; its
+      // earlier, unresolved contacts were paid for too, so a resolved case costs more than a
+      // contact.
+      CHECK(cap.resolved_cases == cap.resolved_contacts);
+      CHECK(at(v, Metric::CaseResolution) < 1.0);
+      CHECK(at(v, Metric::CostPerResolved) > at(v, Metric::CostPerContact));
+    }
+  }
 }
 
 TEST_CASE("costs: [costs] and cost_per_hour are checked") {

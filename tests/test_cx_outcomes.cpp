@@ -25,7 +25,7 @@ struct Recorder final : SimObserver {
 };
 
 // Ample agents (nobody waits), one routine intent with first-contact resolution `fcr`.
-Scenario calm(double fcr, long customers = 1'000'000'000) {
+Scenario calm(double fcr, long customers = 10'000'000) {
   Scenario s = cx::test::singleQueue(100, DistSpec::exponential(240), 60, std::nullopt, 20, 0);
   IntentSpec in;
   in.id = "any";
@@ -45,7 +45,10 @@ Scenario calm(double fcr, long customers = 1'000'000'000) {
 }
 
 ExperimentResult run(const Scenario& s, std::uint64_t seed = 1, int reps = 2) {
-  REQUIRE(validateScenario(s).empty());
+  std::vector<std::string> problems;
+  for (const Diagnostic& d : validateScenario(s)) problems.push_back(d.format());
+  CAPTURE(problems);
+  REQUIRE(problems.empty());
   ExperimentOptions opt;
   opt.seed = seed;
   opt.replications = reps;
@@ -124,6 +127,115 @@ TEST_CASE("outcomes: +0.2 empathy raises CSAT by the model's amount, on the same
   CHECK(value(after.groups[0], Metric::Csat) == doctest::Approx(csatOf(0.9, true)));
 }
 
+TEST_CASE("outcomes: +0.2 professionalism alone raises CSAT by the model's amount") {
+  // Only professionalism moves (empathy stays at the reference agent's 0.7): the care side
+  // gains β_prof × 0.2 on every answered contact, and nothing else changes.
+  Scenario s = calm(1.0);
+  const ExperimentResult before = run(s);
+  s.agent_groups[0].professionalism = 0.9;
+  const ExperimentResult after = run(s);
+  ContactExperience x;
+  const SatisfactionParams p;
+  const double ref = predictSatisfaction(x, p).p_csat;
+  x.professionalism = 0.9;
+  const double raised = predictSatisfaction(x, p).p_csat;
+  REQUIRE(raised - ref > 0.005);  // large enough to be told from no effect
+  CHECK(value(before.overall, Metric::Csat) == doctest::Approx(ref));
+  CHECK(value(after.overall, Metric::Csat) - value(before.overall, Metric::Csat) ==
+        doctest::Approx(raised - ref));
+  // Isolated: the service side and the queue do not move; the same contacts were answered.
+  CHECK(value(after.overall, Metric::CsatService) == doctest::Approx(p.reference_csat));
+  CHECK(value(after.overall, Metric::CsatCare) == doctest::Approx(raised));
+  CHECK(value(after.overall, Metric::Answered) == value(before.overall, Metric::Answered));
+  CHECK(value(after.overall, Metric::AhtS) == value(before.overall, Metric::AhtS));
+  // And it is professionalism's coefficient, not empathy's, that sized it.
+  SatisfactionParams no_prof = p;
+  no_prof.professionalism = 0.0;
+  CHECK(predictSatisfaction(x, no_prof).p_csat == doctest::Approx(ref));
+}
+
+TEST_CASE("outcomes: the same empathy change moves CSAT more for an emotional intent") {
+  // End to end: the same operation and customers (same seed), one intent, routine or
+  // emotional; agents' empathy from 0.7 (the reference) to 0.9. The care side is weighted by
+  // the intent's complexity (×1 routine, ×2 emotional), so the emotional intent gains more —
+  // by exactly what the model says for each.
+  auto delta = [](Complexity complexity) {
+    Scenario s = calm(1.0);
+    s.intents[0].complexity = complexity;
+    const double before = value(run(s).overall, Metric::Csat);
+    s.agent_groups[0].empathy = 0.9;
+    return value(run(s).overall, Metric::Csat) - before;
+  };
+  auto model = [](Complexity complexity) {
+    ContactExperience x;
+    x.complexity = complexity;
+    const double ref = predictSatisfaction(x, {}).p_csat;
+    x.empathy = 0.9;
+    return predictSatisfaction(x, {}).p_csat - ref;
+  };
+  const double routine = delta(Complexity::Routine), emotional = delta(Complexity::Emotional);
+  INFO("CSAT gain: routine " << routine << ", emotional " << emotional);
+  CHECK(routine == doctest::Approx(model(Complexity::Routine)));
+  CHECK(emotional == doctest::Approx(model(Complexity::Emotional)));
+  CHECK(emotional > routine + 0.005);
+  CHECK(delta(Complexity::Complex) > routine);
+}
+
+TEST_CASE("outcomes: a 90-day run works and loses more customers than a week") {
+  // A small day-form operation (160 contacts a day, a weekly pattern) over a quarter and over
+  // its first week, same seed and customers: the quarter's churn is well above the week's
+  // (about 13 times the cases over the same 2,000 customers; memory of bad cases raises it,
+  // customers already gone lower it).
+  Scenario s;
+  s.name = "quarter";
+  s.open_s = 9 * 3600;
+  s.interval_minutes = 60;
+  ChannelSpec phone;
+  phone.id = "phone";
+  phone.agents = {5};
+  phone.arrivals.per_hour = {20, 20, 20, 20, 20, 20, 20, 20};
+  phone.arrivals.day_factors = {1.2, 1.0, 1.0, 1.0, 1.1, 0.5, 0.2};
+  phone.handle_time = DistSpec::exponential(240);
+  phone.patience = DistSpec::exponential(300);
+  s.channels = {phone};
+  IntentSpec in;
+  in.id = "any";
+  in.fcr = 0.7;
+  in.share = {{"phone", 1.0}};
+  s.intents = {in};
+  JourneySpec j;
+  j.retry_unresolved = 0.5;
+  j.retry_abandoned = 0.5;
+  j.delay = DistSpec::exponential(3600);
+  s.journeys = j;
+  OutcomesSpec o;
+  o.customers = 2000;
+  s.outcomes = o;
+  auto runDays = [&](int days) {
+    s.days = days;
+    return run(s, 7, 3);
+  };
+  const ExperimentResult week = runDays(7), quarter = runDays(90);
+  REQUIRE(quarter.replications == 3);
+  // Fresh arrivals follow the weekly pattern over all 90 days (returns come on top).
+  double fresh = 0;
+  for (int d = 0; d < 90; ++d) fresh += 160 * phone.arrivals.day_factors[d % 7];
+  Monitor monitor(s);
+  Simulation one(s, 7, 0);
+  one.run(monitor);
+  const double first_contacts = static_cast<double>(one.stats().arrivals - one.stats().retries);
+  CHECK(std::fabs(first_contacts - fresh) < 4 * std::sqrt(fresh));
+  CHECK(one.stats().retries > 0);
+  const double churn_week = value(week.overall, Metric::ChurnRate),
+               churn_quarter = value(quarter.overall, Metric::ChurnRate);
+  INFO("churn: 7 days " << churn_week << ", 90 days " << churn_quarter);
+  CHECK(churn_week > 0.0);
+  CHECK(churn_quarter > 5 * churn_week);
+  CHECK(churn_quarter < 1.0);
+  CHECK(value(quarter.overall, Metric::Churned) ==
+        doctest::Approx(churn_quarter * 2000).epsilon(1e-9));
+}
+
 TEST_CASE("outcomes: the FCR uplift raises FCR by the uplift") {
   Scenario s = calm(0.5);
   s.agent_groups[0].fcr_uplift = 0.2;
@@ -170,16 +282,20 @@ TEST_CASE("outcomes: a cold handoff lowers CSAT (the story told again), a warm o
 }
 
 TEST_CASE("outcomes: churn of unresolved cases matches the customer model's expectation") {
-  // Every contact its own case, none resolved; a base so large nobody has two cases.
+  // Every contact its own case, none resolved; a base so large that almost nobody has two
+  // cases: 2,000 cases over 10 million customers give 0.2 pairs on the same customer per
+  // replication, each moving `churned` by under 0.03 of about 195 (the memory factor on the
+  // second case), hence the 1e-3 tolerance. (The validator caps the base at 100 million; the
+  // model keeps 5 bytes per customer.)
   const ExperimentResult r = run(calm(0.0), 5, 2);
   const CustomerParams c;
   const double per_case = c.decision_share * c.stated_to_actual * (1 - c.stay_unresolved);
   const double cases = value(r.overall, Metric::Offered);
-  CHECK(value(r.overall, Metric::Churned) == doctest::Approx(cases * per_case).epsilon(1e-4));
+  CHECK(value(r.overall, Metric::Churned) == doctest::Approx(cases * per_case).epsilon(1e-3));
   CHECK(value(r.overall, Metric::ChurnRate) ==
-        doctest::Approx(cases * per_case / 1e9).epsilon(1e-4));
+        doctest::Approx(cases * per_case / 1e7).epsilon(1e-3));
   CHECK(value(r.overall, Metric::RevenueAtRisk) ==
-        doctest::Approx(cases * per_case * c.value_per_year).epsilon(1e-4));
+        doctest::Approx(cases * per_case * c.value_per_year).epsilon(1e-3));
   CHECK(value(r.overall, Metric::WomNegative) ==
         doctest::Approx(cases * c.wom_unhappy_mean).epsilon(1e-4));
   // Resolved cases lose fewer customers; a small base remembers bad cases and loses more

@@ -16,6 +16,7 @@
 #include "sim/customers.hpp"
 #include "sim/rng.hpp"
 #include "sim/satisfaction.hpp"
+#include "sim/scenario.hpp"
 
 namespace fs = std::filesystem;
 using namespace cx;
@@ -325,6 +326,46 @@ TEST_CASE("survey: every contact uses 8 uniforms, answered or not") {
   CHECK(std::isnan(SurveyTally{}.csat()));  // no responses: no CSAT
 }
 
+TEST_CASE("survey: the margin of error of a sampled CSAT is what repeated surveys show") {
+  // 2,000 surveys of the same 3,000 contacts (a mix) at the calibration's 10% response: about
+  // 300 responses each; the sampled CSAT spreads around the expected one as surveyPrecision
+  // says, and ±margin holds about 95% of the surveys.
+  std::vector<Satisfaction> kinds;
+  for (bool resolved : {true, false})
+    for (Complexity c : {Complexity::Routine, Complexity::Emotional}) {
+      ContactExperience x = reference(ChannelKind::Voice, c);
+      x.resolved = resolved;
+      kinds.push_back(predictSatisfaction(x, kParams));
+    }
+  const int contacts = 3000, surveys = 2000;
+  double p = 0;
+  for (int i = 0; i < contacts; ++i) p += kinds[i % kinds.size()].p_csat / contacts;
+  const SurveyPrecision expected = surveyPrecision(contacts, p, kParams.response_rate);
+  CHECK(expected.responses == doctest::Approx(300));
+  CHECK(expected.csat_margin_95 ==
+        doctest::Approx(1.96 * std::sqrt(p * (1 - p) / 300)).epsilon(1e-3));
+  Rng rng(11, 0, "survey");
+  double sum = 0, sum2 = 0, within = 0;
+  for (int k = 0; k < surveys; ++k) {
+    SurveyTally t;
+    for (int i = 0; i < contacts; ++i)
+      t.add(sampleSurvey(kinds[i % kinds.size()], kParams.response_rate, rng));
+    const double c = t.csat();
+    sum += c;
+    sum2 += c * c;
+    within += std::fabs(c - p) <= expected.csat_margin_95;
+  }
+  const double mean = sum / surveys, sd = std::sqrt((sum2 - surveys * mean * mean) / (surveys - 1));
+  INFO("sampled CSAT " << mean << " sd " << sd << "; expected " << p << " margin "
+                       << expected.csat_margin_95 << ", within " << within / surveys);
+  CHECK(std::fabs(mean - p) < 4 * sd / std::sqrt(surveys));
+  CHECK(sd == doctest::Approx(expected.csat_margin_95 / 1.959964).epsilon(0.08));
+  CHECK(std::fabs(within / surveys - 0.95) < 0.03);
+  // Fewer responses, a wider margin; none, no margin.
+  CHECK(surveyPrecision(contacts, p, 0.02).csat_margin_95 > 2 * expected.csat_margin_95);
+  CHECK(std::isnan(surveyPrecision(0, p, 0.1).csat_margin_95));
+}
+
 // -------------------------------------------------------------------------------------------
 // Customers: churn by hand from Gartner's 27/37/61%
 
@@ -562,4 +603,131 @@ TEST_CASE("calibration: docs/CX_MODEL.md lists every key and its example error i
     REQUIRE(e.diagnostics().size() == 1);
     CHECK(doc.find("`" + e.diagnostics()[0].format() + "`") != std::string::npos);
   }
+}
+
+TEST_CASE("calibration: misquoted figures are noted where a default uses the traced one") {
+  // CALIBRATION.md traces claims often repeated in customer-service writing; where a default
+  // rests on the traced figure, the file says which folklore it does not use, and the loader
+  // keeps that note with the source.
+  const Calibration c = loadCalibration(kShipped);
+  const CalibrationEntry* memory = c.find("customers.memory_factor");
+  REQUIRE(memory != nullptr);
+  CHECK(memory->misquote.find("59% leave after one bad experience") != std::string::npos);
+  CHECK(memory->misquote.find("17%") != std::string::npos);
+  CHECK(memory->misquote.find("92%") != std::string::npos);
+  CHECK(c.find("customers.max_remembered")->misquote.find("12 positive") != std::string::npos);
+  CHECK(c.find("satisfaction.expected_wait_s.voice")->misquote.find("72%") != std::string::npos);
+  CHECK(c.find("customers.stay_low_effort")->misquote.empty());  // only where there is one
+  // The docs' parameter table shows the same notes.
+  const std::string doc = readText(fs::path(CX_SOURCE_DIR) / "docs" / "CX_MODEL.md");
+  for (const CalibrationEntry& e : c.provenance)
+    if (!e.misquote.empty()) {
+      INFO(e.key);
+      CHECK(doc.find(e.misquote) != std::string::npos);
+    }
+}
+
+TEST_CASE("calibration: notes are optional strings, kept with the value and replaced with it") {
+  const Calibration base = loadCalibration(kShipped);
+  const Calibration over = parseCalibration(R"(
+[customers]
+memory_factor = { value = 1.8, label = "computed", source = "Ruby Receptionists: 25% after one, 92% by the third", note = "our customers are less forgiving" }
+)",
+                                            "override.toml", &base);
+  const CalibrationEntry* e = over.find("customers.memory_factor");
+  CHECK(over.customers.memory_factor == 1.8);
+  CHECK(e->note == "our customers are less forgiving");
+  CHECK(e->misquote.empty());  // the override's own provenance, not the shipped note
+  CHECK(base.find("customers.memory_factor")->note.empty());
+  // An empty note, or one that is not a string, is an error naming the key.
+  for (const char* bad : {"misquote = \"\"", "note = 3"}) {
+    INFO(bad);
+    try {
+      parseCalibration(std::string("[customers]\nmemory_factor = { value = 1.5, label = "
+                                   "\"assumed\", source = \"x\", ") +
+                           bad + " }\n",
+                       "bad.toml", &base);
+      FAIL("expected a CalibrationError");
+    } catch (const CalibrationError& err) {
+      REQUIRE(err.diagnostics().size() == 1);
+      CHECK(err.diagnostics()[0].key.rfind("customers.memory_factor.", 0) == 0);
+      CHECK(err.diagnostics()[0].message.find("non-empty string") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE(
+    "calibration: the engine's own defaults are in docs/CX_MODEL.md as the loader sets them") {
+  // Defaults that live with the scenario rules (sim/scenario*.cpp), not in the data file: the
+  // parameter table of CX_MODEL.md gives each with its source and label; a scenario that
+  // leaves the key out gets exactly the documented value.
+  const Scenario s = parseScenario(R"(
+[scenario]
+name = "defaults"
+horizon_hours = 8
+
+[[channels]]
+id = "chat"
+kind = "chat"
+concurrency = 5
+silent_abandon = 0.5
+arrivals = { per_hour = 100 }
+handle_time = { dist = "exponential", mean_s = 300 }
+patience = { dist = "exponential", mean_s = 300 }
+
+[[agent_groups]]
+id = "team"
+channels = ["chat"]
+agents = 12
+
+[[intents]]
+id = "any"
+share = { chat = 1.0 }
+
+[bot]
+channels = ["chat"]
+conversation = { dist = "exponential", mean_s = 60 }
+
+[journeys]
+delay = { dist = "exponential", mean_s = 600 }
+
+[empowerment]
+)",
+                                   "defaults.toml");
+  auto num = [](double x) {
+    std::ostringstream out;
+    out << x;
+    return out.str();
+  };
+  std::string curve;
+  for (double f : s.channels[0].concurrency_slowdown)
+    curve += (curve.empty() ? "" : ", ") + num(std::round(f * 100) / 100);
+  const std::vector<std::pair<std::string, std::string>> documented = {
+      {"channels.concurrency_slowdown", curve},
+      {"channels.silent_discovery_s", num(s.channels[0].silent_discovery_s)},
+      {"channels.service_level.threshold_s", num(s.channels[0].service_level.threshold_s)},
+      {"channels.service_level.target", num(s.channels[0].service_level.target)},
+      {"intents.fcr", num(s.intents[0].fcr)},
+      {"agent_groups.empathy", num(s.agent_groups[0].empathy)},
+      {"agent_groups.professionalism", num(s.agent_groups[0].professionalism)},
+      {"bot.turn_s", num(s.bot->turn_s)},
+      {"journeys.max_contacts", num(s.journeys->max_contacts)},
+      {"empowerment.extra_minutes", num(s.empowerment->extra_minutes)},
+  };
+  CHECK(curve == "1, 1.18, 1.2, 1.38, 1.43");
+  const std::string doc = readText(fs::path(CX_SOURCE_DIR) / "docs" / "CX_MODEL.md");
+  for (const auto& [key, value] : documented) {
+    INFO(key << " = " << value);
+    const std::string row = "| `" + key + "` | " + value + " | ";
+    const auto at = doc.find(row);
+    REQUIRE(at != std::string::npos);
+    // A label from the four, and a source after it.
+    const std::string rest = doc.substr(at + row.size(), doc.find('\n', at) - at - row.size());
+    const bool labelled = rest.rfind("sourced |", 0) == 0 || rest.rfind("quoted |", 0) == 0 ||
+                          rest.rfind("computed |", 0) == 0 || rest.rfind("assumed |", 0) == 0;
+    CHECK(labelled);
+    CHECK(rest.size() > 30);
+  }
+  // The typical agent of the groups is the calibration's reference agent.
+  CHECK(s.agent_groups[0].empathy == SatisfactionParams{}.reference_agent);
 }
