@@ -87,6 +87,12 @@ std::string requirementsText(const Scenario& s, const StaffingPlan& plan) {
     if (grouped) out += "(agents: the channel's part of its agent groups, below)\n";
     out += requirementsTable(s, cr, "on phone");
     out += unforecastNote(s, cr, "returning customers");
+    if (cr.carryover_work_s > 0.0)
+      out += fmt::format(
+          "note: at this plan's capacity {:.1f} agent-hours a day of {} work (replies whose "
+          "window runs past closing) are left at closing; they wait overnight, and the plan "
+          "does not add that work to the next morning\n",
+          cr.carryover_work_s / 3600.0, cr.id);
   }
   for (const ChannelRequirement& tr : plan.transfers) {
     out += fmt::format("\nRequirements — transfers to {} ({}: {:g}% in {:g} s{})\n", tr.id,
@@ -221,6 +227,7 @@ nlohmann::ordered_json requirementJson(const Scenario& s, const ChannelRequireme
   if (!group) {
     c["target"] = cr.target;
     c["threshold_s"] = cr.threshold_s;
+    if (cr.carryover_work_s > 0.0) c["carryover_work_s"] = cr.carryover_work_s;
   }
   nlohmann::ordered_json iv = nlohmann::ordered_json::array();
   for (std::size_t k = 0; k < cr.intervals.size(); ++k) {

@@ -661,6 +661,7 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
       const EmailRequirement e =
           emailRequirement(per_interval, scenario.intervalSeconds(), aht, t.threshold_s,
                            !scenario.dayStructured(), options.max_occupancy.value_or(1.0));
+      cr.carryover_work_s = e.carryover_work_s;
       for (int k = 0; k < intervals; ++k) {
         IntervalRequirement r;
         r.per_hour = ch.arrivals.perHourAt(k);

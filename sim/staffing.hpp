@@ -125,6 +125,10 @@ struct ChannelRequirement {
   double target = 0.8;
   double threshold_s = 20.0;
   std::vector<IntervalRequirement> intervals;  // [Scenario::intervalsPerDay()]
+  // Email and messaging in the day form: agent-seconds of the day's work whose reply window
+  // runs past closing, left for the next morning. Those replies wait overnight whatever the
+  // day's staffing, and the plan does not add that work to the morning (docs/STAFFING.md).
+  double carryover_work_s = 0.0;
 };
 
 struct StaffingPlan {

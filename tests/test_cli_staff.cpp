@@ -61,3 +61,32 @@ TEST_CASE("cli: staff simulates the roster it built, interval by interval") {
   CHECK(t.out.find("08:00         " + std::to_string(first) + "       " +
                    std::to_string(roster["coverage"]["phone"][0].get<int>())) != std::string::npos);
 }
+
+TEST_CASE("cli: staff reports the email work left at closing in the day form") {
+  // Software support: emails with a 4-hour reply target, office hours 08:00-18:00. The fluid
+  // plan answers each email within 4 hours while open; what it leaves at closing is reported.
+  const cx::test::CliRun r =
+      cx::test::cxsim("staff scenarios/software_support_email.toml --json -");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& email = j["requirements"]["email"];
+  REQUIRE(email.contains("carryover_work_s"));
+  const double left = email["carryover_work_s"];
+  // Bounded by the work of the emails arriving in the last 4 hours (14:00-18:00).
+  double last_hours_work = 0.0;
+  const auto& iv = email["intervals"];
+  for (std::size_t k = iv.size() - 4; k < iv.size(); ++k)
+    last_hours_work += iv[k]["effective_load"].get<double>() * 3600.0;
+  CHECK(left > 0.0);
+  CHECK(left < last_hours_work);
+  const cx::test::CliRun t = cx::test::cxsim("staff scenarios/software_support_email.toml");
+  REQUIRE(t.code == 0);
+  CHECK(t.out.find("of email work (replies whose window runs past closing) are left at closing") !=
+        std::string::npos);
+  // Continuous form (the hours repeat): nothing is left over.
+  const cx::test::CliRun c = cx::test::cxsim(
+      "staff scenarios/examples/week_three_channels.toml --json -");
+  REQUIRE(c.code == 0);
+  for (const auto& [id, ch] : nlohmann::json::parse(c.out)["requirements"].items())
+    CHECK_FALSE(ch.contains("carryover_work_s"));
+}
