@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/scale_out.hpp"
 #include "sim/compare.hpp"
 #include "sim/html_report.hpp"
 
@@ -17,6 +18,7 @@ Command addCompareCommand(CLI::App& app) {
     std::vector<std::string> set, set_a, set_b;
     std::string json, report;
     bool independent = false;
+    bool quiet = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -42,8 +44,18 @@ Command addCompareCommand(CLI::App& app) {
                   "Write the comparison as JSON to PATH ('-' = stdout, nothing else printed)");
   cmd->add_option("--report", o->report,
                   "Write a self-contained HTML report (charts and tables) to FILE.html");
+  cmd->add_flag("--quiet,-q", o->quiet, "Print no table and no progress");
 
   return [o]() -> int {
+    // Under mpirun every rank would run the whole comparison and print it: refuse instead.
+    const ScaleOut scale_out;
+    if (scale_out.ranks() > 1) {
+      if (scale_out.rank() == 0)
+        std::cerr << "error: compare runs in one process; start it without mpirun (only sweep "
+                     "and optimize spread over MPI ranks)\n";
+      return kExitBadInput;
+    }
+    InterruptGuard interrupt;
     auto with = [&](const std::vector<std::string>& own) {
       std::vector<std::string> all = o->set;
       all.insert(all.end(), own.begin(), own.end());
@@ -60,12 +72,25 @@ Command addCompareCommand(CLI::App& app) {
       std::cerr << "error: compare needs at least 2 replications for a confidence interval\n";
       return kExitBadInput;
     }
+    opt.cancel = interrupt.flag();
+    StderrProgress progress("replication pairs", opt.replications, !o->quiet);
+    opt.progress = [&progress](int done, int) { progress(done); };
     const Comparison c =
         compareScenarios(*a, *b, opt, o->independent ? Streams::Independent : Streams::Common);
+    progress.finish();
+    if (c.cancelled) {
+      if (c.replications < 2) {
+        std::cerr << "interrupted: " << c.replications << " of " << c.requested
+                  << " pairs completed, too few to compare (at least 2); nothing written\n";
+        return kExitInterrupted;
+      }
+      std::cerr << "interrupted: comparing the " << c.replications << " completed pairs of "
+                << c.requested << "\n";
+    }
     if (!o->json.empty()) writeOutput(o->json, comparisonToJson(*a, *b, c).dump(2) + "\n");
     if (!o->report.empty()) writeOutput(o->report, compareReportHtml(*a, *b, c));
-    if (o->json != "-") std::cout << comparisonText(*a, *b, c);
-    return kExitOk;
+    if (!o->quiet && o->json != "-") std::cout << comparisonText(*a, *b, c);
+    return c.cancelled ? kExitInterrupted : kExitOk;
   };
 }
 

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/scale_out.hpp"
 #include "sim/optimize.hpp"
 
 namespace cx::cli {
@@ -51,6 +52,15 @@ Command addOptimizeCommand(CLI::App& app) {
   cmd->add_flag("--quiet,-q", o->quiet, "Print no table and no progress");
 
   return [o]() -> int {
+    // Under mpirun the sweep's replications spread over the ranks as for `sweep`; every rank
+    // loads and checks the same points, rank 0 alone speaks and judges.
+    const ScaleOut scale_out;
+    const bool root = scale_out.rank() == 0;
+    struct RestoreCerr {
+      std::streambuf* buf;
+      ~RestoreCerr() { std::cerr.rdbuf(buf); }
+    } restore{std::cerr.rdbuf()};
+    if (!root) std::cerr.rdbuf(nullptr);
     InterruptGuard interrupt;
     auto base = loadOrReport(o->file, o->set);
     if (!base) return kExitBadInput;
@@ -76,6 +86,19 @@ Command addOptimizeCommand(CLI::App& app) {
       for (const std::string& c : o->subject_to) constraints.push_back(parseConstraint(c));
       for (const std::string& v : o->vary) spec.ranges.push_back(parseRange(v));
       prepared = prepareSweep(spec, opt.seed);
+      // A metric the scenario does not model is undefined at every point: say what it needs
+      // rather than judge NaNs. (Every point has the tables of the first: --vary changes
+      // values, and a --vary that creates a table creates it at every point.)
+      const Scenario& first = prepared.scenarios.empty() ? *base : prepared.scenarios.front();
+      auto check = [&](const std::string& option, Metric m) {
+        const std::string needs = metricNeeds(first, m);
+        if (!needs.empty())
+          throw std::invalid_argument(option + ": " + o->file + " does not model " +
+                                      metricInfo(m).name + ": it needs " + needs);
+      };
+      check(o->minimize.empty() ? "--maximize " + o->maximize : "--minimize " + o->minimize,
+            objective);
+      for (const Constraint& c : constraints) check("--subject-to " + c.text, c.metric);
     } catch (const std::invalid_argument& e) {
       std::cerr << "error: " << e.what() << "\n";
       return kExitBadInput;
@@ -85,10 +108,17 @@ Command addOptimizeCommand(CLI::App& app) {
     }
     opt.cancel = interrupt.flag();
     const int total = static_cast<int>(prepared.points.size());
-    StderrProgress progress("points", total, !o->quiet);
+    StderrProgress progress("points", total, !o->quiet && root);
     opt.progress = [&progress](int done, int) { progress(done); };
-    SweepResult sweep = runSweep(spec, prepared, opt);
+    SweepRanks ranks;
+    ranks.rank = scale_out.rank();
+    ranks.ranks = scale_out.ranks();
+    ranks.gather = [&scale_out](const std::vector<double>& local) {
+      return scale_out.gather(local);
+    };
+    SweepResult sweep = runSweep(spec, prepared, opt, ranks);
     progress.finish();
+    if (!root) return kExitOk;  // rank 0 judges and writes everything
     const bool cancelled = sweep.cancelled;
     if (cancelled)
       std::cerr << "interrupted: judging the " << sweep.points.size() << " completed points of "

@@ -7,6 +7,7 @@
 #include "cli/common.hpp"
 #include "cli/scale_out.hpp"
 #include "sim/html_report.hpp"
+#include "sim/optimize.hpp"
 #include "sim/sweep.hpp"
 
 namespace cx::cli {
@@ -79,6 +80,15 @@ Command addSweepCommand(CLI::App& app) {
       for (const std::string& v : o->vary) spec.ranges.push_back(parseRange(v));
       if (!o->frontier.empty()) spec.frontier = parseFrontier(o->frontier);
       prepared = prepareSweep(spec, opt.seed);
+      // A frontier on a metric the scenario does not model would mark nothing.
+      for (const FrontierMetric& f : spec.frontier) {
+        const std::string needs = metricNeeds(
+            prepared.scenarios.empty() ? *base : prepared.scenarios.front(), f.metric);
+        if (!needs.empty())
+          throw std::invalid_argument("--frontier " + o->frontier + ": " + o->file +
+                                      " does not model " + metricInfo(f.metric).name +
+                                      ": it needs " + needs);
+      }
     } catch (const std::invalid_argument& e) {
       std::cerr << "error: " << e.what() << "\n";
       return kExitBadInput;

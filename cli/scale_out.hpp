@@ -1,5 +1,6 @@
 // Scale-out over machines: when cxsim is built with MPI (CMake CX_WITH_MPI) and started by
-// mpirun, `cxsim sweep` splits its tasks over the ranks and rank 0 gathers and prints. Started
+// mpirun, `cxsim sweep` and `cxsim optimize` split their sweep's tasks over the ranks and rank 0
+// gathers and prints; `cxsim compare` refuses to run on several ranks. Started
 // any other way (or built without MPI) it is one process, and MPI is never initialised, so the
 // ordinary command line pays nothing for it.
 #pragma once

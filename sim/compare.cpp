@@ -1,8 +1,13 @@
 #include "sim/compare.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -53,6 +58,58 @@ std::string formatValue(const MetricInfo& m, double x, bool signed_value = false
 std::string formatHalfWidth(const MetricInfo& m, double x) {
   if (!std::isfinite(x)) return "-";
   return "±" + formatValue(m, x);
+}
+
+// One side's replications (every other task, from `side`), the first `kept` of them, as
+// runExperiment would have summarised them: the same estimates overall, per channel, per
+// group, per interval and per interval × channel, and the same engine totals. A test checks
+// the two agree (compare: each side equals runExperiment).
+ExperimentResult experimentFrom(const Scenario& scenario, std::uint64_t seed,
+                                std::vector<ReplicationMetrics>& reps,
+                                const std::vector<EngineStats>& engine, std::size_t side,
+                                std::size_t kept, int threads, bool cancelled, double wall_s) {
+  ExperimentResult result;
+  result.seed = seed;
+  result.threads = threads;
+  result.cancelled = cancelled;
+  result.wall_s = wall_s;
+  result.replications = static_cast<int>(kept);
+  for (std::size_t r = 0; r < kept; ++r) {
+    result.reps.push_back(std::move(reps[2 * r + side]));
+    const EngineStats& s = engine[2 * r + side];
+    result.engine.events += s.events;
+    result.engine.arrivals += s.arrivals;
+    result.engine.peak_in_system = std::max(result.engine.peak_in_system, s.peak_in_system);
+    result.engine.contact_slots = std::max(result.engine.contact_slots, s.contact_slots);
+    result.engine.event_capacity = std::max(result.engine.event_capacity, s.event_capacity);
+  }
+  std::vector<const MetricValues*> column;
+  auto collect = [&](auto&& pick) {
+    column.clear();
+    for (const auto& rep : result.reps) column.push_back(&pick(rep));
+    return summarise(column);
+  };
+  result.overall =
+      collect([](const ReplicationMetrics& m) -> const MetricValues& { return m.overall; });
+  const std::size_t n_channels = scenario.channels.size();
+  const auto n_intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
+  for (std::size_t c = 0; c < n_channels; ++c)
+    result.channels.push_back(
+        collect([c](const ReplicationMetrics& m) -> const MetricValues& { return m.channels[c]; }));
+  for (std::size_t g = 0; g < scenario.effectiveAgentGroups().size(); ++g)
+    result.groups.push_back(
+        collect([g](const ReplicationMetrics& m) -> const MetricValues& { return m.groups[g]; }));
+  result.interval_channels.resize(n_intervals);
+  for (std::size_t k = 0; k < n_intervals; ++k) {
+    result.intervals.push_back(collect(
+        [k](const ReplicationMetrics& m) -> const MetricValues& { return m.intervals[k]; }));
+    for (std::size_t c = 0; c < n_channels; ++c)
+      result.interval_channels[k].push_back(
+          collect([k, c](const ReplicationMetrics& m) -> const MetricValues& {
+            return m.interval_channels[k][c];
+          }));
+  }
+  return result;
 }
 
 }  // namespace
@@ -120,15 +177,92 @@ MetricComparisons compareReplications(const std::vector<const MetricValues*>& a,
 
 Comparison compareScenarios(const Scenario& a, const Scenario& b, const ExperimentOptions& options,
                             Streams streams) {
+  const auto start = std::chrono::steady_clock::now();
+  const int pairs = std::max(options.replications, 0);
+  const auto n_pairs = static_cast<std::size_t>(pairs);
+  int threads = options.threads > 0
+                    ? options.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::max(1, std::min(threads, 2 * pairs));
+  // Independent: B on replications A never uses, N ... 2N − 1.
+  const std::uint32_t first_b =
+      options.first_replication +
+      (streams == Streams::Independent ? static_cast<std::uint32_t>(pairs) : 0u);
+
+  // Task t is replication t / 2 of A (t even) or of B (t odd): pairs complete in order, so a
+  // cancelled comparison keeps a prefix of the pairs.
+  const std::size_t tasks = 2 * n_pairs;
+  std::vector<ReplicationMetrics> reps(tasks);
+  std::vector<EngineStats> engine(tasks);
+  std::vector<char> done(tasks, 0);
+  std::vector<std::atomic<int>> sides_done(n_pairs);
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> pairs_done{0};
+  std::mutex progress_mutex;
+  // As in runExperiment: an exception must not leave a worker thread (std::terminate); the
+  // first failure, by task, is rethrown after the join, and the other workers stop.
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  std::size_t error_task = tasks;
+  std::atomic<bool> failed{false};
+  auto worker = [&] {
+    for (;;) {
+      if (failed.load() || (options.cancel && options.cancel->load())) return;
+      const std::size_t t = next.fetch_add(1);
+      if (t >= tasks) return;
+      const std::size_t r = t / 2;
+      const bool is_b = t % 2 == 1;
+      try {
+        reps[t] = runReplication(
+            is_b ? b : a, options.seed,
+            (is_b ? first_b : options.first_replication) + static_cast<std::uint32_t>(r),
+            &engine[t]);
+        done[t] = 1;
+        if (sides_done[r].fetch_add(1) + 1 == 2) {
+          const int n = ++pairs_done;
+          if (options.progress) {
+            std::lock_guard lock(progress_mutex);
+            options.progress(n, pairs);
+          }
+        }
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (t < error_task) {
+          error_task = t;
+          error = std::current_exception();
+        }
+        failed.store(true);
+        return;
+      }
+    }
+  };
+  if (threads == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    try {
+      for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    } catch (...) {  // no thread to be had: stop those started before passing it on
+      failed.store(true);
+      for (auto& t : pool) t.join();
+      throw;
+    }
+    for (auto& t : pool) t.join();
+  }
+  if (error) std::rethrow_exception(error);
+
   Comparison c;
   c.streams = streams;
   c.seed = options.seed;
-  c.a = runExperiment(a, options);
-  ExperimentOptions options_b = options;
-  if (streams == Streams::Independent)
-    options_b.first_replication += static_cast<std::uint32_t>(std::max(options.replications, 0));
-  c.b = runExperiment(b, options_b);
-  c.replications = std::min(c.a.replications, c.b.replications);
+  c.requested = pairs;
+  std::size_t kept = 0;
+  while (kept < n_pairs && done[2 * kept] && done[2 * kept + 1]) ++kept;
+  c.replications = static_cast<int>(kept);
+  c.cancelled = kept < n_pairs;
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  c.a = experimentFrom(a, options.seed, reps, engine, 0, kept, threads, c.cancelled, wall_s);
+  c.b = experimentFrom(b, options.seed, reps, engine, 1, kept, threads, c.cancelled, wall_s);
   auto pick = [&](const ExperimentResult& r, auto&& get) {
     std::vector<const MetricValues*> out;
     for (int i = 0; i < c.replications; ++i)
@@ -159,7 +293,9 @@ nlohmann::ordered_json comparisonToJson(const Scenario& a, const Scenario& b, co
   j["b"] = scenarioRef(b);
   j["streams"] = toString(c.streams);
   j["reps"] = c.replications;
+  if (c.cancelled) j["reps_requested"] = c.requested;
   j["seed"] = c.seed;
+  j["cancelled"] = c.cancelled;
   j["overall"] = comparisonsJson(c.overall);
   nlohmann::ordered_json channels = nlohmann::ordered_json::object();
   for (const ScopeComparison& s : c.channels) channels[s.id] = comparisonsJson(s.metrics);
@@ -171,6 +307,11 @@ std::string comparisonText(const Scenario& a, const Scenario& b, const Compariso
   std::string out;
   out += fmt::format("A: {}  ({})\nB: {}  ({})\n", a.name, a.source_path.string(), b.name,
                      b.source_path.string());
+  if (c.cancelled)
+    out += fmt::format(
+        "stopped early: {} of the {} pairs asked for completed; the comparison uses "
+        "those only\n",
+        c.replications, c.requested);
   out += fmt::format("{} paired replications · seed {} · {}\n", c.replications, c.seed,
                      c.streams == Streams::Common
                          ? "common random numbers (replication r of A and B share streams)"

@@ -45,7 +45,9 @@ const char* toString(Streams streams);
 struct Comparison {
   Streams streams = Streams::Common;
   std::uint64_t seed = 1;
-  int replications = 0;
+  int replications = 0;  // pairs compared (fewer than asked if cancelled)
+  int requested = 0;     // pairs asked for
+  bool cancelled = false;
   MetricComparisons overall{};
   std::vector<ScopeComparison> channels;  // channels present in both, in A's order
   ExperimentResult a, b;
@@ -63,11 +65,19 @@ MetricComparisons compareReplications(const std::vector<const MetricValues*>& a,
 // Runs both scenarios with the same options (seed, replications, threads) and pairs
 // replication r of A with replication r of B. Channels are matched by id. The result depends
 // only on the scenarios, the seed, the replication count and `streams`, never on threads.
+// The replications run pair by pair (A's r, B's r, A's r + 1, ...) on one pool of workers,
+// so `options.progress` gets (pairs done, pairs asked) and, on `options.cancel`, the workers
+// finish the replications under way and the comparison keeps the unbroken prefix of
+// completed pairs (`cancelled` set; `a` and `b` hold those replications only). Under common
+// streams a comparison cancelled after k pairs equals one asked for k replications. An
+// exception in a replication or in `progress` stops the workers and is rethrown here, as by
+// runExperiment.
 Comparison compareScenarios(const Scenario& a, const Scenario& b, const ExperimentOptions& options,
                             Streams streams = Streams::Common);
 
-// {"a": {name, file}, "b": {...}, "streams", "reps", "seed", "overall": {METRIC: {"a", "b",
-//  "diff", "ci95", "ci95_independent", "verdict"}}, "channels": {ID: {...}}}; NaN as null.
+// {"a": {name, file}, "b": {...}, "streams", "reps", "seed", "cancelled", "overall": {METRIC:
+//  {"a", "b", "diff", "ci95", "ci95_independent", "verdict"}}, "channels": {ID: {...}}}; NaN as
+//  null. "reps" is the pairs compared; a cancelled comparison adds "reps_requested".
 nlohmann::ordered_json comparisonToJson(const Scenario& a, const Scenario& b, const Comparison& c);
 
 // A table for people: one block per scope, one line per metric.

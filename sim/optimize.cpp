@@ -89,6 +89,51 @@ Constraint parseConstraint(const std::string& text) {
   return c;
 }
 
+std::string metricNeeds(const Scenario& s, Metric metric) {
+  switch (metric) {
+    case Metric::Deflected:
+    case Metric::BotContainment:
+    case Metric::BotGaveUp:
+      if (!s.bot || s.bot->channels.empty()) return "a [bot] table (the AI assistant)";
+      return {};
+    case Metric::Fcr:
+      if (s.intents.empty()) return "[[intents]] (contact reasons, each with its fcr)";
+      return {};
+    case Metric::ContactsPerCase:
+    case Metric::CaseResolution:
+    case Metric::ResolutionTimeS:
+      if (!s.journeys) return "a [journeys] table (customers who come back)";
+      return {};
+    case Metric::CostTotal:
+    case Metric::CostPerContact:
+    case Metric::CostPerResolved:
+      if (!s.costs) return "a [costs] table";
+      return {};
+    case Metric::Csat:
+    case Metric::CsatService:
+    case Metric::CsatCare:
+    case Metric::Nps:
+    case Metric::Ces:
+    case Metric::Churned:
+    case Metric::ChurnRate:
+    case Metric::RevenueAtRisk:
+    case Metric::WomNegative:
+      if (!s.outcomes) return "an [outcomes] table";
+      return {};
+    case Metric::FrtS:
+    case Metric::OpenAtEnd:
+      for (const ChannelSpec& c : s.channels)
+        if (c.asynchronous()) return {};
+      return "an email or messaging channel";
+    case Metric::SilentAbandoned:
+      for (const ChannelSpec& c : s.channels)
+        if (c.silent_abandon > 0.0) return {};
+      return "a channel with silent_abandon";
+    default:
+      return {};
+  }
+}
+
 double constraintConfidence(const Estimate& e, const Constraint& c) {
   if (e.n < 2 || !std::isfinite(e.mean) || !std::isfinite(e.ci95)) return kNaN;
   const double margin = c.at_least ? e.mean - c.bound : c.bound - e.mean;
@@ -193,6 +238,8 @@ std::string optimizeText(const OptimizeResult& r) {
       "\n{} points · {} replications each · seed {} · feasible = all constraints met with "
       "confidence ≥ {}\n\n",
       r.sweep.points.size(), r.sweep.replications, r.sweep.seed, percent(r.required));
+  if (r.sweep.cancelled)
+    out.insert(out.size() - 1, "stopped early: only the completed points are judged\n");
   std::vector<std::size_t> widths;
   for (std::size_t k = 0; k < r.sweep.keys.size(); ++k) {
     std::size_t w = r.sweep.keys[k].size();

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/metrics.hpp"
+#include "sim/scenario.hpp"
 #include "sim/stats.hpp"
 #include "sim/sweep.hpp"
 
@@ -25,6 +26,12 @@ struct Constraint {
 };
 // "METRIC>=X" or "METRIC<=X" (spaces allowed); throws std::invalid_argument naming the text.
 Constraint parseConstraint(const std::string& text);
+
+// What the scenario lacks for the metric to be defined, e.g. "an [outcomes] table" for csat
+// (also nps, ces, churn ...), "a [costs] table" for cost_total; empty when the scenario models
+// it. An objective or constraint on a metric the scenario does not model could only be NaN
+// at every point, so optimize (and sweep's --frontier) refuse it up front.
+std::string metricNeeds(const Scenario& scenario, Metric metric);
 
 // One-sided confidence that the metric's true mean satisfies the constraint, from its
 // estimate over replications: the Student-t CDF of (mean − bound) / standard error (sign

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -343,22 +344,39 @@ SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
   std::atomic<std::size_t> next{0};
   std::atomic<int> points_done{0};
   std::mutex progress_mutex;
+  // As in runExperiment: an exception must not leave a worker thread (std::terminate); the
+  // first failure, by task, is rethrown once the workers have stopped (after the exchange
+  // between ranks, which every rank must join).
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  std::size_t error_task = tasks;
+  std::atomic<bool> failed{false};
   auto worker = [&] {
     for (;;) {
-      if (options.cancel && options.cancel->load()) return;
+      if (failed.load() || (options.cancel && options.cancel->load())) return;
       const std::size_t i = next.fetch_add(1);
       if (i >= local_tasks) return;
       const std::size_t t = rank + i * n_ranks;
       const std::size_t p = t / reps, r = t % reps;
-      results[t] = runReplication(prepared.scenarios[p], options.seed,
-                                  options.first_replication + static_cast<std::uint32_t>(r));
-      done[t] = 1;
-      if (reps_done[p].fetch_add(1) + 1 == localReps(p)) {
-        const int done = ++points_done;
-        if (options.progress) {
-          std::lock_guard lock(progress_mutex);
-          options.progress(done, static_cast<int>(n_points));
+      try {
+        results[t] = runReplication(prepared.scenarios[p], options.seed,
+                                    options.first_replication + static_cast<std::uint32_t>(r));
+        done[t] = 1;
+        if (reps_done[p].fetch_add(1) + 1 == localReps(p)) {
+          const int done = ++points_done;
+          if (options.progress) {
+            std::lock_guard lock(progress_mutex);
+            options.progress(done, static_cast<int>(n_points));
+          }
         }
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (t < error_task) {
+          error_task = t;
+          error = std::current_exception();
+        }
+        failed.store(true);
+        return;
       }
     }
   };
@@ -366,7 +384,13 @@ SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
     worker();
   } else {
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    try {
+      for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    } catch (...) {  // no thread to be had: stop those started before passing it on
+      failed.store(true);
+      for (auto& t : pool) t.join();
+      throw;
+    }
     for (auto& t : pool) t.join();
   }
 
@@ -389,6 +413,7 @@ SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
     }
     if (!ranks.gather) throw std::logic_error("runSweep: several ranks but no gather function");
     const std::vector<std::vector<double>> all = ranks.gather(local);
+    if (error) std::rethrow_exception(error);
     if (rank != 0) {
       SweepResult partial;
       partial.file = spec.file;
@@ -415,6 +440,8 @@ SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
       }
     }
   }
+
+  if (error) std::rethrow_exception(error);
 
   SweepResult result;
   result.file = spec.file;

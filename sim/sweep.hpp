@@ -124,7 +124,9 @@ struct SweepRanks {
 // are split over `ranks` (rank 0 gets the same result as a single process; other ranks get a
 // result with no points). `options.progress` gets (points done, points total), counting this
 // rank's tasks only; on `options.cancel` the workers finish the replications under way and
-// the result keeps the points whose replications all completed (on every rank).
+// the result keeps the points whose replications all completed (on every rank). An exception
+// in a replication or in `progress` stops this rank's workers and is rethrown here (after the
+// exchange with the other ranks), as by runExperiment.
 SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
                      const ExperimentOptions& options, const SweepRanks& ranks = {});
 

@@ -3,8 +3,12 @@
 // against itself, and the variance reduction that is the point of CRN.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
 #include <optional>
+#include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "sim/compare.hpp"
 #include "test_support.hpp"
@@ -181,4 +185,136 @@ TEST_CASE("compare: a metric only one side models says which side, not 'no diffe
   CHECK(of(compareScenarios(b, a, opt).overall, Metric::Csat).verdict == "only in B");
   CHECK(of(c.overall, Metric::Deflected).verdict == "in neither");  // no bot on either side
   CHECK(of(c.overall, Metric::ServiceLevel).verdict == "no significant difference");
+}
+
+namespace {
+
+// Two estimate tables agree to the bit (NaN matching NaN).
+void checkSame(const std::vector<MetricEstimates>& x, const std::vector<MetricEstimates>& y,
+               const char* what) {
+  INFO(what);
+  REQUIRE(x.size() == y.size());
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t m = 0; m < kMetricCount; ++m) {
+      const Estimate &a = x[i][m], &b = y[i][m];
+      CAPTURE(i);
+      CAPTURE(metricInfo(static_cast<Metric>(m)).name);
+      CHECK(a.n == b.n);
+      CHECK((a.mean == b.mean || (std::isnan(a.mean) && std::isnan(b.mean))));
+      CHECK((a.ci95 == b.ci95 || (std::isnan(a.ci95) && std::isnan(b.ci95))));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("compare: each side is what runExperiment gives for it, in every table") {
+  // compareScenarios runs the pairs on its own pool and summarises each side itself: the
+  // figures must be runExperiment's, overall, per channel, group, interval and cell.
+  const Scenario a = loadScenario(sourcePath("scenarios/default.toml"), {"scenario.days=1"});
+  const Scenario b =
+      loadScenario(sourcePath("scenarios/default.toml"), {"scenario.days=1", "channels.chat.agents=9"});
+  ExperimentOptions opt;
+  opt.seed = 8;
+  opt.replications = 3;
+  opt.threads = 2;
+  const Comparison c = compareScenarios(a, b, opt);
+  const ExperimentResult ra = runExperiment(a, opt), rb = runExperiment(b, opt);
+  for (const auto& [side, ref] : {std::pair{&c.a, &ra}, std::pair{&c.b, &rb}}) {
+    CHECK(side->replications == ref->replications);
+    CHECK(side->seed == ref->seed);
+    CHECK_FALSE(side->cancelled);
+    REQUIRE(side->reps.size() == ref->reps.size());
+    checkSame({side->overall}, {ref->overall}, "overall");
+    checkSame(side->channels, ref->channels, "channels");
+    checkSame(side->groups, ref->groups, "groups");
+    checkSame(side->intervals, ref->intervals, "intervals");
+    REQUIRE(side->interval_channels.size() == ref->interval_channels.size());
+    for (std::size_t k = 0; k < ref->interval_channels.size(); ++k)
+      checkSame(side->interval_channels[k], ref->interval_channels[k], "interval x channel");
+    CHECK(side->engine.events == ref->engine.events);
+    CHECK(side->engine.arrivals == ref->engine.arrivals);
+    CHECK(side->engine.peak_in_system == ref->engine.peak_in_system);
+  }
+  CHECK_FALSE(c.cancelled);
+  CHECK(c.requested == 3);
+}
+
+TEST_CASE("compare: cancelled after k pairs, it compares the first pairs as a shorter run would") {
+  // The cancel flag raised from the progress callback once k pairs are done, as Ctrl-C would
+  // be: with one thread exactly k pairs are kept, with two perhaps one more (the other worker
+  // finishes what it holds). Under common streams the result is a k-replication comparison.
+  const Scenario a = erlangA(44), b = erlangA(46);
+  constexpr int kPairs = 12;
+  for (int threads : {1, 2}) {
+    for (int k : {2, 5}) {
+      CAPTURE(threads);
+      CAPTURE(k);
+      std::atomic<bool> cancel{false};
+      ExperimentOptions opt;
+      opt.seed = 9;
+      opt.replications = kPairs;
+      opt.threads = threads;
+      opt.cancel = &cancel;
+      int last = 0;
+      opt.progress = [&](int done, int total) {
+        CHECK(total == kPairs);
+        CHECK(done == last + 1);
+        last = done;
+        if (done >= k) cancel.store(true);
+      };
+      const Comparison cut = compareScenarios(a, b, opt);
+      CHECK(cut.cancelled);
+      CHECK(cut.requested == kPairs);
+      if (threads == 1) CHECK(cut.replications == k);
+      CHECK(cut.replications >= k);
+      CHECK(cut.replications < kPairs);
+      CHECK(cut.a.replications == cut.replications);
+      CHECK(cut.b.replications == cut.replications);
+      CHECK(cut.a.cancelled);
+
+      ExperimentOptions shorter;
+      shorter.seed = 9;
+      shorter.replications = cut.replications;
+      shorter.threads = threads;
+      const Comparison ref = compareScenarios(a, b, shorter);
+      auto j = comparisonToJson(a, b, cut);
+      CHECK(j["cancelled"] == true);
+      CHECK(j["reps"] == cut.replications);
+      CHECK(j["reps_requested"] == kPairs);
+      j.erase("cancelled");
+      j.erase("reps_requested");
+      auto jr = comparisonToJson(a, b, ref);
+      CHECK(jr["cancelled"] == false);
+      CHECK_FALSE(jr.contains("reps_requested"));
+      jr.erase("cancelled");
+      CHECK(j.dump() == jr.dump());
+      CHECK(comparisonText(a, b, cut).find(fmt::format(
+                "stopped early: {} of the {} pairs asked for completed",
+                cut.replications, kPairs)) != std::string::npos);
+      CHECK(comparisonText(a, b, ref).find("stopped early") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("compare: an exception in a replication or in progress reaches the caller") {
+  // On the pool's worker threads an exception would otherwise end the process (std::terminate).
+  const Scenario ok = erlangA(45);
+  const Scenario too_long =  // refused by the engine (built in code, past validateScenario)
+      test::singleQueue(60, DistSpec::exponential(240), 5, std::nullopt, 1e12, 0);
+  for (const int threads : {2, 1}) {
+    CAPTURE(threads);
+    ExperimentOptions opt;
+    opt.replications = 4;
+    opt.threads = threads;
+    CHECK_THROWS_AS(compareScenarios(ok, too_long, opt), std::invalid_argument);
+    std::atomic<int> calls{0};
+    opt.replications = 30;
+    opt.progress = [&calls](int done, int) {
+      ++calls;
+      if (done == 2) throw std::runtime_error("progress failed at 2");
+    };
+    CHECK_THROWS_WITH_AS(compareScenarios(ok, ok, opt), "progress failed at 2",
+                         std::runtime_error);
+    CHECK(calls.load() < 30);  // the workers stopped taking replications
+  }
 }

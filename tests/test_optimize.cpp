@@ -124,3 +124,57 @@ TEST_CASE("optimize: Erlang-A staffing found by simulation matches the exact min
   CHECK(r.joint[*r.best] > 0.99);
   CHECK(r.joint[*r.best - 1] < 0.01);
 }
+
+TEST_CASE("optimize: metricNeeds names the table a scenario lacks for a metric, nothing otherwise") {
+  // bot_chat: one chat channel behind a bot, with [costs]; no [outcomes], reasons or journeys.
+  const Scenario bot = loadScenario(sourcePath("scenarios/examples/bot_chat.toml"));
+  CHECK(metricNeeds(bot, Metric::Csat) == "an [outcomes] table");
+  CHECK(metricNeeds(bot, Metric::Nps) == "an [outcomes] table");
+  CHECK(metricNeeds(bot, Metric::ChurnRate) == "an [outcomes] table");
+  CHECK(metricNeeds(bot, Metric::CaseResolution).find("[journeys]") != std::string::npos);
+  CHECK(metricNeeds(bot, Metric::Fcr).find("[[intents]]") != std::string::npos);
+  CHECK(metricNeeds(bot, Metric::FrtS) == "an email or messaging channel");
+  CHECK(metricNeeds(bot, Metric::SilentAbandoned) == "a channel with silent_abandon");
+  for (Metric m : {Metric::CostTotal, Metric::CostPerContact, Metric::BotContainment,
+                   Metric::Deflected, Metric::ServiceLevel, Metric::AbandonRate,
+                   Metric::AgentsMean})
+    CHECK(metricNeeds(bot, m).empty());
+  // erlang_a: a bare queue, neither bot nor costs.
+  const Scenario bare = loadScenario(sourcePath("scenarios/validation/erlang_a.toml"));
+  CHECK(metricNeeds(bare, Metric::CostTotal) == "a [costs] table");
+  CHECK(metricNeeds(bare, Metric::BotContainment).find("[bot]") != std::string::npos);
+  CHECK(metricNeeds(bare, Metric::AsaS).empty());
+  // The check agrees with what a run measures: every metric it passes is defined, every one
+  // it names is undefined (default.toml models almost everything; erlang_a almost nothing).
+  for (const auto& [file, shorter] :
+       {std::pair{"scenarios/default.toml", "scenario.days=1"},
+        std::pair{"scenarios/validation/erlang_a.toml", "scenario.horizon_hours=4"},
+        std::pair{"scenarios/examples/bot_chat.toml", "scenario.horizon_hours=4"}}) {
+    const Scenario s = loadScenario(sourcePath(file), {shorter});
+    ExperimentOptions opt;
+    opt.replications = 2;
+    const ExperimentResult r = runExperiment(s, opt);
+    for (const MetricInfo& m : allMetrics()) {
+      CAPTURE(file);
+      CAPTURE(m.name);
+      const bool defined = r.overall[static_cast<std::size_t>(m.metric)].n > 0;
+      CHECK(defined == metricNeeds(s, m.metric).empty());
+    }
+  }
+}
+
+TEST_CASE("optimize: a cancelled sweep is judged on its completed points, and says so") {
+  SweepResult s = handMade({{40, withSe(0.76, 0.01)}, {42, withSe(0.83, 0.01)}});
+  const std::vector<Constraint> constraints = {parseConstraint("service_level>=0.8")};
+  const std::string whole =
+      optimizeText(optimizeSweep(s, Metric::AgentsMean, Better::Lower, constraints, 0.95));
+  CHECK(whole.find("stopped early") == std::string::npos);
+  s.cancelled = true;
+  const OptimizeResult r = optimizeSweep(s, Metric::AgentsMean, Better::Lower, constraints, 0.95);
+  REQUIRE(r.best.has_value());
+  CHECK(*r.best == 1);
+  CHECK(optimizeText(r).find("· feasible = all constraints met with confidence ≥ 95.0%\nstopped "
+                             "early: only the completed points are judged\n\n") !=
+        std::string::npos);
+  CHECK(optimizeJson(r)["sweep"]["run"]["cancelled"] == true);
+}

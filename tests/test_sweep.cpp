@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -250,6 +251,81 @@ TEST_CASE("sweep: results do not depend on the thread count") {
   CHECK(one.dump() == two.dump());
   CHECK(one["design"] == "lhs");
   CHECK(one["points"].size() == 5);
+}
+
+TEST_CASE("sweep: a cancelled sweep keeps exactly the first points of the full sweep") {
+  // The cancel flag raised from the progress callback once k points are done, as Ctrl-C
+  // would be: deterministic, unlike a signal. With one thread nothing else is under way, so
+  // exactly k points are kept; with two the other worker finishes the replication it holds,
+  // which may complete another point. Either way the rows are the full sweep's first.
+  const SweepSpec spec = erlangSweep({"channels.phone.agents=40:47:1"});
+  const PreparedSweep prepared = prepareSweep(spec, 6);
+  ExperimentOptions opt;
+  opt.seed = 6;
+  opt.replications = 3;
+  opt.threads = 2;
+  const auto full = sweepJson(runSweep(spec, prepared, opt));
+  REQUIRE(full["points"].size() == 8);
+  CHECK(full["run"]["cancelled"] == false);
+  for (int threads : {1, 2}) {
+    for (int k : {1, 3, 6}) {
+      CAPTURE(threads);
+      CAPTURE(k);
+      std::atomic<bool> cancel{false};
+      ExperimentOptions cut = opt;
+      cut.threads = threads;
+      cut.cancel = &cancel;
+      int last_report = 0;
+      cut.progress = [&](int done, int total) {
+        CHECK(total == 8);
+        CHECK(done == last_report + 1);  // one call per point, counting up
+        last_report = done;
+        if (done >= k) cancel.store(true);
+      };
+      const SweepResult r = runSweep(spec, prepared, cut);
+      CHECK(r.cancelled);
+      const auto kept = static_cast<int>(r.points.size());
+      if (threads == 1) {
+        CHECK(kept == k);
+      } else {
+        CHECK(kept >= k);
+        CHECK(kept < 8);
+      }
+      const auto j = sweepJson(r);
+      CHECK(j["run"]["cancelled"] == true);
+      REQUIRE(j["points"].size() == static_cast<std::size_t>(kept));
+      for (int p = 0; p < kept; ++p) {
+        CAPTURE(p);
+        CHECK(j["points"][static_cast<std::size_t>(p)].dump() ==
+              full["points"][static_cast<std::size_t>(p)].dump());
+      }
+    }
+  }
+}
+
+TEST_CASE("sweep: an exception in a replication or in progress reaches the caller") {
+  // On the pool's worker threads an exception would otherwise end the process (std::terminate).
+  const SweepSpec spec = erlangSweep({"channels.phone.agents=40:45:1"});
+  PreparedSweep prepared = prepareSweep(spec, 1);
+  for (const int threads : {2, 1}) {
+    CAPTURE(threads);
+    ExperimentOptions opt;
+    opt.replications = 3;
+    opt.threads = threads;
+    std::atomic<int> calls{0};
+    opt.progress = [&calls](int done, int) {
+      ++calls;
+      if (done == 2) throw std::runtime_error("progress failed at 2");
+    };
+    CHECK_THROWS_WITH_AS(runSweep(spec, prepared, opt), "progress failed at 2",
+                         std::runtime_error);
+    CHECK(calls.load() < 6);
+    // A point the engine refuses (built in code, past validateScenario).
+    PreparedSweep bad = prepared;
+    bad.scenarios[3] = test::singleQueue(60, DistSpec::exponential(240), 5, std::nullopt, 1e12, 0);
+    opt.progress = nullptr;
+    CHECK_THROWS_AS(runSweep(spec, bad, opt), std::invalid_argument);
+  }
 }
 
 TEST_CASE("sweep: tasks split over ranks give rank 0 the single-process result") {
