@@ -1,12 +1,20 @@
 // The scenario panel: open and save a scenario file, and edit every value of it. Each change
 // is checked by the loader itself (the scenario written as TOML and parsed again, see
 // scenario_toml.hpp); its messages appear under the field they are about, and all of them at
-// the top. Undo/redo keep the last edits (AppState::Document).
+// the top. Undo/redo keep the last edits (AppState::Document). Tabs: General, Channels,
+// Intervals, Agents (costs, groups, staffing by interval or shifts), Reasons (intents, their
+// transfers, [empowerment]), Bot, Customers ([outcomes], [journeys]) and TOML; every key of
+// docs/SCENARIO_FORMAT.md has a widget.
 //
 // [SECTION] Field helpers: a widget, then the loader's messages for its key
 // [SECTION] File row, load errors, problem list
-// [SECTION] Tabs: general, channels, per interval, agent groups, costs, intents, bot, TOML
+// [SECTION] Tabs: general, channels, intervals, agents (costs, groups, shifts), reasons, bot, TOML
+// [SECTION] Customers tab: outcomes and journeys
 // [SECTION] The panel
+//
+// Edits that are more than one value (an optional table switched on with its defaults, the
+// journeys' switch matrix, ticked ids) go through the helpers of scenario_toml.hpp, which the
+// tests call too.
 
 #include <fmt/format.h>
 #include <imgui.h>
@@ -18,7 +26,9 @@
 #include <vector>
 
 #include "gui/panels.hpp"
+#include "gui/scenario_toml.hpp"
 #include "gui/widgets.hpp"
+#include "sim/calibration.hpp"
 
 namespace cx::studio {
 
@@ -33,15 +43,29 @@ bool underKey(const std::string& key, const std::string& prefix) {
   return key.size() == prefix.size() || key[prefix.size()] == '.' || key[prefix.size()] == '[';
 }
 
+void showProblem(const Diagnostic& d) {
+  ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
+  ImGui::Indent();
+  ImGui::TextWrapped("%s: %s", d.key.c_str(), d.message.c_str());
+  ImGui::Unindent();
+  ImGui::PopStyleColor();
+}
+
 void problemsFor(const Document& doc, const std::string& key) {
-  for (const Diagnostic& d : doc.problems) {
-    if (!underKey(d.key, key)) continue;
-    ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
-    ImGui::Indent();
-    ImGui::TextWrapped("%s: %s", d.key.c_str(), d.message.c_str());
-    ImGui::Unindent();
-    ImGui::PopStyleColor();
-  }
+  for (const Diagnostic& d : doc.problems)
+    if (underKey(d.key, key)) showProblem(d);
+}
+
+bool hasProblem(const Document& doc, const std::string& key) {
+  return std::any_of(doc.problems.begin(), doc.problems.end(),
+                     [&](const Diagnostic& d) { return underKey(d.key, key); });
+}
+
+// Only the messages about `key` itself (a table as a whole), not those about its keys, which
+// appear under their own widgets.
+void problemsAt(const Document& doc, const std::string& key) {
+  for (const Diagnostic& d : doc.problems)
+    if (d.key == key) showProblem(d);
 }
 
 float fieldWidth() {
@@ -76,13 +100,9 @@ void text(const Document& doc, const char* label, std::string& v, const std::str
   problemsFor(doc, key);
 }
 
-// A random duration: its family, mean and (where the family has one) CV.
-void distribution(const Document& doc, const char* label, DistSpec& d, const std::string& key) {
-  ImGui::PushID(label);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(label);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(fieldWidth());
+// The family of a random duration, keeping its mean (and CV where the new family has one).
+void kindCombo(DistSpec& d, float width) {
+  ImGui::SetNextItemWidth(width);
   if (ImGui::BeginCombo("##kind", toString(d.kind))) {
     for (DistSpec::Kind kind : {DistSpec::Kind::Exponential, DistSpec::Kind::Lognormal,
                                 DistSpec::Kind::Gamma, DistSpec::Kind::Deterministic}) {
@@ -107,18 +127,27 @@ void distribution(const Document& doc, const char* label, DistSpec& d, const std
     }
     ImGui::EndCombo();
   }
+}
+
+// A random duration: its family, mean and (where the family has one) CV.
+void distribution(const Document& doc, const char* label, DistSpec& d, const std::string& key) {
+  ImGui::PushID(label);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(label);
+  ImGui::SameLine();
+  kindCombo(d, fieldWidth());
   if (d.kind == DistSpec::Kind::Empirical) {
     ImGui::SameLine();
     ImGui::TextDisabled("%zu values, mean %.0f s%s%s", d.values_s.size(), d.mean_s,
                         d.source.empty() ? "" : " from ", d.source.c_str());
   } else {
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(fieldWidth() * 0.8f);
+    ImGui::SetNextItemWidth(fieldWidth() * 0.6f);
     ImGui::InputDouble(d.kind == DistSpec::Kind::Deterministic ? "s##value" : "s mean##mean",
                        &d.mean_s, 0.0, 0.0, "%.1f");
     if (d.kind == DistSpec::Kind::Lognormal || d.kind == DistSpec::Kind::Gamma) {
       ImGui::SameLine();
-      ImGui::SetNextItemWidth(fieldWidth() * 0.6f);
+      ImGui::SetNextItemWidth(fieldWidth() * 0.45f);
       ImGui::InputDouble("CV##cv", &d.cv, 0.0, 0.0, "%.2f");
     }
   }
@@ -126,20 +155,91 @@ void distribution(const Document& doc, const char* label, DistSpec& d, const std
   ImGui::PopID();
 }
 
+// The outer height of a table of `rows` rows of widgets under a header row, with room for a
+// horizontal scrollbar: a table that scrolls sideways would otherwise fill the window's height.
+float tableHeight(std::size_t rows) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float row = ImGui::GetFrameHeight() + style.CellPadding.y * 2.0f;
+  const float header = ImGui::GetTextLineHeight() + style.CellPadding.y * 2.0f;
+  return static_cast<float>(rows) * row + header + style.ScrollbarSize + 4.0f;
+}
+
+// The next item on this line when `width` still fits, else on the next line.
+void sameLineIfFits(float width) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+// Ids as checkboxes after a label, in the order of `options`, wrapping at the panel's edge.
+// Ids chosen that are not among the options (a channel renamed since) are shown too, ticked
+// and marked, so they can be unticked. Ticking appends: a priority order is kept. With
+// `keep_one`, the last ticked box cannot be unticked (an empty list would mean "all").
+void idChoice(const Document& doc, const std::vector<std::string>& options,
+              std::vector<std::string>& chosen, const std::string& key, bool keep_one = false) {
+  std::vector<std::string> shown = options;
+  for (const std::string& id : chosen)
+    if (std::find(shown.begin(), shown.end(), id) == shown.end()) shown.push_back(id);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const std::string& id = shown[i];
+    const std::string label = i < options.size() ? id : id + " (unknown)";
+    sameLineIfFits(ImGui::GetFrameHeight() + style.ItemInnerSpacing.x +
+                   ImGui::CalcTextSize(label.c_str()).x);
+    bool on = std::find(chosen.begin(), chosen.end(), id) != chosen.end();
+    const bool locked = keep_one && on && chosen.size() == 1;
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::BeginDisabled(locked);
+    if (ImGui::Checkbox(label.c_str(), &on)) setChosen(chosen, id, on);
+    ImGui::EndDisabled();
+    ImGui::PopID();
+  }
+  problemsFor(doc, key);
+}
+
+std::vector<std::string> channelIds(const Scenario& s) {
+  std::vector<std::string> out;
+  for (const ChannelSpec& ch : s.channels) out.push_back(ch.id);
+  return out;
+}
+
 // Channel ids as checkboxes (skills, bot channels), in the scenario's channel order.
 void channelChoice(const Document& doc, const Scenario& s, std::vector<std::string>& chosen,
                    const std::string& key) {
-  for (const ChannelSpec& ch : s.channels) {
-    bool on = std::find(chosen.begin(), chosen.end(), ch.id) != chosen.end();
-    ImGui::SameLine();
-    if (ImGui::Checkbox(ch.id.c_str(), &on)) {
-      if (on)
-        chosen.push_back(ch.id);
-      else
-        std::erase(chosen, ch.id);
+  idChoice(doc, channelIds(s), chosen, key);
+}
+
+// Factors edited in a grid, `per_row` a row, each row labelled with the numbers it covers
+// ("1–7", "8–14"): day factors, the chat slowdown curve.
+void factorGrid(const char* id, const char* what, std::vector<double>& values, int per_row) {
+  const int n = static_cast<int>(values.size());
+  if (n == 0) return;
+  const int columns = std::min(n, per_row);
+  constexpr ImGuiTableFlags flags =
+      ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX;
+  if (!ImGui::BeginTable(id, columns + 1, flags)) return;
+  const float cell = ImGui::GetFontSize() * 3.0f;
+  ImGui::TableSetupColumn(what, ImGuiTableColumnFlags_WidthFixed);
+  for (int c = 0; c < columns; ++c)
+    ImGui::TableSetupColumn(fmt::format("+{}", c).c_str(), ImGuiTableColumnFlags_WidthFixed, cell);
+  for (int row = 0; row * per_row < n; ++row) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    const int first = row * per_row, last = std::min(n, first + per_row);
+    ImGui::AlignTextToFramePadding();
+    if (last - first == 1)
+      ImGui::Text("%s %d", what, first + 1);
+    else
+      ImGui::Text("%ss %d\u2013%d", what, first + 1, last);
+    for (int k = first; k < last; ++k) {
+      ImGui::TableNextColumn();
+      ImGui::PushID(k);
+      ImGui::SetNextItemWidth(-1.0f);
+      ImGui::InputDouble("##f", &values[static_cast<std::size_t>(k)], 0.0, 0.0, "%.2f");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %d", what, k + 1);
+      ImGui::PopID();
     }
   }
-  problemsFor(doc, key);
+  ImGui::EndTable();
 }
 
 // -------------------------------------------------------------------------------------------
@@ -218,9 +318,9 @@ void drawStatusRow(AppState& state) {
   if (doc.problems.empty()) {
     ImGui::TextDisabled("· loads without problems");
   } else {
-    ImGui::TextColored(kErrorColour, "· %zu problem%s: it cannot be run or loaded until fixed",
-                       doc.problems.size(), doc.problems.size() == 1 ? "" : "s");
     ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
+    ImGui::TextWrapped("· %zu problem%s: it cannot be run or loaded until fixed",
+                       doc.problems.size(), doc.problems.size() == 1 ? "" : "s");
     for (const Diagnostic& d : doc.problems) {
       ImGui::Bullet();
       ImGui::TextWrapped("%s: %s", d.key.empty() ? "(file)" : d.key.c_str(), d.message.c_str());
@@ -230,17 +330,21 @@ void drawStatusRow(AppState& state) {
 }
 
 // -------------------------------------------------------------------------------------------
-// [SECTION] Tabs: general, channels, per interval, agent groups, costs, intents, bot, TOML
+// [SECTION] Tabs: general, channels, intervals, agents (costs, groups, shifts), reasons, bot, TOML
 
 constexpr double kIntervalChoices[] = {5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440};
 
-void drawGeneral(Document& doc, Scenario& s) {
+void drawGeneralFields(Document& doc, Scenario& s) {
   text(doc, "name", s.name, "scenario.name");
+  // A typed 0 days (or the - button at 1) is held at 1, and says so until the next change.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID held = ImGui::GetID("days held at 1");
   int form = s.dayStructured() ? 0 : 1;
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("time");
   ImGui::SameLine();
   if (ImGui::RadioButton("days with opening hours", &form, 0) && !s.dayStructured()) {
+    storage->SetBool(held, false);
     s.days = 1;
     s.open_s = 8 * 3600.0;
     s.horizon_hours = 0.0;
@@ -253,7 +357,16 @@ void drawGeneral(Document& doc, Scenario& s) {
     s.open_s = 0.0;
   }
   if (s.dayStructured()) {
-    integer(doc, "days", s.days, "scenario.days");
+    // At least one day: 0 would be the continuous form, which the radio buttons above choose.
+    ImGui::SetNextItemWidth(fieldWidth());
+    if (ImGui::InputInt("days", &s.days)) {
+      storage->SetBool(held, s.days < 1);
+      s.days = std::max(s.days, 1);
+    }
+    if (storage->GetBool(held))
+      ImGui::TextColored(kWarnColour,
+                         "At least 1 day: a run without days is the continuous form (above).");
+    problemsFor(doc, "scenario.days");
     ImGui::SetNextItemWidth(fieldWidth());
     if (ImGui::BeginCombo("opens at", clockText(s.open_s).c_str())) {
       for (int q = 0; q < 96; ++q) {
@@ -285,6 +398,15 @@ void drawGeneral(Document& doc, Scenario& s) {
   integer(doc, "replications", s.replications, "scenario.replications");
 }
 
+void drawGeneral(Document& doc, Scenario& s) {
+  // Shifts are laid on the plan's intervals: a change of those lays them out again.
+  const double interval = s.interval_minutes, open = s.open_s;
+  const bool day_form = s.dayStructured();
+  drawGeneralFields(doc, s);
+  if (s.interval_minutes != interval || s.open_s != open || s.dayStructured() != day_form)
+    expandShifts(s);
+}
+
 constexpr ChannelKind kChannelKinds[] = {ChannelKind::Voice, ChannelKind::Chat, ChannelKind::Email,
                                          ChannelKind::Messaging};
 
@@ -299,12 +421,26 @@ void drawChatSettings(Document& doc, ChannelSpec& ch, const std::string& key) {
     ch.concurrency_slowdown =
         ch.concurrency > 1 ? defaultChatSlowdown(ch.concurrency) : std::vector<double>{};
   if (ch.concurrency > 1) {
-    std::string curve;
-    for (double f : ch.concurrency_slowdown)
-      curve += fmt::format("{}{:.2f}", curve.empty() ? "" : ", ", f);
-    ImGui::TextDisabled(
-        "handle time × %s at 1, 2, ... chats%s", curve.c_str(),
-        ch.concurrency_slowdown == defaultChatSlowdown(ch.concurrency) ? " (default)" : "");
+    const bool standard = ch.concurrency <= kDefaultSlowdownMax;
+    const bool is_default =
+        standard && ch.concurrency_slowdown == defaultChatSlowdown(ch.concurrency);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("handle time × for a chat picked up as the agent's n-th");
+    ImGui::SameLine();
+    if (is_default) {
+      ImGui::TextDisabled("(default)");
+    } else if (standard) {
+      if (ImGui::SmallButton("back to the default"))
+        ch.concurrency_slowdown = defaultChatSlowdown(ch.concurrency);
+    } else {
+      ImGui::TextDisabled("(no default beyond %d chats)", kDefaultSlowdownMax);
+    }
+    // At least one factor per chat held; a longer curve of the file's own is kept as it is.
+    if (ch.concurrency_slowdown.size() < static_cast<std::size_t>(ch.concurrency))
+      ch.concurrency_slowdown.resize(
+          static_cast<std::size_t>(ch.concurrency),
+          ch.concurrency_slowdown.empty() ? 1.0 : ch.concurrency_slowdown.back());
+    factorGrid("slowdown", "chat", ch.concurrency_slowdown, 5);
     problemsFor(doc, key + ".concurrency_slowdown");
   }
   percent(doc, "abandoners who leave silently", ch.silent_abandon, key + ".silent_abandon");
@@ -313,9 +449,37 @@ void drawChatSettings(Document& doc, ChannelSpec& ch, const std::string& key) {
            key + ".silent_discovery_s", 5.0);
 }
 
+// arrivals.day_factors: each day's rates × its factor, the list repeating (seven make a week).
+void drawDayFactors(const Document& doc, Scenario& s, std::size_t c) {
+  ChannelSpec& ch = s.channels[c];
+  std::vector<double>& factors = ch.arrivals.day_factors;
+  const std::string key = fmt::format("channels[{}].arrivals.day_factors", c);
+  bool on = !factors.empty();
+  if (ImGui::Checkbox("rates vary by day (day factors)", &on))
+    factors = on ? std::vector<double>(7, 1.0) : std::vector<double>{};
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Day d's rates × the d-th factor. The list repeats: seven factors make a weekly "
+        "pattern. Day 1 is the first simulated day.");
+  if (on) {
+    int n = static_cast<int>(factors.size());
+    ImGui::SetNextItemWidth(fieldWidth() * 0.75f);
+    if (ImGui::InputInt("days in the cycle", &n))
+      factors.resize(static_cast<std::size_t>(std::clamp(n, 1, 366)), 1.0);
+    if (s.channels.size() > 1) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("same for every channel"))
+        for (ChannelSpec& other : s.channels) other.arrivals.day_factors = factors;
+    }
+    factorGrid("day_factors", "day", factors, 7);
+  }
+  problemsFor(doc, key);
+}
+
 void drawChannel(Document& doc, Scenario& s, std::size_t c, bool& remove) {
   ChannelSpec& ch = s.channels[c];
   const std::string key = fmt::format("channels[{}]", c);
+  problemsAt(doc, key);  // e.g. no agent group serves it
   text(doc, "id", ch.id, key + ".id");
   ImGui::SetNextItemWidth(fieldWidth());
   if (ImGui::BeginCombo("kind", toString(ch.kind))) {
@@ -324,11 +488,12 @@ void drawChannel(Document& doc, Scenario& s, std::size_t c, bool& remove) {
     ImGui::EndCombo();
   }
   problemsFor(doc, key + ".kind");
-  ImGui::TextDisabled("Arrivals per hour and agents per interval: the Per interval tab.");
+  ImGui::TextDisabled("Arrivals per hour and agents per interval: the Intervals tab.");
   problemsFor(doc, key + ".arrivals.per_hour");
   problemsFor(doc, key + ".agents");
   number(doc, "daily busyness α (0 = off)", ch.arrivals.busyness_alpha, "%.1f",
          key + ".arrivals.busyness_alpha", 1.0);
+  drawDayFactors(doc, s, c);
   distribution(doc, "handle time", ch.handle_time, key + ".handle_time");
   bool patience = ch.patience.has_value();
   if (ImGui::Checkbox("customers abandon", &patience))
@@ -338,7 +503,9 @@ void drawChannel(Document& doc, Scenario& s, std::size_t c, bool& remove) {
     distribution(doc, "patience", *ch.patience, key + ".patience");
   }
   percent(doc, "balk when no agent is free", ch.balk_probability, key + ".balk_probability");
-  if (ch.kind == ChannelKind::Chat || ch.kind == ChannelKind::Messaging)
+  // Also shown for another kind that still has them, so the loader's message has its widget.
+  if (ch.kind == ChannelKind::Chat || ch.kind == ChannelKind::Messaging || ch.concurrency != 1 ||
+      ch.silent_abandon != 0.0)
     drawChatSettings(doc, ch, key);
   if (ch.asynchronous())
     ImGui::TextDisabled("Worked after calls and chats; the service level counts the reply.");
@@ -361,7 +528,7 @@ void drawChannels(Document& doc, Scenario& s) {
     }
     ImGui::PopID();
   }
-  problemsFor(doc, "channels");
+  problemsAt(doc, "channels");
   if (remove) s.channels.erase(s.channels.begin() + static_cast<std::ptrdiff_t>(*remove));
   if (ImGui::Button("Add a channel")) {
     ChannelSpec ch;
@@ -395,12 +562,14 @@ void drawPerInterval(Document& doc, Scenario& s) {
     n = std::clamp(n, 1, static_cast<int>(1440.0 / std::max(s.interval_minutes, 1.0)) * 7);
     for (ChannelSpec& ch : s.channels) {
       resizeList(ch.arrivals.per_hour, n);
-      if (s.agent_groups.empty()) resizeList(ch.agents, n);
+      if (s.agent_groups.empty() && ch.shifts.empty()) resizeList(ch.agents, n);
     }
-    for (AgentGroupSpec& g : s.agent_groups) resizeList(g.agents, n);
+    for (AgentGroupSpec& g : s.agent_groups)
+      if (g.shifts.empty()) resizeList(g.agents, n);
     // With every list constant the count cannot show; make the first arrivals list carry it.
     if (n > 1 && !s.channels.empty() && s.intervalsPerDay() != n)
       makePerInterval(s.channels.front().arrivals.per_hour, n);
+    expandShifts(s);  // agents from shifts, over the new plan
   }
   ImGui::SameLine();
   ImGui::TextDisabled("%g min each", s.interval_minutes);
@@ -411,6 +580,7 @@ void drawPerInterval(Document& doc, Scenario& s) {
     std::string header, key;
     std::vector<double>* rates = nullptr;
     std::vector<int>* agents = nullptr;
+    bool from_shifts = false;  // shown, edited as shifts in the Agents tab
   };
   std::vector<Column> columns;
   for (std::size_t c = 0; c < s.channels.size(); ++c) {
@@ -421,12 +591,12 @@ void drawPerInterval(Document& doc, Scenario& s) {
   if (s.agent_groups.empty()) {
     for (std::size_t c = 0; c < s.channels.size(); ++c)
       columns.push_back({s.channels[c].id + " agents", fmt::format("channels[{}].agents", c),
-                         nullptr, &s.channels[c].agents});
+                         nullptr, &s.channels[c].agents, !s.channels[c].shifts.empty()});
   } else {
     for (std::size_t g = 0; g < s.agent_groups.size(); ++g)
       columns.push_back({s.agent_groups[g].id + " agents",
                          fmt::format("agent_groups[{}].agents", g), nullptr,
-                         &s.agent_groups[g].agents});
+                         &s.agent_groups[g].agents, !s.agent_groups[g].shifts.empty()});
   }
   for (const Column& col : columns) problemsFor(doc, col.key);
   const int shown = std::min(static_cast<int>(columns.size()), 63);
@@ -434,10 +604,12 @@ void drawPerInterval(Document& doc, Scenario& s) {
 
   // Constant lists get a button to make them per interval (and back).
   ImGui::TextDisabled("A column with one value is constant over the day.");
+  if (std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.from_shifts; }))
+    ImGui::TextDisabled("Greyed: agents from shifts, edited in the Agents tab.");
   for (int i = 0; i < shown; ++i) {
     Column& col = columns[static_cast<std::size_t>(i)];
     const std::size_t size = col.rates ? col.rates->size() : col.agents->size();
-    if (size <= 1 && n > 1) {
+    if (size <= 1 && n > 1 && !col.from_shifts) {
       ImGui::SameLine();
       ImGui::PushID(i);
       if (ImGui::SmallButton(fmt::format("vary {}", col.header).c_str())) {
@@ -479,8 +651,11 @@ void drawPerInterval(Document& doc, Scenario& s) {
           ImGui::InputDouble("##v", &(*col.rates)[at], 0.0, 0.0, "%g");
       } else if (col.agents && !col.agents->empty()) {
         const std::size_t at = col.agents->size() == 1 ? 0 : static_cast<std::size_t>(k);
-        if (at < col.agents->size() && (k == 0 || col.agents->size() > 1))
+        if (at < col.agents->size() && (k == 0 || col.agents->size() > 1)) {
+          ImGui::BeginDisabled(col.from_shifts);
           ImGui::InputInt("##v", &(*col.agents)[at], 0, 0);
+          ImGui::EndDisabled();
+        }
       }
       ImGui::PopID();
     }
@@ -488,20 +663,183 @@ void drawPerInterval(Document& doc, Scenario& s) {
   ImGui::EndTable();
 }
 
+// A clock time on the plan's interval boundaries, over the whole day.
+bool clockCombo(const char* id, double& t, const Scenario& s, float width) {
+  bool changed = false;
+  ImGui::SetNextItemWidth(width);
+  if (ImGui::BeginCombo(id, clockText(t).c_str())) {
+    const double step = std::max(s.interval_minutes, 5.0) * 60.0;
+    for (double c = 0.0; c < 86400.0 - 1.0; c += step) {
+      if (ImGui::Selectable(clockText(c).c_str(), std::abs(c - t) < 1.0)) {
+        t = c;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+// The shifts of a channel or group, with their breaks; true when one changed (the caller lays
+// them out again).
+bool shiftTable(const Scenario& s, std::vector<ShiftSpec>& shifts) {
+  bool changed = false;
+  std::optional<std::size_t> remove;
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                    ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX;
+  if (ImGui::BeginTable("shifts", 5, flags)) {
+    const float w = ImGui::GetFontSize() * 4.5f;
+    ImGui::TableSetupColumn("start", ImGuiTableColumnFlags_WidthFixed, w);
+    ImGui::TableSetupColumn("hours", ImGuiTableColumnFlags_WidthFixed, w * 0.8f);
+    ImGui::TableSetupColumn("agents", ImGuiTableColumnFlags_WidthFixed, w * 0.8f);
+    ImGui::TableSetupColumn("breaks (start, minutes)", ImGuiTableColumnFlags_WidthFixed, w * 2.6f);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableHeadersRow();
+    for (std::size_t i = 0; i < shifts.size(); ++i) {
+      ShiftSpec& sh = shifts[i];
+      ImGui::PushID(static_cast<int>(i));
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      changed |= clockCombo("##start", sh.start_s, s, -1.0f);
+      ImGui::TableNextColumn();
+      ImGui::SetNextItemWidth(-1.0f);
+      changed |= ImGui::InputDouble("##hours", &sh.hours, 0.0, 0.0, "%g");
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Breaks included; whole intervals of %g min", s.interval_minutes);
+      ImGui::TableNextColumn();
+      ImGui::SetNextItemWidth(-1.0f);
+      changed |= ImGui::InputInt("##agents", &sh.agents, 0, 0);
+      ImGui::TableNextColumn();
+      std::optional<std::size_t> drop;
+      for (std::size_t b = 0; b < sh.breaks.size(); ++b) {
+        ImGui::PushID(static_cast<int>(b));
+        changed |= clockCombo("##bstart", sh.breaks[b].start_s, s, w);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(w * 0.7f);
+        changed |= ImGui::InputDouble("##minutes", &sh.breaks[b].minutes, 0.0, 0.0, "%g");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("x")) drop = b;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this break");
+        ImGui::PopID();
+      }
+      if (drop) {
+        sh.breaks.erase(sh.breaks.begin() + static_cast<std::ptrdiff_t>(*drop));
+        changed = true;
+      }
+      if (!sh.breaks.empty()) ImGui::SameLine();
+      if (ImGui::SmallButton("+")) {
+        // Half-way through the shift, on an interval boundary, one interval or 30 min long.
+        const double step = s.intervalSeconds() > 0.0 ? s.intervalSeconds() : 1800.0;
+        const double mid = sh.start_s + std::floor(sh.hours * 1800.0 / step) * step;
+        sh.breaks.push_back({std::fmod(mid, 86400.0), std::max(s.interval_minutes, 30.0)});
+        changed = true;
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Add a break (paid, off duty)");
+      ImGui::TableNextColumn();
+      if (ImGui::SmallButton("remove")) remove = i;
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  if (remove) {
+    shifts.erase(shifts.begin() + static_cast<std::ptrdiff_t>(*remove));
+    changed = true;
+  }
+  if (ImGui::SmallButton("add a shift")) {
+    ShiftSpec next = shifts.empty() ? ShiftSpec{} : shifts.back();
+    if (!shifts.empty()) next.start_s = std::fmod(next.start_s + next.hours * 3600.0, 86400.0);
+    shifts.push_back(next);
+    changed = true;
+  }
+  return changed;
+}
+
+// How the agents of a channel or group are given: per interval (the Intervals tab) or by the
+// shifts they work. Shift edits lay all shifts out again (expandShifts), so `agents` stays what
+// the shifts give, and the file keeps the shifts (scenario_toml.hpp).
+void drawStaffing(const Document& doc, Scenario& s, std::vector<int>& agents,
+                  std::vector<ShiftSpec>& shifts, std::vector<int>& on_break,
+                  const std::string& key) {
+  ImGui::PushID("staffing");
+  int mode = shifts.empty() ? 0 : 1;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("agents");
+  ImGui::SameLine();
+  // Per interval: the agents the shifts gave stay, as a list; a list has no breaks.
+  if (ImGui::RadioButton("per interval (Intervals tab)", &mode, 0) && !shifts.empty()) {
+    shifts.clear();
+    on_break.clear();
+  }
+  ImGui::SameLine();
+  bool changed = false;
+  if (ImGui::RadioButton("shifts", &mode, 1) && shifts.empty()) {
+    ShiftSpec first;
+    first.start_s = s.dayStructured() ? s.open_s : 8 * 3600.0;
+    first.hours =
+        s.dayStructured() ? std::min(8.0, s.intervalsPerDay() * s.interval_minutes / 60.0) : 8.0;
+    first.agents =
+        agents.empty() ? 1 : std::max(1, *std::max_element(agents.begin(), agents.end()));
+    shifts.push_back(first);
+    changed = true;
+  }
+  if (!shifts.empty()) changed |= shiftTable(s, shifts);
+  if (changed) expandShifts(s);
+  problemsFor(doc, key + ".shifts");
+  ImGui::PopID();
+}
+
+// A group's intent skills: every reason (an empty list), or only the ticked ones.
+void drawIntentSkills(const Document& doc, const Scenario& s, AgentGroupSpec& group,
+                      const std::string& key) {
+  if (s.intents.empty() && group.intents.empty()) return;
+  std::vector<std::string> ids;
+  for (const IntentSpec& in : s.intents) ids.push_back(in.id);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("reasons");
+  ImGui::SameLine();
+  bool some = !group.intents.empty();
+  if (ImGui::Checkbox("only some:", &some)) group.intents = some ? ids : std::vector<std::string>{};
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Intent skills: the group takes only contacts of the ticked reasons. Every reason on "
+        "a channel must be taken by some group serving it.");
+  if (some) {
+    idChoice(doc, ids, group.intents, key + ".intents", true);
+  } else {
+    ImGui::SameLine();
+    ImGui::TextDisabled("takes every reason");
+    problemsFor(doc, key + ".intents");
+  }
+}
+
 void drawGroups(Document& doc, Scenario& s) {
   ImGui::TextWrapped(
       "Without groups every channel has its own agents. With groups, agents with skills serve "
       "the ticked channels, in priority order of the list.");
+  problemsAt(doc, "agent_groups");
+  if (s.agent_groups.empty()) {
+    for (std::size_t c = 0; c < s.channels.size(); ++c) {
+      ChannelSpec& ch = s.channels[c];
+      ImGui::PushID(static_cast<int>(c));
+      if (ImGui::CollapsingHeader(fmt::format("{}'s own agents###own", ch.id).c_str(),
+                                  ImGuiTreeNodeFlags_DefaultOpen))
+        drawStaffing(doc, s, ch.agents, ch.shifts, ch.on_break, fmt::format("channels[{}]", c));
+      ImGui::PopID();
+    }
+  }
   std::optional<std::size_t> remove;
   for (std::size_t g = 0; g < s.agent_groups.size(); ++g) {
     AgentGroupSpec& group = s.agent_groups[g];
     const std::string key = fmt::format("agent_groups[{}]", g);
     ImGui::PushID(static_cast<int>(g));
     if (ImGui::CollapsingHeader((group.id + "###group").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+      problemsAt(doc, key);
       text(doc, "id", group.id, key + ".id");
       ImGui::AlignTextToFramePadding();
       ImGui::TextUnformatted("skills");
       channelChoice(doc, s, group.channels, key + ".channels");
+      drawIntentSkills(doc, s, group, key);
+      drawStaffing(doc, s, group.agents, group.shifts, group.on_break, key);
       number(doc, "proficiency (× handle time)", group.proficiency, "%.2f", key + ".proficiency",
              0.05);
       // What customers feel of the team ([outcomes]): docs/MODEL.md "Outcomes".
@@ -556,12 +894,13 @@ constexpr Complexity kComplexities[] = {Complexity::Routine, Complexity::Complex
 void drawIntents(Document& doc, Scenario& s) {
   ImGui::TextWrapped(
       "Contact reasons: each contact of a channel draws one from the channel's shares.");
-  problemsFor(doc, "intents");
+  problemsAt(doc, "intents");
   const int columns = 6 + static_cast<int>(std::min<std::size_t>(s.channels.size(), 50));
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                     ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
   std::optional<std::size_t> remove;
-  if (!s.intents.empty() && ImGui::BeginTable("intents", columns, flags)) {
+  if (!s.intents.empty() &&
+      ImGui::BeginTable("intents", columns, flags, ImVec2(0.0f, tableHeight(s.intents.size())))) {
     const float w = ImGui::GetFontSize() * 5.5f;
     ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthFixed, w * 1.5f);
     ImGui::TableSetupColumn("complexity", ImGuiTableColumnFlags_WidthFixed, w * 1.4f);
@@ -628,11 +967,12 @@ void drawIntents(Document& doc, Scenario& s) {
     }
     ImGui::EndTable();
   }
-  for (std::size_t i = 0; i < s.intents.size(); ++i)
+  // The table's messages under it (a transfer's under the transfers' table).
+  for (std::size_t i = 0; i < s.intents.size(); ++i) {
+    const std::string key = fmt::format("intents[{}]", i);
     for (const Diagnostic& d : doc.problems)
-      if (underKey(d.key, fmt::format("intents[{}]", i)) && d.key != "intents") {
-        ImGui::TextColored(kErrorColour, "%s: %s", d.key.c_str(), d.message.c_str());
-      }
+      if (underKey(d.key, key) && !underKey(d.key, key + ".transfer")) showProblem(d);
+  }
   if (remove) s.intents.erase(s.intents.begin() + static_cast<std::ptrdiff_t>(*remove));
   if (ImGui::Button("Add a contact reason")) {
     IntentSpec in;
@@ -640,6 +980,110 @@ void drawIntents(Document& doc, Scenario& s) {
     for (const ChannelSpec& ch : s.channels) in.share.emplace_back(ch.id, 0.0);
     s.intents.push_back(std::move(in));
   }
+}
+
+// intents[].transfer, one row per reason: to which group, how often, after how long.
+void drawTransfers(const Document& doc, Scenario& s) {
+  ImGui::TextWrapped(
+      "A first agent passes the reason's contacts to specialists: after the triage time (on the "
+      "first agent's time) they wait for an agent of the chosen group, who handles them in "
+      "full.");
+  const bool groups = !s.agent_groups.empty();
+  if (!groups)
+    ImGui::TextDisabled("Transfers go to an agent group: add groups first (Agents tab).");
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                    ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+  if (!s.intents.empty() &&
+      ImGui::BeginTable("transfers", 7, flags, ImVec2(0.0f, tableHeight(s.intents.size())))) {
+    const float w = ImGui::GetFontSize() * 4.5f;
+    ImGui::TableSetupColumn("reason", ImGuiTableColumnFlags_WidthFixed, w * 1.3f);
+    ImGui::TableSetupColumn("transfer", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("to group", ImGuiTableColumnFlags_WidthFixed, w * 1.4f);
+    ImGui::TableSetupColumn("share %", ImGuiTableColumnFlags_WidthFixed, w * 0.8f);
+    ImGui::TableSetupColumn("triage time", ImGuiTableColumnFlags_WidthFixed, w * 1.4f);
+    ImGui::TableSetupColumn("mean s", ImGuiTableColumnFlags_WidthFixed, w * 0.8f);
+    ImGui::TableSetupColumn("CV", ImGuiTableColumnFlags_WidthFixed, w * 0.6f);
+    ImGui::TableHeadersRow();
+    for (std::size_t i = 0; i < s.intents.size(); ++i) {
+      IntentSpec& in = s.intents[i];
+      ImGui::PushID(static_cast<int>(i));
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted(in.id.c_str());
+      ImGui::TableNextColumn();
+      bool on = in.transfer.has_value();
+      ImGui::BeginDisabled(!groups && !on);
+      if (ImGui::Checkbox("##on", &on))
+        in.transfer = on ? std::optional(defaultTransfer(s)) : std::nullopt;
+      ImGui::EndDisabled();
+      if (in.transfer) {
+        TransferSpec& t = *in.transfer;
+        ImGui::TableNextColumn();
+        ImGui::SetNextItemWidth(-1.0f);
+        if (ImGui::BeginCombo("##to", t.to.c_str())) {
+          for (const AgentGroupSpec& g : s.agent_groups)
+            if (ImGui::Selectable(g.id.c_str(), g.id == t.to)) t.to = g.id;
+          ImGui::EndCombo();
+        }
+        ImGui::TableNextColumn();
+        float share = static_cast<float>(t.share * 100.0);
+        ImGui::SetNextItemWidth(-1.0f);
+        if (ImGui::DragFloat("##share", &share, 0.5f, 0.0f, 100.0f, "%.1f"))
+          t.share = share / 100.0;
+        if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("%% of these contacts an agent of another group transfers");
+        ImGui::TableNextColumn();
+        kindCombo(t.after, -1.0f);
+        ImGui::TableNextColumn();
+        ImGui::SetNextItemWidth(-1.0f);
+        if (t.after.kind == DistSpec::Kind::Empirical)
+          ImGui::TextDisabled("%zu values", t.after.values_s.size());
+        else
+          ImGui::InputDouble("##mean", &t.after.mean_s, 0.0, 0.0, "%.0f");
+        ImGui::TableNextColumn();
+        if (t.after.kind == DistSpec::Kind::Lognormal || t.after.kind == DistSpec::Kind::Gamma) {
+          ImGui::SetNextItemWidth(-1.0f);
+          ImGui::InputDouble("##cv", &t.after.cv, 0.0, 0.0, "%.2f");
+        }
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  for (std::size_t i = 0; i < s.intents.size(); ++i)
+    problemsFor(doc, fmt::format("intents[{}].transfer", i));
+}
+
+// [empowerment]: extra time for the customers of some complexities.
+void drawEmpowerment(const Document& doc, Scenario& s) {
+  bool on = s.empowerment.has_value();
+  if (ImGui::Checkbox("agents may take it ([empowerment])", &on))
+    s.empowerment = on ? std::optional(defaultEmpowerment()) : std::nullopt;
+  problemsAt(doc, "empowerment");
+  if (!s.empowerment) {
+    ImGui::TextDisabled("Without it handle times and FCR are the reasons' own.");
+    return;
+  }
+  EmpowermentSpec& e = *s.empowerment;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("who needs it: reasons that are");
+  for (Complexity k : kComplexities) {
+    bool need = std::find(e.needs.begin(), e.needs.end(), k) != e.needs.end();
+    ImGui::SameLine();
+    if (ImGui::Checkbox(toString(k), &need)) {
+      std::vector<Complexity> needs;
+      for (Complexity c : kComplexities) {
+        const bool was = std::find(e.needs.begin(), e.needs.end(), c) != e.needs.end();
+        if (c == k ? need : was) needs.push_back(c);
+      }
+      e.needs = std::move(needs);
+    }
+  }
+  problemsFor(doc, "empowerment.needs");
+  number(doc, "extra time (min)", e.extra_minutes, "%.1f", "empowerment.extra_minutes", 1.0);
+  percent(doc, "agents take it", e.use, "empowerment.use");
+  percent(doc, "FCR gain when taken (added)", e.fcr_gain, "empowerment.fcr_gain");
 }
 
 void drawBot(Document& doc, Scenario& s) {
@@ -655,7 +1099,7 @@ void drawBot(Document& doc, Scenario& s) {
       s.bot.reset();
     }
   }
-  problemsFor(doc, "bot");
+  problemsAt(doc, "bot");
   if (!s.bot) return;
   BotSpec& b = *s.bot;
   ImGui::AlignTextToFramePadding();
@@ -682,6 +1126,180 @@ void drawBot(Document& doc, Scenario& s) {
   percent(doc, "false containment", b.false_containment, "bot.false_containment");
   number(doc, "cost per conversation", b.cost_per_conversation, "%.3f", "bot.cost_per_conversation",
          0.01);
+}
+
+// -------------------------------------------------------------------------------------------
+// [SECTION] Customers tab: outcomes and journeys
+
+// [journeys] switch: where customers of each channel come back, one row per channel.
+void drawSwitchMatrix(const Document& doc, const Scenario& s, JourneySpec& j) {
+  ImGui::TextWrapped(
+      "Where customers come back: a ticked channel's row gives the next contact's channel "
+      "(%% adding up to 100); an unticked channel keeps its customers.");
+  std::vector<std::string> rows = channelIds(s);
+  for (const auto& [from, row] : j.switch_rows)  // rows of channels renamed since
+    if (std::find(rows.begin(), rows.end(), from) == rows.end()) rows.push_back(from);
+  const int to_columns = static_cast<int>(std::min<std::size_t>(s.channels.size(), 60));
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                    ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+  if (!rows.empty() &&
+      ImGui::BeginTable("switch", to_columns + 2, flags, ImVec2(0.0f, tableHeight(rows.size())))) {
+    const float w = ImGui::GetFontSize() * 4.5f;
+    ImGui::TableSetupColumn("from \\ next %", ImGuiTableColumnFlags_WidthFixed, w * 1.6f);
+    for (int c = 0; c < to_columns; ++c)
+      ImGui::TableSetupColumn(s.channels[static_cast<std::size_t>(c)].id.c_str(),
+                              ImGuiTableColumnFlags_WidthFixed, w);
+    ImGui::TableSetupColumn("sum", ImGuiTableColumnFlags_WidthFixed, w * 0.8f);
+    ImGui::TableHeadersRow();
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const std::string& from = rows[r];
+      ImGui::PushID(static_cast<int>(r));
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      bool on = switchRow(j, from) != nullptr;
+      const bool known = r < s.channels.size();
+      if (ImGui::Checkbox(known ? from.c_str() : (from + " (unknown)").c_str(), &on))
+        setSwitchRow(j, from, on);
+      const auto* row = switchRow(j, from);
+      double sum = 0.0;
+      for (int c = 0; c < to_columns; ++c) {
+        ImGui::TableNextColumn();
+        if (!row) continue;
+        const std::string& to = s.channels[static_cast<std::size_t>(c)].id;
+        float p = static_cast<float>(switchProbability(j, from, to) * 100.0);
+        ImGui::PushID(c);
+        ImGui::SetNextItemWidth(-1.0f);
+        if (ImGui::DragFloat("##p", &p, 0.5f, 0.0f, 100.0f, "%.1f"))
+          setSwitchProbability(j, from, to, p / 100.0);
+        ImGui::PopID();
+      }
+      ImGui::TableNextColumn();
+      if ((row = switchRow(j, from)) != nullptr) {
+        for (const auto& entry : *row) sum += entry.second;
+        if (std::abs(sum - 1.0) > 1e-6)
+          ImGui::TextColored(kErrorColour, "%.1f", sum * 100.0);
+        else
+          ImGui::TextDisabled("100");
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  problemsFor(doc, "journeys.switch");
+}
+
+void drawJourneys(Document& doc, Scenario& s) {
+  bool on = s.journeys.has_value();
+  if (ImGui::Checkbox("unsolved problems come back ([journeys])", &on))
+    s.journeys = on ? std::optional(defaultJourneys()) : std::nullopt;
+  problemsAt(doc, "journeys");
+  if (!s.journeys) {
+    ImGui::TextDisabled("Without it every contact is a case of its own: nobody comes back.");
+    return;
+  }
+  JourneySpec& j = *s.journeys;
+  percent(doc, "come back when not resolved", j.retry_unresolved, "journeys.retry_unresolved");
+  percent(doc, "come back after giving up", j.retry_abandoned, "journeys.retry_abandoned");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("After abandoning the queue, balking or quitting the bot");
+  distribution(doc, "retry after", j.delay, "journeys.delay");
+  integer(doc, "contacts before a case ends unresolved", j.max_contacts, "journeys.max_contacts");
+  if (ImGui::TreeNodeEx("Case history and promises", ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::Checkbox("agents see the case history (shared context)", &j.shared_context);
+    problemsFor(doc, "journeys.shared_context");
+    if (!j.shared_context)
+      ImGui::TextDisabled("Each new contact starts over: the story is told again.");
+    // Used only without a shared context (greyed out with one, unless they need fixing).
+    ImGui::BeginDisabled(j.shared_context && !hasProblem(doc, "journeys.repeat_handle_factor") &&
+                         !hasProblem(doc, "journeys.repeat_fcr_factor"));
+    number(doc, "handle time × told again", j.repeat_handle_factor, "%.2f",
+           "journeys.repeat_handle_factor", 0.05);
+    number(doc, "FCR × without the history", j.repeat_fcr_factor, "%.2f",
+           "journeys.repeat_fcr_factor", 0.05);
+    ImGui::EndDisabled();
+    percent(doc, "agent promises to call back", j.promise_follow_up, "journeys.promise_follow_up");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("After an answered contact that did not solve the problem");
+    percent(doc, "promises broken (the customer chases)", j.broken_promise,
+            "journeys.broken_promise");
+    ImGui::TreePop();
+  }
+  if (ImGui::TreeNodeEx("Switching channels", ImGuiTreeNodeFlags_DefaultOpen)) {
+    drawSwitchMatrix(doc, s, j);
+    ImGui::TreePop();
+  }
+}
+
+// An optional value of [outcomes] that falls back on the calibration's, shown × `scale` with
+// `decimals` decimals.
+bool ownOrCalibrated(const Document& doc, const char* label, std::optional<double>& v,
+                     double calibrated, int decimals, const std::string& key, double scale = 1.0) {
+  const std::string format = fmt::format("%.{}f", decimals);
+  bool changed = false;
+  ImGui::PushID(label);
+  bool own = v.has_value();
+  if (ImGui::Checkbox("##own", &own)) {
+    v = own ? std::optional(calibrated) : std::nullopt;
+    changed = true;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Own value (else the calibration's)");
+  ImGui::SameLine();
+  if (v) {
+    double shown = *v * scale;
+    ImGui::SetNextItemWidth(fieldWidth());
+    if (ImGui::InputDouble(label, &shown, 0.0, 0.0, format.c_str())) {
+      v = shown / scale;
+      changed = true;
+    }
+  } else {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%s: %s, the calibration's", label,
+                        fmt::format("{:.{}f}", calibrated * scale, decimals).c_str());
+  }
+  problemsFor(doc, key);
+  ImGui::PopID();
+  return changed;
+}
+
+void drawOutcomes(Document& doc, Scenario& s) {
+  const std::filesystem::path base =
+      doc.path.has_parent_path() ? doc.path.parent_path() : std::filesystem::path(".");
+  bool on = s.outcomes.has_value();
+  if (ImGui::Checkbox("CSAT, NPS, CES and churn ([outcomes])", &on)) {
+    s.outcomes = on ? std::optional(defaultOutcomes()) : std::nullopt;
+    refreshCalibration(s, base);
+  }
+  problemsAt(doc, "outcomes");
+  if (!s.outcomes) {
+    ImGui::TextDisabled("Without it results have no CSAT, NPS, CES, churn or revenue at risk.");
+    return;
+  }
+  OutcomesSpec& o = *s.outcomes;
+  long long customers = o.customers;
+  const long long step = 1000, fast = 100000;
+  ImGui::SetNextItemWidth(fieldWidth());
+  if (ImGui::InputScalar("customers in the base", ImGuiDataType_S64, &customers, &step, &fast))
+    o.customers = static_cast<long>(customers);
+  problemsFor(doc, "outcomes.customers");
+  // The calibration in force (refreshCalibration): where the scenario has no value of its
+  // own, the calibration's, shown and used as the start of an own value.
+  const Calibration in_code;
+  const Calibration& calibrated = o.calibration ? *o.calibration : in_code;
+  bool changed = false;
+  changed |= ownOrCalibrated(doc, "revenue per customer per year", o.value_per_year,
+                             calibrated.customers.value_per_year, 2, "outcomes.value_per_year");
+  changed |=
+      ownOrCalibrated(doc, "survey response rate (%)", o.response_rate,
+                      calibrated.satisfaction.response_rate, 1, "outcomes.response_rate", 100.0);
+  ImGui::SetNextItemWidth(fieldWidth() * 1.6f);
+  changed |= ImGui::InputTextWithHint("calibration file", "none", &o.calibration_file);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Values on top of data/calibration.toml (any of its keys), relative to the scenario's "
+        "folder.");
+  problemsFor(doc, "outcomes.calibration");
+  if (changed) refreshCalibration(s, base);
+  ImGui::TextDisabled("The agents' empathy, professionalism and FCR uplift: the Agents tab.");
 }
 
 void drawToml(const Document& doc) {
@@ -711,46 +1329,72 @@ void drawScenarioPanel(AppState& state) {
   ImGui::Separator();
   Document& doc = state.doc;
   Scenario& s = *doc.scenario;
-  // A tab asked for from outside (the smoke mode's picture) is selected once.
+  // A tab asked for from outside (the smoke mode's picture) is selected once. Each tab's
+  // content scrolls in a child window: the tabs stay in view, and the panel itself gets no
+  // scrollbar that would narrow the tab bar.
   auto tab = [&state](const char* name) {
     const bool select = state.scenario_tab == name;
     if (select) state.scenario_tab.clear();
-    return ImGui::BeginTabItem(name, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0);
+    if (!ImGui::BeginTabItem(name, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0))
+      return false;
+    // At least a dozen lines even under a long problem list (the panel scrolls then).
+    ImGui::BeginChild("content", ImVec2(0.0f, std::max(ImGui::GetContentRegionAvail().y,
+                                                       ImGui::GetTextLineHeight() * 12.0f)));
+    return true;
+  };
+  auto endTab = [] {
+    ImGui::EndChild();
+    ImGui::EndTabItem();
   };
   if (ImGui::BeginTabBar("sections")) {
     if (tab("General")) {
       drawGeneral(doc, s);
-      ImGui::EndTabItem();
+      endTab();
     }
     if (tab("Channels")) {
-      ImGui::BeginChild("channels");
       drawChannels(doc, s);
-      ImGui::EndChild();
-      ImGui::EndTabItem();
+      endTab();
     }
-    if (tab("Per interval")) {
+    if (tab("Intervals")) {
       drawPerInterval(doc, s);
-      ImGui::EndTabItem();
+      endTab();
     }
-    if (tab("Groups")) {
-      drawGroups(doc, s);
-      ImGui::EndTabItem();
-    }
-    if (tab("Costs")) {
+    // Eight tabs: their labels still fit the panel's first-use width at 1280×800.
+    if (tab("Agents")) {
       drawCosts(doc, s);
-      ImGui::EndTabItem();
+      ImGui::Separator();
+      drawGroups(doc, s);
+      endTab();
     }
     if (tab("Reasons")) {
       drawIntents(doc, s);
-      ImGui::EndTabItem();
+      const bool transfers =
+          std::any_of(s.intents.begin(), s.intents.end(),
+                      [](const IntentSpec& in) { return in.transfer.has_value(); });
+      if (ImGui::CollapsingHeader("Transfers to specialists",
+                                  transfers ? ImGuiTreeNodeFlags_DefaultOpen : 0))
+        drawTransfers(doc, s);
+      if (ImGui::CollapsingHeader("Empowerment: extra time for those who need it",
+                                  s.empowerment ? ImGuiTreeNodeFlags_DefaultOpen : 0))
+        drawEmpowerment(doc, s);
+      endTab();
     }
     if (tab("Bot")) {
       drawBot(doc, s);
-      ImGui::EndTabItem();
+      endTab();
+    }
+    if (tab("Customers")) {
+      if (ImGui::CollapsingHeader("Outcomes: what customers feel and do",
+                                  ImGuiTreeNodeFlags_DefaultOpen))
+        drawOutcomes(doc, s);
+      if (ImGui::CollapsingHeader("Journeys: customers coming back",
+                                  ImGuiTreeNodeFlags_DefaultOpen))
+        drawJourneys(doc, s);
+      endTab();
     }
     if (tab("TOML")) {
       drawToml(doc);
-      ImGui::EndTabItem();
+      endTab();
     }
     ImGui::EndTabBar();
   }

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
+#include <fstream>
 #include <sstream>
+
+#include "sim/calibration.hpp"
 
 namespace cx::studio {
 
@@ -37,6 +41,17 @@ std::string quoted(const std::string& s) {
     }
   }
   return out + "\"";
+}
+
+// A key of an inline table (channel ids in `share` and `switch`): bare when TOML allows it,
+// else quoted, so an id the loader will reject still gives a file that parses (and the
+// loader's message about the id rather than a syntax error).
+std::string key(const std::string& k) {
+  const bool bare = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+  return bare ? k : quoted(k);
 }
 
 template <typename T>
@@ -148,10 +163,9 @@ std::string scenarioToToml(const Scenario& s) {
       if (ch.concurrency_slowdown != defaultChatSlowdown(ch.concurrency))
         out << "concurrency_slowdown = " << list(ch.concurrency_slowdown) << "\n";
     }
-    if (ch.silent_abandon != 0.0) {
-      out << "silent_abandon = " << number(ch.silent_abandon) << "\n";
+    if (ch.silent_abandon != 0.0) out << "silent_abandon = " << number(ch.silent_abandon) << "\n";
+    if (ch.silent_abandon != 0.0 || ch.silent_discovery_s != ChannelSpec{}.silent_discovery_s)
       out << "silent_discovery_s = " << number(ch.silent_discovery_s) << "\n";
-    }
   }
 
   for (const AgentGroupSpec& g : s.agent_groups) {
@@ -182,7 +196,7 @@ std::string scenarioToToml(const Scenario& s) {
     if (in.bot_containment) out << "bot_containment = " << number(*in.bot_containment) << "\n";
     out << "share = {";
     for (std::size_t i = 0; i < in.share.size(); ++i)
-      out << (i ? ", " : " ") << in.share[i].first << " = " << number(in.share[i].second);
+      out << (i ? ", " : " ") << key(in.share[i].first) << " = " << number(in.share[i].second);
     out << " }\n";
     if (in.transfer)
       out << "transfer = { to = " << quoted(in.transfer->to)
@@ -235,16 +249,17 @@ std::string scenarioToToml(const Scenario& s) {
     out << "delay = " << dist(j.delay) << "\n";
     out << "shared_context = " << (j.shared_context ? "true" : "false") << "\n";
     out << "repeat_handle_factor = " << number(j.repeat_handle_factor) << "\n";
+    out << "repeat_fcr_factor = " << number(j.repeat_fcr_factor) << "\n";
     out << "max_contacts = " << j.max_contacts << "\n";
     out << "promise_follow_up = " << number(j.promise_follow_up) << "\n";
     out << "broken_promise = " << number(j.broken_promise) << "\n";
     if (!j.switch_rows.empty()) {
       out << "switch = {";
       for (std::size_t r = 0; r < j.switch_rows.size(); ++r) {
-        out << (r ? ", " : " ") << j.switch_rows[r].first << " = {";
+        out << (r ? ", " : " ") << key(j.switch_rows[r].first) << " = {";
         const auto& row = j.switch_rows[r].second;
         for (std::size_t i = 0; i < row.size(); ++i)
-          out << (i ? ", " : " ") << row[i].first << " = " << number(row[i].second);
+          out << (i ? ", " : " ") << key(row[i].first) << " = " << number(row[i].second);
         out << " }";
       }
       out << " }\n";
@@ -265,6 +280,99 @@ std::vector<Diagnostic> checkByLoader(const Scenario& scenario,
     return out;
   } catch (const std::exception& error) {
     return {Diagnostic{name_for_errors, {}, "", error.what()}};
+  }
+}
+
+JourneySpec defaultJourneys() {
+  JourneySpec j;
+  j.delay = DistSpec::lognormal(7200.0, 1.0);
+  return j;
+}
+
+OutcomesSpec defaultOutcomes() {
+  OutcomesSpec o;
+  o.customers = 100000;
+  return o;
+}
+
+EmpowermentSpec defaultEmpowerment() {
+  return EmpowermentSpec{};
+}
+
+TransferSpec defaultTransfer(const Scenario& scenario) {
+  TransferSpec t;
+  if (!scenario.agent_groups.empty()) t.to = scenario.agent_groups.back().id;
+  return t;
+}
+
+void setChosen(std::vector<std::string>& ids, const std::string& id, bool on) {
+  const bool there = std::find(ids.begin(), ids.end(), id) != ids.end();
+  if (on && !there) ids.push_back(id);
+  if (!on) std::erase(ids, id);
+}
+
+const std::vector<std::pair<std::string, double>>* switchRow(const JourneySpec& journeys,
+                                                             const std::string& from) {
+  for (const auto& [id, row] : journeys.switch_rows)
+    if (id == from) return &row;
+  return nullptr;
+}
+
+double switchProbability(const JourneySpec& journeys, const std::string& from,
+                         const std::string& to) {
+  if (const auto* row = switchRow(journeys, from))
+    for (const auto& [id, p] : *row)
+      if (id == to) return p;
+  return 0.0;
+}
+
+void setSwitchProbability(JourneySpec& journeys, const std::string& from, const std::string& to,
+                          double p) {
+  auto row = std::find_if(journeys.switch_rows.begin(), journeys.switch_rows.end(),
+                          [&](const auto& r) { return r.first == from; });
+  if (row == journeys.switch_rows.end()) {
+    journeys.switch_rows.emplace_back(from, std::vector<std::pair<std::string, double>>{});
+    row = std::prev(journeys.switch_rows.end());
+  }
+  for (auto& [id, q] : row->second) {
+    if (id == to) {
+      q = p;
+      return;
+    }
+  }
+  row->second.emplace_back(to, p);
+}
+
+void setSwitchRow(JourneySpec& journeys, const std::string& from, bool on) {
+  if (!on) {
+    std::erase_if(journeys.switch_rows, [&](const auto& r) { return r.first == from; });
+  } else if (!switchRow(journeys, from)) {
+    setSwitchProbability(journeys, from, from, 1.0);
+  }
+}
+
+void refreshCalibration(Scenario& scenario, const std::filesystem::path& base_dir) {
+  if (!scenario.outcomes) return;
+  OutcomesSpec& o = *scenario.outcomes;
+  o.calibration.reset();
+  try {
+    Calibration calibration = loadCalibration(defaultCalibrationPath());
+    if (!o.calibration_file.empty()) {
+      const std::filesystem::path path =
+          (base_dir / std::filesystem::path(o.calibration_file)).lexically_normal();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(path, ec)) return;
+      std::ifstream in(path);
+      if (!in) return;
+      std::stringstream text;
+      text << in.rdbuf();
+      calibration = parseCalibration(text.str(), path.string(), &calibration);
+    }
+    if (o.value_per_year) calibration.customers.value_per_year = *o.value_per_year;
+    if (o.response_rate) calibration.satisfaction.response_rate = *o.response_rate;
+    o.calibration = std::make_shared<const Calibration>(std::move(calibration));
+  } catch (const std::exception&) {
+    // Left null: the in-code defaults; checkByLoader reports the file's problems.
   }
 }
 

@@ -24,4 +24,40 @@ std::vector<Diagnostic> checkByLoader(const Scenario& scenario,
                                       const std::filesystem::path& base_dir,
                                       const std::string& name_for_errors);
 
+// -------------------------------------------------------------------------------------------
+// Edits the scenario panel makes that are more than setting one value, kept here (out of the
+// draw code) so the tests make the very same edits without a window.
+
+// The optional tables as the panel's on/off checkboxes add them: the defaults of
+// docs/SCENARIO_FORMAT.md, and for a required key that has none a typical value: [journeys]
+// delay lognormal, mean 2 h, CV 1 (the format's example); [outcomes] customers 100000 (the
+// rest from the calibration).
+JourneySpec defaultJourneys();
+OutcomesSpec defaultOutcomes();
+EmpowermentSpec defaultEmpowerment();
+// A transfer of an intent as the panel adds it: to the last agent group (often the
+// specialists), share 1, after exponential 120 s.
+TransferSpec defaultTransfer(const Scenario& scenario);
+
+// Ticks `id` on (appended, so a priority order is kept) or off in a list of ids: skills, the
+// bot's channels, a group's intents.
+void setChosen(std::vector<std::string>& ids, const std::string& id, bool on);
+
+// [journeys] switch matrix: P(next contact on `to` | last one on `from`); 0 when not given.
+const std::vector<std::pair<std::string, double>>* switchRow(const JourneySpec& journeys,
+                                                             const std::string& from);
+double switchProbability(const JourneySpec& journeys, const std::string& from,
+                         const std::string& to);
+void setSwitchProbability(JourneySpec& journeys, const std::string& from, const std::string& to,
+                          double p);
+// A row for `from` on (every customer stays on `from`, until edited) or off (removed: the
+// channel keeps its customers, the format's rule for a channel without a row).
+void setSwitchRow(JourneySpec& journeys, const std::string& from, bool on);
+
+// [outcomes]' calibration as the loader sets it (data/calibration.toml, the scenario's
+// `calibration` file on top, then value_per_year and response_rate), for a scenario edited in
+// the studio; relative paths resolve against `base_dir`. A calibration that cannot be read
+// leaves the in-code defaults (null): the loader's check reports why, and the run waits.
+void refreshCalibration(Scenario& scenario, const std::filesystem::path& base_dir);
+
 }  // namespace cx::studio
