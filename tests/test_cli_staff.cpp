@@ -87,6 +87,6 @@ TEST_CASE("cli: staff reports the email work left at closing in the day form") {
   const cx::test::CliRun c = cx::test::cxsim(
       "staff scenarios/examples/week_three_channels.toml --json -");
   REQUIRE(c.code == 0);
-  for (const auto& [id, ch] : nlohmann::json::parse(c.out)["requirements"].items())
-    CHECK_FALSE(ch.contains("carryover_work_s"));
+  const auto cj = nlohmann::json::parse(c.out);  // kept: items() of a temporary would dangle
+  for (const auto& [id, ch] : cj["requirements"].items()) CHECK_FALSE(ch.contains("carryover_work_s"));
 }
