@@ -81,9 +81,9 @@ std::string requirementsText(const Scenario& s, const StaffingPlan& plan) {
   const bool grouped = !plan.groups.empty();
   const bool simulated = plan.method == "simulation";
   for (const ChannelRequirement& cr : plan.channels) {
-    out += fmt::format("\nRequirements — {} ({}, {:g}% in {:g} s{})\n", cr.id, cr.model,
-                       100 * cr.target, cr.threshold_s,
-                       simulated ? ", service level simulated" : "");
+    out +=
+        fmt::format("\nRequirements — {} ({}, {:g}% in {:g} s{})\n", cr.id, cr.model,
+                    100 * cr.target, cr.threshold_s, simulated ? ", service level simulated" : "");
     if (grouped) out += "(agents: the channel's part of its agent groups, below)\n";
     out += requirementsTable(s, cr, "on phone");
     out += unforecastNote(s, cr, "returning customers");
@@ -96,8 +96,7 @@ std::string requirementsText(const Scenario& s, const StaffingPlan& plan) {
   }
   for (const ChannelRequirement& tr : plan.transfers) {
     out += fmt::format("\nRequirements — transfers to {} ({}: {:g}% in {:g} s{})\n", tr.id,
-                       tr.model, 100 * tr.target, tr.threshold_s,
-                       simulated ? ", simulated" : "");
+                       tr.model, 100 * tr.target, tr.threshold_s, simulated ? ", simulated" : "");
     out += fmt::format(
         "(per hour: transfers reaching the group; service: picked up within {:g} s; ASA: the "
         "mean hold{}; agents: the group's part for them)\n",
@@ -451,8 +450,7 @@ Command addStaffCommand(CLI::App& app) {
     if (text) {
       std::cout << fmt::format(
           "Staffing plan — {}  ({})\nmethod: {}{} · shrinkage {:g}% ({}){}{}\n", scenario->name,
-          o->file,
-          plan.method,
+          o->file, plan.method,
           plan.method == "simulation"
               ? fmt::format(" ({} replications per iteration, seed {}; {}; "
                             "{:.1f} s)",
@@ -469,9 +467,9 @@ Command addStaffCommand(CLI::App& app) {
       // and no simulation of a roster that does not exist.
       std::cerr << "cxsim staff: " << o->shifts << ": " << roster->message << "\n";
       if (!o->json.empty())
-        writeOutput(o->json,
-                    planJson(*scenario, plan, shrinkage_source, &shifts, &*roster, nullptr).dump(2) +
-                        "\n");
+        writeOutput(
+            o->json,
+            planJson(*scenario, plan, shrinkage_source, &shifts, &*roster, nullptr).dump(2) + "\n");
       return kExitBadInput;
     }
     if (text && roster) std::cout << rosterText(*scenario, shifts, *roster);

@@ -104,13 +104,17 @@ TEST_CASE("cli: compare --quiet prints no table; a finished compare says it was 
   fs::remove_all(dir);
 }
 
-TEST_CASE("cli: a metric the scenario does not model is refused with code 2, saying what it needs") {
+TEST_CASE(
+    "cli: a metric the scenario does not model is refused with code 2, saying what it needs") {
   // bot_chat.toml has [bot] and [costs] but no [outcomes]: no CSAT, NPS or churn to judge.
-  const std::string bot = "scenarios/examples/bot_chat.toml --reps 2 --set scenario.horizon_hours=2 ";
+  const std::string bot =
+      "scenarios/examples/bot_chat.toml --reps 2 --set scenario.horizon_hours=2 ";
   const std::string vary = " --vary channels.chat.agents=30:31:1";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"optimize " + bot + "--minimize cost_total --subject-to 'service_level>=0.8' "
-                           "--subject-to 'csat>=0.8'" + vary,
+      {"optimize " + bot +
+           "--minimize cost_total --subject-to 'service_level>=0.8' "
+           "--subject-to 'csat>=0.8'" +
+           vary,
        "error: --subject-to csat>=0.8: scenarios/examples/bot_chat.toml does not model csat: it "
        "needs an [outcomes] table"},
       {"optimize " + bot + "--maximize nps --subject-to 'service_level>=0.8'" + vary,
@@ -134,14 +138,16 @@ TEST_CASE("cli: a metric the scenario does not model is refused with code 2, say
     CHECK(r.err.find("progress") == std::string::npos);
   }
   // A table created by --set makes the metric modelled: the same constraint then runs.
-  const CliRun ok = cxsim("optimize scenarios/validation/erlang_a.toml --reps 2 "
-                          "--set scenario.horizon_hours=2 --set costs.agent_per_hour=30 "
-                          "--minimize cost_total --subject-to 'service_level>=0.5' "
-                          "--vary channels.phone.agents=40:41:1 --json -");
+  const CliRun ok = cxsim(
+      "optimize scenarios/validation/erlang_a.toml --reps 2 "
+      "--set scenario.horizon_hours=2 --set costs.agent_per_hour=30 "
+      "--minimize cost_total --subject-to 'service_level>=0.5' "
+      "--vary channels.phone.agents=40:41:1 --json -");
   CHECK(ok.code == 0);
 }
 
-TEST_CASE("cli: optimize as the issue writes it: the cheapest point meeting service level and CSAT") {
+TEST_CASE(
+    "cli: optimize as the issue writes it: the cheapest point meeting service level and CSAT") {
   // `--minimize cost_total --subject-to "service_level>=0.8" --subject-to "csat>=0.7"` on the
   // shipped default scenario (phone and chat with [costs] and [outcomes]), one day, a small
   // grid. The chosen point must meet both constraints with the confidence asked and no cheaper
@@ -170,8 +176,8 @@ TEST_CASE("cli: optimize as the issue writes it: the cheapest point meeting serv
   int infeasible_cheaper = 0;
   for (std::size_t p = 0; p < table.size(); ++p) {
     const auto& o = table[p]["overall"];
-    const double joint = std::max(0.0, confidence(o["service_level"], 0.8) +
-                                           confidence(o["csat"], 0.7) - 1.0);
+    const double joint =
+        std::max(0.0, confidence(o["service_level"], 0.8) + confidence(o["csat"], 0.7) - 1.0);
     const bool feasible = joint >= 0.95;
     CAPTURE(p);
     CHECK(j["points"][p]["feasible"] == feasible);
@@ -201,15 +207,17 @@ TEST_CASE("cli: optimize as the issue writes it: the cheapest point meeting serv
 TEST_CASE("cli: run without --threads uses every hardware thread") {
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   // At least as many replications as threads: a run never starts more workers than that.
-  const CliRun r = cxsim("run scenarios/validation/erlang_a.toml --set scenario.horizon_hours=1 "
-                         "--set scenario.warmup_hours=0.5 --reps " +
-                         std::to_string(std::max(2u, hw)) + " --json -");
+  const CliRun r = cxsim(
+      "run scenarios/validation/erlang_a.toml --set scenario.horizon_hours=1 "
+      "--set scenario.warmup_hours=0.5 --reps " +
+      std::to_string(std::max(2u, hw)) + " --json -");
   REQUIRE(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["run"]["threads"].get<unsigned>() == hw);
   // --threads 1 is recorded as such, so the field is not a constant.
-  const CliRun one = cxsim("run scenarios/validation/erlang_a.toml --set scenario.horizon_hours=1 "
-                           "--set scenario.warmup_hours=0.5 --reps 2 --threads 1 --json -");
+  const CliRun one = cxsim(
+      "run scenarios/validation/erlang_a.toml --set scenario.horizon_hours=1 "
+      "--set scenario.warmup_hours=0.5 --reps 2 --threads 1 --json -");
   REQUIRE(one.code == 0);
   CHECK(nlohmann::json::parse(one.out)["run"]["threads"] == 1);
 }

@@ -84,9 +84,10 @@ TEST_CASE("cli: staff reports the email work left at closing in the day form") {
   CHECK(t.out.find("of email work (replies whose window runs past closing) are left at closing") !=
         std::string::npos);
   // Continuous form (the hours repeat): nothing is left over.
-  const cx::test::CliRun c = cx::test::cxsim(
-      "staff scenarios/examples/week_three_channels.toml --json -");
+  const cx::test::CliRun c =
+      cx::test::cxsim("staff scenarios/examples/week_three_channels.toml --json -");
   REQUIRE(c.code == 0);
   const auto cj = nlohmann::json::parse(c.out);  // kept: items() of a temporary would dangle
-  for (const auto& [id, ch] : cj["requirements"].items()) CHECK_FALSE(ch.contains("carryover_work_s"));
+  for (const auto& [id, ch] : cj["requirements"].items())
+    CHECK_FALSE(ch.contains("carryover_work_s"));
 }
