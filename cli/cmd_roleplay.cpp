@@ -220,8 +220,7 @@ Command addCheck(CLI::App& parent, CLI::App*& sub) {
       std::cout << fmt::format(
           "{}: ok ({}, {}, {} nodes; best path {} answer{}, overall {:.1f}, of {} paths)\n", f,
           s->title, toString(s->level), s->nodes.size(), best->choices.size(),
-          best->choices.size() == 1 ? "" : "s",
-          best->summary.overall, best->paths_searched);
+          best->choices.size() == 1 ? "" : "s", best->summary.overall, best->paths_searched);
     }
     if (bad > 0) std::cerr << bad << " of " << files->size() << " file(s) have errors\n";
     return bad == 0 ? kExitOk : kExitBadInput;

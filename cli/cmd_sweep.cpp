@@ -82,8 +82,8 @@ Command addSweepCommand(CLI::App& app) {
       prepared = prepareSweep(spec, opt.seed);
       // A frontier on a metric the scenario does not model would mark nothing.
       for (const FrontierMetric& f : spec.frontier) {
-        const std::string needs = metricNeeds(
-            prepared.scenarios.empty() ? *base : prepared.scenarios.front(), f.metric);
+        const std::string needs =
+            metricNeeds(prepared.scenarios.empty() ? *base : prepared.scenarios.front(), f.metric);
         if (!needs.empty())
           throw std::invalid_argument("--frontier " + o->frontier + ": " + o->file +
                                       " does not model " + metricInfo(f.metric).name +

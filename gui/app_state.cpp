@@ -48,8 +48,7 @@ std::filesystem::path configDir() {
   // The XDG base directory spec: a relative XDG_CONFIG_HOME is invalid and to be ignored.
   if (xdg != nullptr && *xdg != '\0' && std::filesystem::path(xdg).is_absolute())
     return std::filesystem::path(xdg) / "cxstudio";
-  if (home != nullptr && *home != '\0')
-    return std::filesystem::path(home) / ".config" / "cxstudio";
+  if (home != nullptr && *home != '\0') return std::filesystem::path(home) / ".config" / "cxstudio";
   return {};
 }
 

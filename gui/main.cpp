@@ -679,8 +679,9 @@ class SmokeDriver {
   // Save chart as. The frame showing the menu is kept (export_menu.png); the picture written
   // must be the chart as the dashboard shows it without the menu (dashboard.png's pixels).
   void startExport() {
-    const auto dashboard = std::find_if(std::begin(kSmokeSteps), std::end(kSmokeSteps),
-                                        [](const SmokeStep& s) { return s.panel == &PanelFlags::dashboard; });
+    const auto dashboard =
+        std::find_if(std::begin(kSmokeSteps), std::end(kSmokeSteps),
+                     [](const SmokeStep& s) { return s.panel == &PanelFlags::dashboard; });
     showPanel(static_cast<std::size_t>(dashboard - std::begin(kSmokeSteps)));
     plot::exportFolder() = options_.screenshot;
     plot::scriptPngExport(kSmokeExportChart);
@@ -710,23 +711,25 @@ class SmokeDriver {
     if (img.width < 200 || img.height < 100 || before.width != menu_frame_.width ||
         before.height != menu_frame_.height || e.x0 + img.width > before.width ||
         e.y0 + img.height > before.height)
-      return void(fail(fmt::format("the chart's picture is {}x{}: not the chart", img.width,
-                                   img.height)));
+      return void(
+          fail(fmt::format("the chart's picture is {}x{}: not the chart", img.width, img.height)));
     // The menu's rectangle in the picture's pixels.
     const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
     const int mx0 = std::clamp(static_cast<int>(script.menu_min.x * scale.x) - e.x0, 0, img.width);
     const int my0 = std::clamp(static_cast<int>(script.menu_min.y * scale.y) - e.y0, 0, img.height);
     const int mx1 = std::clamp(static_cast<int>(script.menu_max.x * scale.x) - e.x0, 0, img.width);
     const int my1 = std::clamp(static_cast<int>(script.menu_max.y * scale.y) - e.y0, 0, img.height);
-    if (mx1 - mx0 < 20 || my1 - my0 < 20) return void(fail("the chart's menu did not open over it"));
+    if (mx1 - mx0 < 20 || my1 - my0 < 20)
+      return void(fail("the chart's menu did not open over it"));
     const auto differs = [](const unsigned char* a, const unsigned char* b) {
       return std::abs(a[0] - b[0]) > 8 || std::abs(a[1] - b[1]) > 8 || std::abs(a[2] - b[2]) > 8;
     };
     std::size_t menu_shown = 0, menu_area = 0, changed = 0;
     for (int y = 0; y < img.height; ++y)
       for (int x = 0; x < img.width; ++x) {
-        const std::size_t at =
-            (static_cast<std::size_t>(y + e.y0) * before.width + static_cast<std::size_t>(x + e.x0)) * 3;
+        const std::size_t at = (static_cast<std::size_t>(y + e.y0) * before.width +
+                                static_cast<std::size_t>(x + e.x0)) *
+                               3;
         const unsigned char* plain = &before.pixels[at];
         changed += differs(&img.pixels[(static_cast<std::size_t>(y) * img.width + x) * 3], plain);
         if (x >= mx0 && x < mx1 && y >= my0 && y < my1) {
@@ -740,9 +743,10 @@ class SmokeDriver {
       return void(fail("the chart's menu was not on screen over the chart"));
     // ...and the picture is the chart as the dashboard shows it, menu and readout left out.
     if (changed * 200 > area)
-      return void(fail(fmt::format("the exported chart differs from the chart on screen in {} of "
-                                   "{} pixels (the menu: {}x{} px)",
-                                   changed, area, mx1 - mx0, my1 - my0)));
+      return void(
+          fail(fmt::format("the exported chart differs from the chart on screen in {} of "
+                           "{} pixels (the menu: {}x{} px)",
+                           changed, area, mx1 - mx0, my1 - my0)));
     std::cout << fmt::format(
         "cxstudio: smoke: saved {} ({}x{}) through the chart's menu; the picture is the chart "
         "without the menu, which covered {}x{} px of it\n",
@@ -804,7 +808,8 @@ class SmokeDriver {
         return false;
       case Stage::CtrlSCheck: {
         std::ifstream in(saved_, std::ios::binary);
-        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string text((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
         if (state_.doc.dirty() || text != state_.doc.current_toml)
           return fail("Ctrl+S did not save the edits to " + saved_.string());
         std::cout << "cxstudio: smoke: Ctrl+S saved the edits to " << saved_.string() << "\n";
@@ -1168,8 +1173,9 @@ class RunMeasure {
             p95, max_p95_ms_);
         return false;
       }
-      std::cout << fmt::format("cxstudio: 95th percentile {:.1f} ms during the run: within {:.0f} ms\n",
-                               p95, max_p95_ms_);
+      std::cout << fmt::format(
+          "cxstudio: 95th percentile {:.1f} ms during the run: within {:.0f} ms\n", p95,
+          max_p95_ms_);
     }
     return true;
   }

@@ -77,8 +77,7 @@ void drawBaseline(AppState& state) {
     ImGui::TextDisabled("running both scenarios…");
   else
     ImGui::TextDisabled("replications, seed and threads from the Run panel (at least 2)");
-  if (!state.compare_error.empty())
-    wrappedText(kErrorColour, state.compare_error);
+  if (!state.compare_error.empty()) wrappedText(kErrorColour, state.compare_error);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -198,9 +197,9 @@ void drawSweepControls(SweepView& view, const AppState& state) {
   // whole on a wide panel.
   const ImGuiStyle& style = ImGui::GetStyle();
   const float button = ImGui::CalcTextSize("Run sweep").x + style.FramePadding.x * 2.0f;
-  const float field = std::max(ImGui::GetFontSize() * 14.0f,
-                               (ImGui::GetContentRegionAvail().x - button -
-                                style.ItemSpacing.x * 2.0f) * 0.5f);
+  const float field =
+      std::max(ImGui::GetFontSize() * 14.0f,
+               (ImGui::GetContentRegionAvail().x - button - style.ItemSpacing.x * 2.0f) * 0.5f);
   ImGui::SetNextItemWidth(field);
   ImGui::InputTextWithHint("##vary0", "channels.phone.agents=40:50:2", &view.vary[0]);
   ImGui::SameLine();

@@ -99,10 +99,8 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
     ImGui::TextDisabled("%s", info.unit);
   }
   ImGui::SetCursorScreenPos(ImVec2(p.x + 12.0f, ImGui::GetCursorScreenPos().y));
-  std::string detail =
-      std::isfinite(e.ci95)
-          ? fmt::format("± {} (95% CI)", decimalText(ci, digits))
-          : std::string("one replication: no CI");
+  std::string detail = std::isfinite(e.ci95) ? fmt::format("± {} (95% CI)", decimalText(ci, digits))
+                                             : std::string("one replication: no CI");
   if (has_target) detail += fmt::format(" · target {:.0f}{}", target * scale, info.unit);
   ImGui::TextDisabled("%s", detail.c_str());
   ImGui::PopClipRect();

@@ -43,9 +43,10 @@ void drawSettings(AppState& state) {
   s.threads = std::clamp(s.threads, 1, hardware);
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Worker threads for replications, 1 to %d (the cores here). Leave one core "
-                      "for the window.",
-                      hardware);
+    ImGui::SetTooltip(
+        "Worker threads for replications, 1 to %d (the cores here). Leave one core "
+        "for the window.",
+        hardware);
 }
 
 void drawControls(AppState& state) {

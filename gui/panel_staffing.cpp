@@ -58,8 +58,7 @@ void drawControls(AppState& state) {
       !state.staffing_job.running() && state.doc.scenario && state.doc.scenario->costs
           ? "shrinkage from [costs]"
           : "");
-  if (!state.staffing_error.empty())
-    wrappedText(kErrorColour, state.staffing_error);
+  if (!state.staffing_error.empty()) wrappedText(kErrorColour, state.staffing_error);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -144,13 +143,13 @@ void drawCosts(const StaffingView& v) {
   }
   if (v.roster) {
     if (v.roster->feasible)
-      wrappedText(
-          ImGui::GetStyleColorVec4(ImGuiCol_Text),
-          fmt::format("Roster cost {} for {} day{} at the shift file's own price per shift "
-                      "(\"cost each\" below), not the [costs] rate; from {}; it covers the "
-                      "requirement with {:.1f} agent-intervals to spare",
-                      groupThousands(fmt::format("{:.0f}", v.roster->cost)), v.roster->days,
-                      v.roster->days == 1 ? "" : "s", v.shifts_file, v.roster->over_agent_intervals));
+      wrappedText(ImGui::GetStyleColorVec4(ImGuiCol_Text),
+                  fmt::format("Roster cost {} for {} day{} at the shift file's own price per shift "
+                              "(\"cost each\" below), not the [costs] rate; from {}; it covers the "
+                              "requirement with {:.1f} agent-intervals to spare",
+                              groupThousands(fmt::format("{:.0f}", v.roster->cost)), v.roster->days,
+                              v.roster->days == 1 ? "" : "s", v.shifts_file,
+                              v.roster->over_agent_intervals));
     else
       wrappedText(kErrorColour, "No roster covers the requirement: " + v.roster->message);
   }
@@ -175,9 +174,10 @@ void drawStaffingPanel(AppState& state) {
   }
   const StaffingView& v = *state.staffing;
   if (v.plan.method == "simulation")
-    wrappedDisabled(fmt::format("Simulation method, {} replications per iteration, seed {}: {} "
-                            "({:.1f} s)",
-                            v.plan.replications, v.plan.seed, v.plan.note, v.plan.wall_s));
+    wrappedDisabled(
+        fmt::format("Simulation method, {} replications per iteration, seed {}: {} "
+                    "({:.1f} s)",
+                    v.plan.replications, v.plan.seed, v.plan.note, v.plan.wall_s));
   drawCosts(v);
   ImGui::BeginChild("staffing_charts");
   const float width = ImGui::GetContentRegionAvail().x;

@@ -170,7 +170,8 @@ void exportMenu(const std::string& id, ImVec2 min, ImVec2 max,
   }
   if (ImGui::MenuItem(fmt::format("Save chart as {}.png", id).c_str()) || click) {
     // Taken on a later frame, once this menu is gone (see PngRequest).
-    ex.png = PendingPng{popup, PngRequest{min, max, base / (id + ".png")}, ImGui::GetFrameCount(), -1};
+    ex.png =
+        PendingPng{popup, PngRequest{min, max, base / (id + ".png")}, ImGui::GetFrameCount(), -1};
     if (click) ImGui::CloseCurrentPopup();
   }
   if (csv && ImGui::MenuItem(fmt::format("Save data as {}.csv", id).c_str())) {
@@ -695,7 +696,8 @@ bool drawChart(const Chart& chart, ImVec2 size) {
       bar_colours.push_back(colours.back());
     }
   }
-  for (const Overlay& o : chart.overlays) legend.push_back(LegendEntry{&o.label, o.colour, LegendEntry::Mark::Line});
+  for (const Overlay& o : chart.overlays)
+    legend.push_back(LegendEntry{&o.label, o.colour, LegendEntry::Mark::Line});
   const float pad = ImGui::GetStyle().ItemSpacing.x;
   const float text_h = ImGui::GetTextLineHeight();
   const float header = drawHeader(dl, ImVec2(origin.x + pad, origin.y + pad * 0.5f),
@@ -796,8 +798,8 @@ bool drawHeatmap(const Heatmap& h, ImVec2 size) {
               4.0f);  // an outline: a fill costs a layer of software rendering
   const float pad = ImGui::GetStyle().ItemSpacing.x;
   const float text_h = ImGui::GetTextLineHeight();
-  const float header = drawHeader(dl, ImVec2(origin.x + pad, origin.y + pad * 0.5f), size.x,
-                                  h.title, h.unit, {});
+  const float header =
+      drawHeader(dl, ImVec2(origin.x + pad, origin.y + pad * 0.5f), size.x, h.title, h.unit, {});
 
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto& row : h.values)

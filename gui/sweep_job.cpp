@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <utility>
 #include <stdexcept>
+#include <utility>
 
 #include "gui/scenario_toml.hpp"
 
