@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/parallel.hpp"
 #include "sim/stats.hpp"
 
 namespace cx {
@@ -196,59 +197,23 @@ Comparison compareScenarios(const Scenario& a, const Scenario& b, const Experime
   std::vector<EngineStats> engine(tasks);
   std::vector<char> done(tasks, 0);
   std::vector<std::atomic<int>> sides_done(n_pairs);
-  std::atomic<std::size_t> next{0};
   std::atomic<int> pairs_done{0};
   std::mutex progress_mutex;
-  // As in runExperiment: an exception must not leave a worker thread (std::terminate); the
-  // first failure, by task, is rethrown after the join, and the other workers stop.
-  std::mutex error_mutex;
-  std::exception_ptr error;
-  std::size_t error_task = tasks;
-  std::atomic<bool> failed{false};
-  auto worker = [&] {
-    for (;;) {
-      if (failed.load() || (options.cancel && options.cancel->load())) return;
-      const std::size_t t = next.fetch_add(1);
-      if (t >= tasks) return;
-      const std::size_t r = t / 2;
-      const bool is_b = t % 2 == 1;
-      try {
-        reps[t] = runReplication(
-            is_b ? b : a, options.seed,
-            (is_b ? first_b : options.first_replication) + static_cast<std::uint32_t>(r),
-            &engine[t]);
-        done[t] = 1;
-        if (sides_done[r].fetch_add(1) + 1 == 2) {
-          const int n = ++pairs_done;
-          if (options.progress) {
-            std::lock_guard lock(progress_mutex);
-            options.progress(n, pairs);
-          }
-        }
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (t < error_task) {
-          error_task = t;
-          error = std::current_exception();
-        }
-        failed.store(true);
-        return;
+  const std::exception_ptr error = forEachTask(tasks, threads, options.cancel, [&](std::size_t t) {
+    const std::size_t r = t / 2;
+    const bool is_b = t % 2 == 1;
+    reps[t] = runReplication(
+        is_b ? b : a, options.seed,
+        (is_b ? first_b : options.first_replication) + static_cast<std::uint32_t>(r), &engine[t]);
+    done[t] = 1;
+    if (sides_done[r].fetch_add(1) + 1 == 2) {
+      const int n = ++pairs_done;
+      if (options.progress) {
+        std::lock_guard lock(progress_mutex);
+        options.progress(n, pairs);
       }
     }
-  };
-  if (threads == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    try {
-      for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    } catch (...) {  // no thread to be had: stop those started before passing it on
-      failed.store(true);
-      for (auto& t : pool) t.join();
-      throw;
-    }
-    for (auto& t : pool) t.join();
-  }
+  });
   if (error) std::rethrow_exception(error);
 
   Comparison c;

@@ -1,5 +1,7 @@
 #include "sim/experiment.hpp"
 
+#include "sim/parallel.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -38,56 +40,20 @@ ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions
   std::vector<ReplicationMetrics> reps(static_cast<std::size_t>(total));
   std::vector<EngineStats> engine(static_cast<std::size_t>(total));
   std::vector<char> done(static_cast<std::size_t>(total), 0);
-  std::atomic<int> next{0};
   std::atomic<int> finished{0};
   std::mutex progress_mutex;
-  // An exception must not leave a worker thread (std::terminate): the first failure, by
-  // replication number, is kept and rethrown after the join; the others stop taking work.
-  std::mutex error_mutex;
-  std::exception_ptr error;
-  int error_rep = total;
-  std::atomic<bool> failed{false};
-
-  auto worker = [&] {
-    for (;;) {
-      if (failed.load() || (options.cancel && options.cancel->load())) return;
-      const int r = next.fetch_add(1);
-      if (r >= total) return;
-      const auto i = static_cast<std::size_t>(r);
-      try {
+  const std::exception_ptr error =
+      forEachTask(static_cast<std::size_t>(total), threads, options.cancel, [&](std::size_t i) {
         reps[i] =
             runReplication(scenario, options.seed,
-                           options.first_replication + static_cast<std::uint32_t>(r), &engine[i]);
+                           options.first_replication + static_cast<std::uint32_t>(i), &engine[i]);
         done[i] = 1;
         const int n = ++finished;
         if (options.progress) {
           std::lock_guard lock(progress_mutex);
           options.progress(n, total);
         }
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (r < error_rep) {
-          error_rep = r;
-          error = std::current_exception();
-        }
-        failed.store(true);
-        return;
-      }
-    }
-  };
-  if (threads == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    try {
-      for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    } catch (...) {  // no thread to be had: stop those started before passing it on
-      failed.store(true);
-      for (auto& t : pool) t.join();
-      throw;
-    }
-    for (auto& t : pool) t.join();
-  }
+      });
   if (error) std::rethrow_exception(error);
 
   ExperimentResult result;

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
 
@@ -341,58 +342,25 @@ SweepResult runSweep(const SweepSpec& spec, const PreparedSweep& prepared,
     for (std::size_t t = p * reps; t < (p + 1) * reps; ++t) n += t % n_ranks == rank;
     return n;
   };
-  std::atomic<std::size_t> next{0};
   std::atomic<int> points_done{0};
   std::mutex progress_mutex;
-  // As in runExperiment: an exception must not leave a worker thread (std::terminate); the
-  // first failure, by task, is rethrown once the workers have stopped (after the exchange
-  // between ranks, which every rank must join).
-  std::mutex error_mutex;
-  std::exception_ptr error;
-  std::size_t error_task = tasks;
-  std::atomic<bool> failed{false};
-  auto worker = [&] {
-    for (;;) {
-      if (failed.load() || (options.cancel && options.cancel->load())) return;
-      const std::size_t i = next.fetch_add(1);
-      if (i >= local_tasks) return;
-      const std::size_t t = rank + i * n_ranks;
-      const std::size_t p = t / reps, r = t % reps;
-      try {
+  // A failure is rethrown once the workers have stopped and after the exchange between ranks,
+  // which every rank must join.
+  const std::exception_ptr error =
+      forEachTask(local_tasks, threads, options.cancel, [&](std::size_t i) {
+        const std::size_t t = rank + i * n_ranks;
+        const std::size_t p = t / reps, r = t % reps;
         results[t] = runReplication(prepared.scenarios[p], options.seed,
                                     options.first_replication + static_cast<std::uint32_t>(r));
         done[t] = 1;
         if (reps_done[p].fetch_add(1) + 1 == localReps(p)) {
-          const int done = ++points_done;
+          const int n = ++points_done;
           if (options.progress) {
             std::lock_guard lock(progress_mutex);
-            options.progress(done, static_cast<int>(n_points));
+            options.progress(n, static_cast<int>(n_points));
           }
         }
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (t < error_task) {
-          error_task = t;
-          error = std::current_exception();
-        }
-        failed.store(true);
-        return;
-      }
-    }
-  };
-  if (threads == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    try {
-      for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    } catch (...) {  // no thread to be had: stop those started before passing it on
-      failed.store(true);
-      for (auto& t : pool) t.join();
-      throw;
-    }
-    for (auto& t : pool) t.join();
-  }
+      });
 
   if (n_ranks > 1) {
     // Pack this rank's tasks, in task order: a done flag, then the overall and per-channel
