@@ -62,9 +62,8 @@ std::string formatHalfWidth(const MetricInfo& m, double x) {
 }
 
 // One side's replications (every other task, from `side`), the first `kept` of them, as
-// runExperiment would have summarised them: the same estimates overall, per channel, per
-// group, per interval and per interval × channel, and the same engine totals. A test checks
-// the two agree (compare: each side equals runExperiment).
+// runExperiment would have summarised them, through the same summariseReplications and
+// addEngineStats. A test checks the two agree (compare: each side equals runExperiment).
 ExperimentResult experimentFrom(const Scenario& scenario, std::uint64_t seed,
                                 std::vector<ReplicationMetrics>& reps,
                                 const std::vector<EngineStats>& engine, std::size_t side,
@@ -77,39 +76,9 @@ ExperimentResult experimentFrom(const Scenario& scenario, std::uint64_t seed,
   result.replications = static_cast<int>(kept);
   for (std::size_t r = 0; r < kept; ++r) {
     result.reps.push_back(std::move(reps[2 * r + side]));
-    const EngineStats& s = engine[2 * r + side];
-    result.engine.events += s.events;
-    result.engine.arrivals += s.arrivals;
-    result.engine.peak_in_system = std::max(result.engine.peak_in_system, s.peak_in_system);
-    result.engine.contact_slots = std::max(result.engine.contact_slots, s.contact_slots);
-    result.engine.event_capacity = std::max(result.engine.event_capacity, s.event_capacity);
+    addEngineStats(result.engine, engine[2 * r + side]);
   }
-  std::vector<const MetricValues*> column;
-  auto collect = [&](auto&& pick) {
-    column.clear();
-    for (const auto& rep : result.reps) column.push_back(&pick(rep));
-    return summarise(column);
-  };
-  result.overall =
-      collect([](const ReplicationMetrics& m) -> const MetricValues& { return m.overall; });
-  const std::size_t n_channels = scenario.channels.size();
-  const auto n_intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
-  for (std::size_t c = 0; c < n_channels; ++c)
-    result.channels.push_back(
-        collect([c](const ReplicationMetrics& m) -> const MetricValues& { return m.channels[c]; }));
-  for (std::size_t g = 0; g < scenario.effectiveAgentGroups().size(); ++g)
-    result.groups.push_back(
-        collect([g](const ReplicationMetrics& m) -> const MetricValues& { return m.groups[g]; }));
-  result.interval_channels.resize(n_intervals);
-  for (std::size_t k = 0; k < n_intervals; ++k) {
-    result.intervals.push_back(collect(
-        [k](const ReplicationMetrics& m) -> const MetricValues& { return m.intervals[k]; }));
-    for (std::size_t c = 0; c < n_channels; ++c)
-      result.interval_channels[k].push_back(
-          collect([k, c](const ReplicationMetrics& m) -> const MetricValues& {
-            return m.interval_channels[k][c];
-          }));
-  }
+  summariseReplications(scenario, result);
   return result;
 }
 

@@ -29,6 +29,43 @@ MetricEstimates summarise(const std::vector<const MetricValues*>& values) {
   return out;
 }
 
+void addEngineStats(EngineStats& total, const EngineStats& one) {
+  total.events += one.events;
+  total.arrivals += one.arrivals;
+  total.peak_in_system = std::max(total.peak_in_system, one.peak_in_system);
+  total.contact_slots = std::max(total.contact_slots, one.contact_slots);
+  total.event_capacity = std::max(total.event_capacity, one.event_capacity);
+}
+
+void summariseReplications(const Scenario& scenario, ExperimentResult& result) {
+  std::vector<const MetricValues*> column;
+  auto collect = [&](auto&& pick) {
+    column.clear();
+    for (const auto& rep : result.reps) column.push_back(&pick(rep));
+    return summarise(column);
+  };
+  result.overall =
+      collect([](const ReplicationMetrics& m) -> const MetricValues& { return m.overall; });
+  const std::size_t n_channels = scenario.channels.size();
+  const auto n_intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
+  for (std::size_t c = 0; c < n_channels; ++c)
+    result.channels.push_back(
+        collect([c](const ReplicationMetrics& m) -> const MetricValues& { return m.channels[c]; }));
+  for (std::size_t g = 0; g < scenario.effectiveAgentGroups().size(); ++g)
+    result.groups.push_back(
+        collect([g](const ReplicationMetrics& m) -> const MetricValues& { return m.groups[g]; }));
+  result.interval_channels.resize(n_intervals);
+  for (std::size_t k = 0; k < n_intervals; ++k) {
+    result.intervals.push_back(collect(
+        [k](const ReplicationMetrics& m) -> const MetricValues& { return m.intervals[k]; }));
+    for (std::size_t c = 0; c < n_channels; ++c)
+      result.interval_channels[k].push_back(
+          collect([k, c](const ReplicationMetrics& m) -> const MetricValues& {
+            return m.interval_channels[k][c];
+          }));
+  }
+}
+
 ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const int total = std::max(options.replications, 0);
@@ -67,41 +104,8 @@ ExperimentResult runExperiment(const Scenario& scenario, const ExperimentOptions
   reps.resize(kept);
   result.reps = std::move(reps);
   result.replications = static_cast<int>(kept);
-  for (std::size_t r = 0; r < kept; ++r) {
-    const EngineStats& s = engine[r];
-    result.engine.events += s.events;
-    result.engine.arrivals += s.arrivals;
-    result.engine.peak_in_system = std::max(result.engine.peak_in_system, s.peak_in_system);
-    result.engine.contact_slots = std::max(result.engine.contact_slots, s.contact_slots);
-    result.engine.event_capacity = std::max(result.engine.event_capacity, s.event_capacity);
-  }
-
-  std::vector<const MetricValues*> column;
-  auto collect = [&](auto&& pick) {
-    column.clear();
-    for (const auto& rep : result.reps) column.push_back(&pick(rep));
-    return summarise(column);
-  };
-  result.overall =
-      collect([](const ReplicationMetrics& m) -> const MetricValues& { return m.overall; });
-  const std::size_t n_channels = scenario.channels.size();
-  const auto n_intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
-  for (std::size_t c = 0; c < n_channels; ++c)
-    result.channels.push_back(
-        collect([c](const ReplicationMetrics& m) -> const MetricValues& { return m.channels[c]; }));
-  for (std::size_t g = 0; g < scenario.effectiveAgentGroups().size(); ++g)
-    result.groups.push_back(
-        collect([g](const ReplicationMetrics& m) -> const MetricValues& { return m.groups[g]; }));
-  result.interval_channels.resize(n_intervals);
-  for (std::size_t k = 0; k < n_intervals; ++k) {
-    result.intervals.push_back(collect(
-        [k](const ReplicationMetrics& m) -> const MetricValues& { return m.intervals[k]; }));
-    for (std::size_t c = 0; c < n_channels; ++c)
-      result.interval_channels[k].push_back(
-          collect([k, c](const ReplicationMetrics& m) -> const MetricValues& {
-            return m.interval_channels[k][c];
-          }));
-  }
+  for (std::size_t r = 0; r < kept; ++r) addEngineStats(result.engine, engine[r]);
+  summariseReplications(scenario, result);
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

@@ -42,7 +42,8 @@ struct ExperimentResult {
   std::vector<MetricEstimates> groups;                          // [agent group]
   std::vector<MetricEstimates> intervals;                       // [interval]
   std::vector<std::vector<MetricEstimates>> interval_channels;  // [interval][channel]
-  EngineStats engine;  // summed over replications (peaks: maximum)
+  EngineStats
+      engine;  // events and arrivals summed, peaks and capacities the maximum (addEngineStats)
 };
 
 // An exception thrown by a replication (std::bad_alloc, the engine's refusal of a run it
@@ -57,5 +58,12 @@ ReplicationMetrics runReplication(const Scenario& scenario, std::uint64_t seed,
 
 // Summary across replications (exposed for compare/sweep code and tests).
 MetricEstimates summarise(const std::vector<const MetricValues*>& values);
+
+// Fills `result`'s estimates (overall, per channel, group, interval and interval × channel)
+// from its `reps`, and adds one replication's engine statistics to `result.engine`: the two
+// steps runExperiment ends with, shared with compareScenarios so each side of a comparison is
+// what runExperiment would have given.
+void summariseReplications(const Scenario& scenario, ExperimentResult& result);
+void addEngineStats(EngineStats& total, const EngineStats& one);
 
 }  // namespace cx
