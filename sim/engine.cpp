@@ -727,6 +727,16 @@ struct Simulation::Impl {
     const std::uint32_t agent = ct.agent;
     ct.agent = kNil;
     releaseSlot(ct.group, ct.channel, agent, now);
+    // Without a shared case history ([journeys] shared_context = false) the specialist cannot
+    // read what the first agent learnt: the customer tells the story again, as on a repeat
+    // contact (longer handling, resolved at repeat_fcr_factor × fcr, an effort driver). At most
+    // once per contact: a repeat contact has already paid it. The same uniform decides (CRN).
+    if (journeys && !journeys->shared_context && !ct.repeated) {
+      ct.repeated = true;
+      ct.fcr_factor = journeys->repeat_fcr_factor;
+      ct.handle *= journeys->repeat_handle_factor;
+      ct.resolved = ct.u_resolve < intents[ct.intent].fcr * ct.fcr_factor;
+    }
     const auto to = static_cast<std::uint32_t>(intents[ct.intent].transfer_to);
     GroupState& sp = groups[to];
     ct.held = now;

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
 
 #include "sim/analytic.hpp"
 #include "sim/engine.hpp"
@@ -11,6 +12,7 @@
 #include "test_support.hpp"
 
 using namespace cx;
+using namespace cx::test;
 
 namespace {
 
@@ -89,6 +91,58 @@ TEST_CASE("transfers: the front line triages, the experts handle the whole conta
   }
   CHECK(stats.transfers == faults);
   CHECK(faults > 700);
+}
+
+TEST_CASE("transfers: without shared context the expert hears the story again, and FCR falls") {
+  // Nobody comes back (retries 0): every figure is the first contact's. Faults (40%) are all
+  // transferred; with the case history shared the expert resolves them at fcr 0.6, without it
+  // at 0.6 × repeat_fcr_factor 0.5 = 0.3, in 1.5 × the handling. FCR overall: 0.6 × 0.9 +
+  // 0.4 × 0.6 = 0.78 shared, 0.6 × 0.9 + 0.4 × 0.3 = 0.66 apart (DESIGN.md §3: cases
+  // resolved by their first contact).
+  Scenario s = frontAndExperts(60, 40, 1.0);
+  JourneySpec j;
+  j.delay = DistSpec::exponential(600);
+  j.shared_context = true;
+  j.repeat_handle_factor = 1.5;
+  j.repeat_fcr_factor = 0.5;
+  s.journeys = j;
+  ExperimentOptions opt;
+  opt.seed = 9;
+  opt.replications = 8;
+  const ExperimentResult shared = runExperiment(s, opt);
+  const Recorder with_history = record(s, 9);
+  s.journeys->shared_context = false;
+  const ExperimentResult apart = runExperiment(s, opt);
+  const Recorder without = record(s, 9);
+
+  // Records come out as contacts end, which the longer handling reorders: pair them by id.
+  REQUIRE(with_history.contacts.size() == without.contacts.size());
+  std::map<std::uint64_t, const ContactRecord*> by_id;
+  for (const ContactRecord& a : with_history.contacts) by_id[a.id] = &a;
+  double faults = 0, solved_shared = 0, solved_apart = 0;
+  for (const ContactRecord& b : without.contacts) {
+    REQUIRE(by_id.count(b.id) == 1);
+    const ContactRecord& a = *by_id[b.id];
+    const bool fault = b.intent == 1;
+    CHECK_FALSE(a.repeated_info);
+    CHECK(b.repeated_info == fault);  // only the transferred tell it again
+    // Triage 72 s on the front line, then the expert's 480 s, × 1.5 when told again.
+    CHECK(b.handle_s == doctest::Approx(fault ? 72 + 480 * 1.5 : 360));
+    // Same uniform (CRN): what the expert solves without the history, it solves with it.
+    if (b.resolved) CHECK(a.resolved);
+    if (!fault) CHECK(a.resolved == b.resolved);
+    faults += fault;
+    solved_shared += fault && a.resolved;
+    solved_apart += fault && b.resolved;
+  }
+  REQUIRE(faults > 700);
+  const double se = std::sqrt(0.25 / faults);
+  CHECK(std::fabs(solved_shared / faults - 0.6) < 4 * se);
+  CHECK(std::fabs(solved_apart / faults - 0.3) < 4 * se);
+  // FCR in the run's report: the model's value within 4 standard errors, precise enough
+  // (±0.01) to tell 0.78 from 0.66.
+  checkAgainst(est(shared.overall, Metric::Fcr), 0.78, 0.01, "FCR, history shared");
+  checkAgainst(est(apart.overall, Metric::Fcr), 0.66, 0.01, "FCR, no shared history");
 }
 
 TEST_CASE("transfers: a share of the contacts is transferred; share 0 changes nothing") {
