@@ -29,6 +29,7 @@
 #include "gui/scenario_toml.hpp"
 #include "gui/widgets.hpp"
 #include "sim/calibration.hpp"
+#include "sim/journey_chain.hpp"
 
 namespace cx::studio {
 
@@ -1188,6 +1189,69 @@ void drawSwitchMatrix(const Document& doc, const Scenario& s, JourneySpec& j) {
   problemsFor(doc, "journeys.switch");
 }
 
+// What the switch matrix and the return rates imply if every contact reached an agent at once
+// (sim/journey_chain.hpp; docs/MODEL.md, "The chain across channels").
+void drawJourneyChain(const Document& doc, const Scenario& s) {
+  if (!doc.valid()) {
+    ImGui::TextDisabled("Shown when the scenario has no problems.");
+    return;
+  }
+  JourneyChain chain;
+  try {  // an edit this frame may not be validated yet (a channel renamed in the matrix)
+    chain = journeyChain(s);
+  } catch (const std::exception&) {
+    ImGui::TextDisabled("Shown when the scenario has no problems.");
+    return;
+  }
+  ImGui::TextWrapped(
+      "If every contact reached an agent at once (no abandonment, bot or transfers): per "
+      "channel a case starts on, its contacts on each channel and the cases resolved; then what "
+      "returning customers add to each channel's fresh contacts.");
+  const auto n = static_cast<int>(std::min<Eigen::Index>(chain.contacts.cols(), 60));
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                    ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+  if (!ImGui::BeginTable("chain", n + 4, flags,
+                         ImVec2(0.0f, tableHeight(static_cast<std::size_t>(n) + 1))))
+    return;
+  const float w = ImGui::GetFontSize() * 4.5f;
+  ImGui::TableSetupColumn("started on", ImGuiTableColumnFlags_WidthFixed, w * 1.6f);
+  ImGui::TableSetupColumn("fresh", ImGuiTableColumnFlags_WidthFixed, w);
+  ImGui::TableSetupColumn("contacts", ImGuiTableColumnFlags_WidthFixed, w);
+  for (int c = 0; c < n; ++c)
+    ImGui::TableSetupColumn(chain.channels[static_cast<std::size_t>(c)].c_str(),
+                            ImGuiTableColumnFlags_WidthFixed, w);
+  ImGui::TableSetupColumn("resolved", ImGuiTableColumnFlags_WidthFixed, w);
+  ImGui::TableHeadersRow();
+  for (int i = 0; i < n; ++i) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(chain.channels[static_cast<std::size_t>(i)].c_str());
+    ImGui::TableNextColumn();
+    ImGui::Text("%.1f%%", 100.0 * chain.fresh(i));
+    ImGui::TableNextColumn();
+    ImGui::Text("%.3f", chain.contacts.row(i).sum());
+    for (int j = 0; j < n; ++j) {
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3f", chain.contacts(i, j));
+    }
+    ImGui::TableNextColumn();
+    ImGui::Text("%.1f%%", 100.0 * chain.resolved(i));
+  }
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::TextUnformatted("returns add");
+  ImGui::TableNextColumn();
+  ImGui::TableNextColumn();
+  for (int j = 0; j < n; ++j) {
+    ImGui::TableNextColumn();
+    if (std::isnan(chain.returns(j)))
+      ImGui::TextDisabled("-");
+    else
+      ImGui::Text("%+.1f%%", 100.0 * chain.returns(j));
+  }
+  ImGui::EndTable();
+}
+
 void drawJourneys(Document& doc, Scenario& s) {
   bool on = s.journeys.has_value();
   if (ImGui::Checkbox("unsolved problems come back ([journeys])", &on))
@@ -1226,6 +1290,10 @@ void drawJourneys(Document& doc, Scenario& s) {
   }
   if (ImGui::TreeNodeEx("Switching channels", ImGuiTreeNodeFlags_DefaultOpen)) {
     drawSwitchMatrix(doc, s, j);
+    ImGui::TreePop();
+  }
+  if (ImGui::TreeNodeEx("What the journeys imply", ImGuiTreeNodeFlags_DefaultOpen)) {
+    drawJourneyChain(doc, s);
     ImGui::TreePop();
   }
 }
