@@ -413,18 +413,20 @@ constexpr ChannelKind kChannelKinds[] = {ChannelKind::Voice, ChannelKind::Chat, 
 
 // Chats an agent holds and silent abandonment (docs/MODEL.md "Chat concurrency"). The
 // slowdown curve follows the number of chats while it is the default one; a curve of the
-// file's own is kept (and validated) as it is.
-void drawChatSettings(Document& doc, ChannelSpec& ch, const std::string& key) {
+// file's own is kept (and validated) as it is. The default is the one in force for the
+// scenario (its calibration's chat capacities, data/calibration.toml [engine]).
+void drawChatSettings(Document& doc, const EngineDefaults& defaults, ChannelSpec& ch,
+                      const std::string& key) {
   const int before = ch.concurrency;
   integer(doc, "chats per agent", ch.concurrency, key + ".concurrency");
   if (ch.concurrency != before &&
-      (ch.concurrency_slowdown.empty() || ch.concurrency_slowdown == defaultChatSlowdown(before)))
+      (ch.concurrency_slowdown.empty() || ch.concurrency_slowdown == defaults.chatSlowdown(before)))
     ch.concurrency_slowdown =
-        ch.concurrency > 1 ? defaultChatSlowdown(ch.concurrency) : std::vector<double>{};
+        ch.concurrency > 1 ? defaults.chatSlowdown(ch.concurrency) : std::vector<double>{};
   if (ch.concurrency > 1) {
     const bool standard = ch.concurrency <= kDefaultSlowdownMax;
     const bool is_default =
-        standard && ch.concurrency_slowdown == defaultChatSlowdown(ch.concurrency);
+        standard && ch.concurrency_slowdown == defaults.chatSlowdown(ch.concurrency);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("handle time × for a chat picked up as the agent's n-th");
     ImGui::SameLine();
@@ -432,7 +434,7 @@ void drawChatSettings(Document& doc, ChannelSpec& ch, const std::string& key) {
       ImGui::TextDisabled("(default)");
     } else if (standard) {
       if (ImGui::SmallButton("back to the default"))
-        ch.concurrency_slowdown = defaultChatSlowdown(ch.concurrency);
+        ch.concurrency_slowdown = defaults.chatSlowdown(ch.concurrency);
     } else {
       ImGui::TextDisabled("(no default beyond %d chats)", kDefaultSlowdownMax);
     }
@@ -507,7 +509,7 @@ void drawChannel(Document& doc, Scenario& s, std::size_t c, bool& remove) {
   // Also shown for another kind that still has them, so the loader's message has its widget.
   if (ch.kind == ChannelKind::Chat || ch.kind == ChannelKind::Messaging || ch.concurrency != 1 ||
       ch.silent_abandon != 0.0)
-    drawChatSettings(doc, ch, key);
+    drawChatSettings(doc, s.engine_defaults, ch, key);
   if (ch.asynchronous())
     ImGui::TextDisabled("Worked after calls and chats; the service level counts the reply.");
   number(doc, "service-level threshold (s)", ch.service_level.threshold_s, "%.0f",
@@ -537,6 +539,9 @@ void drawChannels(Document& doc, Scenario& s) {
     ch.agents = {1};
     ch.arrivals.per_hour = {10.0};
     ch.handle_time = DistSpec::exponential(300.0);
+    ch.silent_discovery_s = s.engine_defaults.silent_discovery_s;  // the defaults in force
+    ch.service_level.threshold_s = s.engine_defaults.service_level_threshold_s;
+    ch.service_level.target = s.engine_defaults.service_level_target;
     s.channels.push_back(std::move(ch));
   }
 }
@@ -872,6 +877,8 @@ void drawGroups(Document& doc, Scenario& s) {
     g.id = fmt::format("group{}", s.agent_groups.size() + 1);
     for (const ChannelSpec& ch : s.channels) g.channels.push_back(ch.id);
     g.agents = {1};
+    g.empathy = s.engine_defaults.empathy;  // the defaults in force
+    g.professionalism = s.engine_defaults.professionalism;
     s.agent_groups.push_back(std::move(g));
   }
 }
@@ -979,6 +986,7 @@ void drawIntents(Document& doc, Scenario& s) {
     IntentSpec in;
     in.id = fmt::format("reason{}", s.intents.size() + 1);
     for (const ChannelSpec& ch : s.channels) in.share.emplace_back(ch.id, 0.0);
+    in.fcr = s.engine_defaults.fcr;  // the default in force
     s.intents.push_back(std::move(in));
   }
 }
@@ -1060,7 +1068,7 @@ void drawTransfers(const Document& doc, Scenario& s) {
 void drawEmpowerment(const Document& doc, Scenario& s) {
   bool on = s.empowerment.has_value();
   if (ImGui::Checkbox("agents may take it ([empowerment])", &on))
-    s.empowerment = on ? std::optional(defaultEmpowerment()) : std::nullopt;
+    s.empowerment = on ? std::optional(defaultEmpowerment(s.engine_defaults)) : std::nullopt;
   problemsAt(doc, "empowerment");
   if (!s.empowerment) {
     ImGui::TextDisabled("Without it handle times and FCR are the reasons' own.");
@@ -1094,6 +1102,7 @@ void drawBot(Document& doc, Scenario& s) {
       BotSpec b;
       b.conversation = DistSpec::lognormal(120.0, 0.8);
       b.containment = 0.3;
+      b.turn_s = s.engine_defaults.bot_turn_s;  // the default in force
       if (!s.channels.empty()) b.channels = {s.channels.front().id};
       s.bot = std::move(b);
     } else {
@@ -1255,7 +1264,7 @@ void drawJourneyChain(const Document& doc, const Scenario& s) {
 void drawJourneys(Document& doc, Scenario& s) {
   bool on = s.journeys.has_value();
   if (ImGui::Checkbox("unsolved problems come back ([journeys])", &on))
-    s.journeys = on ? std::optional(defaultJourneys()) : std::nullopt;
+    s.journeys = on ? std::optional(defaultJourneys(s.engine_defaults)) : std::nullopt;
   problemsAt(doc, "journeys");
   if (!s.journeys) {
     ImGui::TextDisabled("Without it every contact is a case of its own: nobody comes back.");

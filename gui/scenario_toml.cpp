@@ -121,9 +121,18 @@ std::string staffing(const std::vector<int>& agents, const std::vector<ShiftSpec
   return out + "]\n";
 }
 
+// Keys with an engine default (data/calibration.toml [engine]) are written when the file gave
+// them or the value is no longer the default in force (edited): a key the file left out stays
+// out, and follows the calibration when the saved file is loaded again.
+template <typename T>
+bool own(bool given, const T& value, const T& default_value) {
+  return given || value != default_value;
+}
+
 }  // namespace
 
 std::string scenarioToToml(const Scenario& s) {
+  const EngineDefaults& defaults = s.engine_defaults;
   Scenario laid_out = s;  // the agents the shifts give, to tell whether they were edited
   expandShifts(laid_out);
   std::ostringstream out;
@@ -156,15 +165,25 @@ std::string scenarioToToml(const Scenario& s) {
     if (ch.patience) out << "patience = " << dist(*ch.patience) << "\n";
     if (ch.balk_probability != 0.0)
       out << "balk_probability = " << number(ch.balk_probability) << "\n";
-    out << "service_level = { threshold_s = " << number(ch.service_level.threshold_s)
-        << ", target = " << number(ch.service_level.target) << " }\n";
-    if (ch.concurrency != 1) {
-      out << "concurrency = " << ch.concurrency << "\n";
-      if (ch.concurrency_slowdown != defaultChatSlowdown(ch.concurrency))
-        out << "concurrency_slowdown = " << list(ch.concurrency_slowdown) << "\n";
-    }
+    const ServiceLevelSpec& level = ch.service_level;
+    const bool threshold =
+        own(level.threshold_s_given, level.threshold_s, defaults.service_level_threshold_s);
+    const bool target = own(level.target_given, level.target, defaults.service_level_target);
+    if (threshold && target)
+      out << "service_level = { threshold_s = " << number(level.threshold_s)
+          << ", target = " << number(level.target) << " }\n";
+    else if (threshold)
+      out << "service_level = { threshold_s = " << number(level.threshold_s) << " }\n";
+    else if (target)
+      out << "service_level = { target = " << number(level.target) << " }\n";
+    if (ch.concurrency != 1) out << "concurrency = " << ch.concurrency << "\n";
+    // The loader's curve for a file without one: the default for several chats, else none.
+    const std::vector<double> filled =
+        ch.concurrency > 1 ? defaults.chatSlowdown(ch.concurrency) : std::vector<double>{};
+    if (own(ch.concurrency_slowdown_given, ch.concurrency_slowdown, filled))
+      out << "concurrency_slowdown = " << list(ch.concurrency_slowdown) << "\n";
     if (ch.silent_abandon != 0.0) out << "silent_abandon = " << number(ch.silent_abandon) << "\n";
-    if (ch.silent_abandon != 0.0 || ch.silent_discovery_s != ChannelSpec{}.silent_discovery_s)
+    if (own(ch.silent_discovery_s_given, ch.silent_discovery_s, defaults.silent_discovery_s))
       out << "silent_discovery_s = " << number(ch.silent_discovery_s) << "\n";
   }
 
@@ -173,8 +192,10 @@ std::string scenarioToToml(const Scenario& s) {
     out << "id = " << quoted(g.id) << "\n";
     out << "channels = " << stringList(g.channels) << "\n";
     if (!g.intents.empty()) out << "intents = " << stringList(g.intents) << "\n";
-    if (g.empathy != 0.7) out << "empathy = " << number(g.empathy) << "\n";
-    if (g.professionalism != 0.7) out << "professionalism = " << number(g.professionalism) << "\n";
+    if (own(g.empathy_given, g.empathy, defaults.empathy))
+      out << "empathy = " << number(g.empathy) << "\n";
+    if (own(g.professionalism_given, g.professionalism, defaults.professionalism))
+      out << "professionalism = " << number(g.professionalism) << "\n";
     if (g.fcr_uplift != 0.0) out << "fcr_uplift = " << number(g.fcr_uplift) << "\n";
     out << staffing(g.agents, g.shifts, laid_out.agent_groups[&g - s.agent_groups.data()].agents);
     if (g.proficiency != 1.0) out << "proficiency = " << number(g.proficiency) << "\n";
@@ -192,7 +213,7 @@ std::string scenarioToToml(const Scenario& s) {
     out << "id = " << quoted(in.id) << "\n";
     out << "complexity = " << quoted(toString(in.complexity)) << "\n";
     out << "handle_factor = " << number(in.handle_factor) << "\n";
-    out << "fcr = " << number(in.fcr) << "\n";
+    if (own(in.fcr_given, in.fcr, defaults.fcr)) out << "fcr = " << number(in.fcr) << "\n";
     if (in.bot_containment) out << "bot_containment = " << number(*in.bot_containment) << "\n";
     out << "share = {";
     for (std::size_t i = 0; i < in.share.size(); ++i)
@@ -216,7 +237,8 @@ std::string scenarioToToml(const Scenario& s) {
   if (s.empowerment) {
     const EmpowermentSpec& e = *s.empowerment;
     out << "\n[empowerment]\n";
-    out << "extra_minutes = " << number(e.extra_minutes) << "\n";
+    if (own(e.extra_minutes_given, e.extra_minutes, defaults.extra_minutes))
+      out << "extra_minutes = " << number(e.extra_minutes) << "\n";
     out << "needs = [";
     for (std::size_t i = 0; i < e.needs.size(); ++i)
       out << (i ? ", " : "") << quoted(toString(e.needs[i]));
@@ -235,7 +257,8 @@ std::string scenarioToToml(const Scenario& s) {
     out << "cold_handle_factor = " << number(b.cold_handle_factor) << "\n";
     out << "escalated_handle_factor = " << number(b.escalated_handle_factor) << "\n";
     out << "loop_turns = " << b.loop_turns << "\n";
-    out << "turn_s = " << number(b.turn_s) << "\n";
+    if (own(b.turn_s_given, b.turn_s, defaults.bot_turn_s))
+      out << "turn_s = " << number(b.turn_s) << "\n";
     out << "loop_abandon = " << number(b.loop_abandon) << "\n";
     out << "false_containment = " << number(b.false_containment) << "\n";
     out << "cost_per_conversation = " << number(b.cost_per_conversation) << "\n";
@@ -250,7 +273,8 @@ std::string scenarioToToml(const Scenario& s) {
     out << "shared_context = " << (j.shared_context ? "true" : "false") << "\n";
     out << "repeat_handle_factor = " << number(j.repeat_handle_factor) << "\n";
     out << "repeat_fcr_factor = " << number(j.repeat_fcr_factor) << "\n";
-    out << "max_contacts = " << j.max_contacts << "\n";
+    if (own(j.max_contacts_given, j.max_contacts, defaults.max_contacts))
+      out << "max_contacts = " << j.max_contacts << "\n";
     out << "promise_follow_up = " << number(j.promise_follow_up) << "\n";
     out << "broken_promise = " << number(j.broken_promise) << "\n";
     if (!j.switch_rows.empty()) {
@@ -283,9 +307,14 @@ std::vector<Diagnostic> checkByLoader(const Scenario& scenario,
   }
 }
 
-JourneySpec defaultJourneys() {
+// A table switched on in the studio is written out in full, as the format's examples are:
+// its keys with an engine default count as set (the user sees and saves them), unlike those a
+// loaded file left out, which stay out and follow the calibration.
+JourneySpec defaultJourneys(const EngineDefaults& defaults) {
   JourneySpec j;
   j.delay = DistSpec::lognormal(7200.0, 1.0);
+  j.max_contacts = defaults.max_contacts;
+  j.max_contacts_given = true;
   return j;
 }
 
@@ -295,8 +324,11 @@ OutcomesSpec defaultOutcomes() {
   return o;
 }
 
-EmpowermentSpec defaultEmpowerment() {
-  return EmpowermentSpec{};
+EmpowermentSpec defaultEmpowerment(const EngineDefaults& defaults) {
+  EmpowermentSpec e;
+  e.extra_minutes = defaults.extra_minutes;
+  e.extra_minutes_given = true;
+  return e;
 }
 
 TransferSpec defaultTransfer(const Scenario& scenario) {
@@ -351,15 +383,17 @@ void setSwitchRow(JourneySpec& journeys, const std::string& from, bool on) {
   }
 }
 
+// The calibration in force changes the engine defaults too (applyEngineDefaults): the values
+// the scenario did not set itself follow it, as they will when the saved file is loaded. A
+// calibration that cannot be read leaves them as they were.
 void refreshCalibration(Scenario& scenario, const std::filesystem::path& base_dir) {
-  if (!scenario.outcomes) return;
-  OutcomesSpec& o = *scenario.outcomes;
-  o.calibration.reset();
+  OutcomesSpec* o = scenario.outcomes ? &*scenario.outcomes : nullptr;
+  if (o) o->calibration.reset();
   try {
     Calibration calibration = loadCalibration(defaultCalibrationPath());
-    if (!o.calibration_file.empty()) {
+    if (o && !o->calibration_file.empty()) {
       const std::filesystem::path path =
-          (base_dir / std::filesystem::path(o.calibration_file)).lexically_normal();
+          (base_dir / std::filesystem::path(o->calibration_file)).lexically_normal();
       std::error_code ec;
       if (!std::filesystem::is_regular_file(path, ec)) return;
       std::ifstream in(path);
@@ -368,9 +402,11 @@ void refreshCalibration(Scenario& scenario, const std::filesystem::path& base_di
       text << in.rdbuf();
       calibration = parseCalibration(text.str(), path.string(), &calibration);
     }
-    if (o.value_per_year) calibration.customers.value_per_year = *o.value_per_year;
-    if (o.response_rate) calibration.satisfaction.response_rate = *o.response_rate;
-    o.calibration = std::make_shared<const Calibration>(std::move(calibration));
+    applyEngineDefaults(scenario, calibration.engine);
+    if (!o) return;
+    if (o->value_per_year) calibration.customers.value_per_year = *o->value_per_year;
+    if (o->response_rate) calibration.satisfaction.response_rate = *o->response_rate;
+    o->calibration = std::make_shared<const Calibration>(std::move(calibration));
   } catch (const std::exception&) {
     // Left null: the in-code defaults; checkByLoader reports the file's problems.
   }

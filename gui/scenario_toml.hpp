@@ -29,12 +29,13 @@ std::vector<Diagnostic> checkByLoader(const Scenario& scenario,
 // draw code) so the tests make the very same edits without a window.
 
 // The optional tables as the panel's on/off checkboxes add them: the defaults of
-// docs/SCENARIO_FORMAT.md, and for a required key that has none a typical value: [journeys]
-// delay lognormal, mean 2 h, CV 1 (the format's example); [outcomes] customers 100000 (the
-// rest from the calibration).
-JourneySpec defaultJourneys();
+// docs/SCENARIO_FORMAT.md — the engine defaults in force for the scenario (`defaults`, its
+// calibration's [engine]) for max_contacts and extra_minutes, written out in full when saved —
+// and for a required key that has none a typical value: [journeys] delay lognormal, mean 2 h,
+// CV 1 (the format's example); [outcomes] customers 100000 (the rest from the calibration).
+JourneySpec defaultJourneys(const EngineDefaults& defaults = kEngineDefaults);
 OutcomesSpec defaultOutcomes();
-EmpowermentSpec defaultEmpowerment();
+EmpowermentSpec defaultEmpowerment(const EngineDefaults& defaults = kEngineDefaults);
 // A transfer of an intent as the panel adds it: to the last agent group (often the
 // specialists), share 1, after exponential 120 s.
 TransferSpec defaultTransfer(const Scenario& scenario);
@@ -54,10 +55,12 @@ void setSwitchProbability(JourneySpec& journeys, const std::string& from, const 
 // channel keeps its customers, the format's rule for a channel without a row).
 void setSwitchRow(JourneySpec& journeys, const std::string& from, bool on);
 
-// [outcomes]' calibration as the loader sets it (data/calibration.toml, the scenario's
-// `calibration` file on top, then value_per_year and response_rate), for a scenario edited in
-// the studio; relative paths resolve against `base_dir`. A calibration that cannot be read
-// leaves the in-code defaults (null): the loader's check reports why, and the run waits.
+// The calibration in force as the loader sets it (data/calibration.toml, the scenario's
+// [outcomes] `calibration` file on top, then value_per_year and response_rate), for a scenario
+// edited in the studio; relative paths resolve against `base_dir`. Its engine defaults become
+// the scenario's (applyEngineDefaults: keys the file did not give and nobody edited follow
+// them). A calibration that cannot be read leaves [outcomes]' calibration null and the engine
+// defaults as they were: the loader's check reports why, and the run waits.
 void refreshCalibration(Scenario& scenario, const std::filesystem::path& base_dir);
 
 }  // namespace cx::studio

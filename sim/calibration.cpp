@@ -1,4 +1,5 @@
-// Reading data/calibration.toml. One table of fields (key, where it goes, allowed range)
+// Reading data/calibration.toml (the outcome models' coefficients and the engine defaults a
+// scenario may leave out). One table of fields (key, where it goes, allowed range)
 // drives both the reader and calibrationKeys(), so the file, the structs and the error
 // messages cannot drift apart.
 #include "sim/calibration.hpp"
@@ -62,6 +63,10 @@ constexpr Range kOpenProbability{0.0, 1.0, true, true};
 constexpr Range kCoefficient{0.0, 20.0};  // logit units: 20 already means certainty
 constexpr Range kPositive{0.0, kInf, true, false};
 constexpr Range kNonNegative{0.0, kInf};
+// The engine defaults are checked again with the scenario's rules, which want finite numbers.
+constexpr Range kPositiveFinite{0.0, kInf, true, true};
+constexpr Range kNonNegativeFinite{0.0, kInf, false, true};
+constexpr Range kPositiveShare{0.0, 1.0, true, false};
 
 struct Field {
   std::string_view key;
@@ -74,6 +79,7 @@ std::vector<Field> fieldsOf(Calibration& c) {
   SatisfactionParams& s = c.satisfaction;
   CustomerParams& k = c.customers;
   TrainingParams& t = c.training;
+  EngineDefaults& e = c.engine;
   return {
       {"satisfaction.reference_csat", &s.reference_csat, nullptr, kOpenProbability},
       {"satisfaction.expected_wait_s.voice", &s.expected_wait_s[0], nullptr, kPositive},
@@ -124,6 +130,21 @@ std::vector<Field> fieldsOf(Calibration& c) {
       {"customers.wom_public_factor", &k.wom_public_factor, nullptr, {1, 1000}},
       {"customers.value_per_year", &k.value_per_year, nullptr, kNonNegative},
       {"training.fcr_per_ownership_point", &t.fcr_per_ownership_point, nullptr, {0.0, 0.01}},
+      {"engine.channels.silent_discovery_s", &e.silent_discovery_s, nullptr, kNonNegativeFinite},
+      // An agent holding n chats works on them as on at least one and at most n.
+      {"engine.channels.chat_capacity.with_2_chats", &e.chat_capacity[0], nullptr, {1, 2}},
+      {"engine.channels.chat_capacity.with_3_chats", &e.chat_capacity[1], nullptr, {1, 3}},
+      {"engine.channels.chat_capacity.with_4_chats", &e.chat_capacity[2], nullptr, {1, 4}},
+      {"engine.channels.chat_capacity.with_5_chats", &e.chat_capacity[3], nullptr, {1, 5}},
+      {"engine.channels.service_level.threshold_s", &e.service_level_threshold_s, nullptr,
+       kPositiveFinite},
+      {"engine.channels.service_level.target", &e.service_level_target, nullptr, kPositiveShare},
+      {"engine.intents.fcr", &e.fcr, nullptr, kProbability},
+      {"engine.agent_groups.empathy", &e.empathy, nullptr, kProbability},
+      {"engine.agent_groups.professionalism", &e.professionalism, nullptr, kProbability},
+      {"engine.bot.turn_s", &e.bot_turn_s, nullptr, kPositiveFinite},
+      {"engine.journeys.max_contacts", nullptr, &e.max_contacts, {1, 100}},
+      {"engine.empowerment.extra_minutes", &e.extra_minutes, nullptr, {0, 240}},
   };
 }
 

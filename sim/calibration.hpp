@@ -1,4 +1,5 @@
-// Calibration of the customer-outcome models: data/calibration.toml read into plain structs.
+// Calibration: data/calibration.toml read into plain structs — the customer-outcome models'
+// coefficients, and the engine defaults a scenario file may leave out ([engine]).
 //
 // Every coefficient in the file carries its value, a solidity label (sourced / quoted /
 // computed / assumed, CALIBRATION.md), its source and optionally a `misquote` or `note`; the
@@ -16,7 +17,7 @@
 
 #include "sim/customers.hpp"
 #include "sim/satisfaction.hpp"
-#include "sim/scenario.hpp"  // Diagnostic, SourceLoc
+#include "sim/scenario.hpp"  // Diagnostic, SourceLoc, EngineDefaults
 
 namespace cx {
 
@@ -48,6 +49,7 @@ struct Calibration {
   SatisfactionParams satisfaction;  // in-code defaults equal the shipped file
   CustomerParams customers;
   TrainingParams training;
+  EngineDefaults engine;  // [engine]: what the scenario loader fills keys a file leaves out with
   std::vector<CalibrationEntry> provenance;  // one per key read, in file order
 
   const CalibrationEntry* find(std::string_view key) const;

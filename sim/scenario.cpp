@@ -44,12 +44,15 @@ std::optional<DistSpec::Kind> distKindFromString(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<double> defaultChatSlowdown(int concurrency) {
-  static constexpr double kCapacity[kDefaultSlowdownMax] = {1.0, 1.7, 2.5, 2.9, 3.5};
+std::vector<double> EngineDefaults::chatSlowdown(int concurrency) const {
   std::vector<double> f;
   for (int n = 1; n <= std::min(concurrency, kDefaultSlowdownMax); ++n)
-    f.push_back(n / kCapacity[n - 1]);
+    f.push_back(n == 1 ? 1.0 : n / chat_capacity[static_cast<std::size_t>(n - 2)]);
   return f;
+}
+
+std::vector<double> defaultChatSlowdown(int concurrency) {
+  return kEngineDefaults.chatSlowdown(concurrency);
 }
 
 const char* toString(ChannelKind kind) {

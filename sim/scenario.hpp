@@ -5,6 +5,7 @@
 // name says otherwise.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -49,16 +50,52 @@ std::optional<DistSpec::Kind> distKindFromString(std::string_view name);
 enum class ChannelKind { Voice, Chat, Email, Messaging };
 const char* toString(ChannelKind kind);
 
-// The handle-time factors of a chat that is an agent's 1st, 2nd, ... k-th (k <= 5): n divided
-// by the effective capacity of an agent holding n chats, 1 / 1.7 / 2.5 / 2.9 / 3.5 (Call Centre
-// Helper, CALIBRATION.md "Channels"). Beyond 5 chats there is no source: give the curve.
-std::vector<double> defaultChatSlowdown(int concurrency);
-constexpr int kDefaultSlowdownMax = 5;
 std::optional<ChannelKind> channelKindFromString(std::string_view name);
 
+// The default chat slowdown curve goes up to this many chats; beyond it there is no source and
+// a scenario must give the curve.
+constexpr int kDefaultSlowdownMax = 5;
+
+// Defaults of the simulated operation for keys a scenario file may leave out. They live in
+// data/calibration.toml under [engine] with their sources (docs/CX_MODEL.md, "Engine
+// defaults"), are read into Calibration::engine, and the loader fills every such key a file
+// leaves out from the calibration in force, which the scenario keeps as `engine_defaults`.
+// The in-code values equal the shipped file (tests/test_outcomes.cpp checks): they are what a
+// scenario built in code starts from.
+struct EngineDefaults {
+  // Effective capacity, in chats, of an agent holding 2, 3, 4, 5 chats (holding one: 1), from
+  // which the chat slowdown curve is computed (engine.channels.chat_capacity).
+  std::array<double, kDefaultSlowdownMax - 1> chat_capacity = {1.7, 2.5, 2.9, 3.5};
+  double silent_discovery_s = 60.0;         // channels.silent_discovery_s
+  double service_level_threshold_s = 20.0;  // channels.service_level.threshold_s
+  double service_level_target = 0.8;        // channels.service_level.target
+  double fcr = 0.7;                         // intents.fcr
+  double empathy = 0.7;                     // agent_groups.empathy
+  double professionalism = 0.7;             // agent_groups.professionalism
+  double bot_turn_s = 30.0;                 // bot.turn_s
+  int max_contacts = 5;                     // journeys.max_contacts
+  double extra_minutes = 15.0;              // empowerment.extra_minutes
+
+  // The handle-time factors of a chat that is an agent's 1st, 2nd, ... k-th, k <= 5: n divided
+  // by the effective capacity of an agent holding n chats. For concurrency > 5 the first 5
+  // (the scenario must give the curve); empty for concurrency < 1.
+  std::vector<double> chatSlowdown(int concurrency) const;
+};
+inline constexpr EngineDefaults kEngineDefaults{};
+
+// The slowdown curve of the in-code defaults, 1 / 1.7 / 2.5 / 2.9 / 3.5 chats at 1-5 chats
+// (Call Centre Helper, CALIBRATION.md "Channels"), equal to the shipped file's. A loaded
+// scenario's curve comes from its calibration: scenario.engine_defaults.chatSlowdown(k).
+std::vector<double> defaultChatSlowdown(int concurrency);
+
 struct ServiceLevelSpec {
-  double threshold_s = 20.0;  // answered within this counts as "in service level"
-  double target = 0.8;        // the share the operation aims for (for colours, staffing)
+  // answered within this counts as "in service level"
+  double threshold_s = kEngineDefaults.service_level_threshold_s;
+  // the share the operation aims for (for colours, staffing)
+  double target = kEngineDefaults.service_level_target;
+  // Whether the file gave the key; if not, the value is the engine default in force.
+  bool threshold_s_given = false;
+  bool target_given = false;
 };
 
 struct ArrivalSpec {
@@ -110,13 +147,17 @@ struct ChannelSpec {
   ServiceLevelSpec service_level;
   // Chat: an agent holds up to `concurrency` chats; a chat's handle time is multiplied by
   // concurrency_slowdown[n-1] when it is the agent's n-th chat at the time it is picked up
-  // (docs/MODEL.md "Chat concurrency"). The loader fills the default curve.
+  // (docs/MODEL.md "Chat concurrency"). The loader fills the default curve
+  // (EngineDefaults::chatSlowdown) when the file leaves it out.
   int concurrency = 1;
   std::vector<double> concurrency_slowdown;
   // Chat/messaging: a share of those whose patience runs out leave without saying so; their
   // chat stays in the queue and costs the agent who picks it up `discovery_s`.
   double silent_abandon = 0.0;
-  double silent_discovery_s = 60.0;
+  double silent_discovery_s = kEngineDefaults.silent_discovery_s;
+  // Whether the file gave these keys; if not, they hold the engine defaults in force.
+  bool concurrency_slowdown_given = false;
+  bool silent_discovery_s_given = false;
   SourceLoc loc;  // of the [[channels]] table
 
   // Email and messaging: answered by a reply, worked when the synchronous queues allow;
@@ -141,8 +182,10 @@ struct AgentGroupSpec {
   std::vector<std::string> intents;   // intent skills: the intents it takes; empty: all
   // For the outcome model ([outcomes]): the agents' empathy and professionalism (0–1; 0.7 is
   // the calibration's typical agent), and what they add to the intents' fcr.
-  double empathy = 0.7;
-  double professionalism = 0.7;
+  double empathy = kEngineDefaults.empathy;
+  double professionalism = kEngineDefaults.professionalism;
+  bool empathy_given = false;  // whether the file gave them (else the engine defaults in force)
+  bool professionalism_given = false;
   double fcr_uplift = 0.0;
   double proficiency = 1.0;             // handle-time multiplier: 0.8 = 20% faster than average
   std::optional<double> cost_per_hour;  // per paid hour; absent: [costs] agent_per_hour
@@ -188,7 +231,8 @@ struct IntentSpec {
   std::string id;
   Complexity complexity = Complexity::Routine;
   double handle_factor = 1.0;             // × the channel's handle time
-  double fcr = 0.7;                       // P(an agent resolves it on this contact)
+  double fcr = kEngineDefaults.fcr;       // P(an agent resolves it on this contact)
+  bool fcr_given = false;                 // whether the file gave it (else the engine default)
   std::optional<double> bot_containment;  // P(the bot resolves it); absent: [bot] containment
   std::vector<std::pair<std::string, double>> share;  // channel id → share of its arrivals
   std::optional<TransferSpec> transfer;               // absent: whoever answers handles it
@@ -205,13 +249,15 @@ struct IntentSpec {
 // to it first; it resolves (contains) some, the others are escalated to the agent queue
 // (docs/MODEL.md, "AI assistant").
 struct BotSpec {
-  std::vector<std::string> channels;     // channel ids it sits in front of
-  DistSpec conversation;                 // time with the bot before it resolves or escalates
-  double containment = 0.0;              // P(resolved by the bot), for intents without their own
-  bool cold = false;                     // escalation: cold (customer starts over) or warm
-  double cold_handle_factor = 1.0;       // cold: × handle time (the story told again)
-  int loop_turns = 0;                    // extra bot turns before a person is offered
-  double turn_s = 30.0;                  // length of one such turn
+  std::vector<std::string> channels;  // channel ids it sits in front of
+  DistSpec conversation;              // time with the bot before it resolves or escalates
+  double containment = 0.0;           // P(resolved by the bot), for intents without their own
+  bool cold = false;                  // escalation: cold (customer starts over) or warm
+  double cold_handle_factor = 1.0;    // cold: × handle time (the story told again)
+  int loop_turns = 0;                 // extra bot turns before a person is offered
+  // The length of one such turn, and whether the file gave it (else the engine default).
+  double turn_s = kEngineDefaults.bot_turn_s;
+  bool turn_s_given = false;
   double loop_abandon = 0.0;             // P(giving up) at each extra turn
   double false_containment = 0.0;        // share of "contained" customers not actually helped
   double escalated_handle_factor = 1.0;  // × handle time of escalated contacts (harder mix)
@@ -239,7 +285,8 @@ struct JourneySpec {
   // × the intent's fcr for those contacts: an agent without the case history may try again
   // what already failed (1 = no effect).
   double repeat_fcr_factor = 1.0;
-  int max_contacts = 5;  // a case ends unresolved after this many contacts
+  int max_contacts = kEngineDefaults.max_contacts;  // a case ends unresolved after this many
+  bool max_contacts_given = false;  // whether the file gave it (else the engine default)
   // After an answered contact that did not solve it: P(the agent promises to come back to the
   // customer), and P(that promise is broken: the customer chases instead).
   double promise_follow_up = 0.0;
@@ -266,7 +313,9 @@ struct OutcomesSpec {
 // it — contacts of the listed complexities — trading handle time for resolution (and, in the
 // satisfaction model, care).
 struct EmpowermentSpec {
-  double extra_minutes = 15.0;  // added to the handle time when the agent takes it
+  // added to the handle time when the agent takes it
+  double extra_minutes = kEngineDefaults.extra_minutes;
+  bool extra_minutes_given = false;  // whether the file gave it (else the engine default)
   std::vector<Complexity> needs = {Complexity::Complex, Complexity::Emotional};
   double use = 1.0;       // P(the agent takes the extra time with a customer who needs it)
   double fcr_gain = 0.0;  // added to the intent's fcr when taken (clamped to 1)
@@ -302,6 +351,11 @@ struct Scenario {
   std::optional<JourneySpec> journeys;  // absent: every contact is its own case, no retries
   std::optional<EmpowermentSpec> empowerment;  // absent: no extra time policy
   std::optional<OutcomesSpec> outcomes;        // absent: no CSAT, NPS, CES or churn
+  // The engine defaults in force: those the loader filled the keys the file left out from
+  // (data/calibration.toml's [engine], with the scenario's `[outcomes] calibration` file on
+  // top); the in-code ones for a scenario built in code. The `*_given` flags of the specs say
+  // which keys the file gave.
+  EngineDefaults engine_defaults;
 
   bool dayStructured() const { return days > 0; }
   // The groups the engine runs: `agent_groups`, or one dedicated group per channel (id and
@@ -353,6 +407,13 @@ Scenario loadScenario(const std::filesystem::path& file,
 Scenario parseScenario(std::string_view toml_text, const std::string& name_for_errors,
                        const std::filesystem::path& base_dir = {},
                        const std::vector<std::string>& overrides = {});
+
+// Makes `defaults` the engine defaults in force for `scenario`: every key with an engine
+// default that the file did not give (its `*_given` flag is off) and that still holds the
+// defaults in force (`scenario.engine_defaults`) takes the new default — so a value edited in
+// code is kept — and the chat slowdown curve follows. The loader calls it with the calibration's
+// defaults; the studio when the scenario's calibration changes.
+void applyEngineDefaults(Scenario& scenario, const EngineDefaults& defaults);
 
 // Check a scenario built in code (tests, the studio's editor) with the same rules as the
 // loader; returns the problems found (empty = valid).

@@ -110,6 +110,7 @@ class Loader {
               {"scenario", "channels", "agent_groups", "costs", "intents", "bot", "journeys",
                "empowerment", "outcomes"});
     locs_[""] = locOf(root);
+    readCalibration(root);  // first: it fills the keys the sections below leave out
     const toml::node* groups = field(root, "", "agent_groups");
     has_groups_ = groups != nullptr;
     if (const toml::node* node = field(root, "", "scenario")) {
@@ -133,6 +134,7 @@ class Loader {
     if (const toml::node* node = field(root, "", "journeys")) readJourneys(*node, s);
     if (const toml::node* node = field(root, "", "empowerment")) readEmpowerment(*node, s);
     if (const toml::node* node = field(root, "", "outcomes")) readOutcomes(*node, s);
+    applyEngineDefaults(s, calibration_.engine);
     addValueRuleFindings(s);
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
@@ -505,33 +507,28 @@ class Loader {
       if (auto v = asInt(*n, key + ".concurrency", "an integer number of chats"))
         ch.concurrency = *v;
     }
+    // Left out: the calibration's curve (applyEngineDefaults, once every section is read).
     if (const toml::node* n = field(t, key, "concurrency_slowdown")) {
+      ch.concurrency_slowdown_given = true;
       auto v = asList<double>(
           *n, key + ".concurrency_slowdown",
           "an array of handle-time factors, one per number of chats held (1, 2, ...)",
           [&](const toml::node& e, const std::string& k) { return asNumber(e, k); });
       if (v) ch.concurrency_slowdown = std::move(*v);
-    } else if (ch.concurrency > 1) {
-      ch.concurrency_slowdown = defaultChatSlowdown(ch.concurrency);
     }
     if (const toml::node* n = field(t, key, "silent_abandon")) {
       if (auto v = asNumber(*n, key + ".silent_abandon")) ch.silent_abandon = *v;
     }
-    if (const toml::node* n = field(t, key, "silent_discovery_s")) {
-      if (auto v = asNumber(*n, key + ".silent_discovery_s")) ch.silent_discovery_s = *v;
-    }
+    ch.silent_discovery_s_given = readNumber(t, key, "silent_discovery_s", ch.silent_discovery_s);
 
     if (const toml::node* n = field(t, key, "service_level")) {
       const std::string path = key + ".service_level";
       if (const toml::table* sl =
               asTable(*n, path, "a table such as { threshold_s = 20, target = 0.8 }")) {
         checkKeys(*sl, path, {"threshold_s", "target"});
-        if (const toml::node* v = field(*sl, path, "threshold_s")) {
-          if (auto x = asNumber(*v, path + ".threshold_s")) ch.service_level.threshold_s = *x;
-        }
-        if (const toml::node* v = field(*sl, path, "target")) {
-          if (auto x = asNumber(*v, path + ".target")) ch.service_level.target = *x;
-        }
+        ServiceLevelSpec& level = ch.service_level;
+        level.threshold_s_given = readNumber(*sl, path, "threshold_s", level.threshold_s);
+        level.target_given = readNumber(*sl, path, "target", level.target);
       }
     }
   }
@@ -589,19 +586,21 @@ class Loader {
       if (const toml::node* n = field(*t, key, "cost_per_hour")) {
         if (auto v = asNumber(*n, key + ".cost_per_hour")) g.cost_per_hour = *v;
       }
-      readNumber(*t, key, "empathy", g.empathy);
-      readNumber(*t, key, "professionalism", g.professionalism);
+      g.empathy_given = readNumber(*t, key, "empathy", g.empathy);
+      g.professionalism_given = readNumber(*t, key, "professionalism", g.professionalism);
       readNumber(*t, key, "fcr_uplift", g.fcr_uplift);
     }
   }
 
   // --- [[intents]] and [bot] ----------------------------------------------------------------
 
+  // An optional number; returns whether the key is there (read or reported).
   template <typename T>
-  void readNumber(const toml::table& t, const std::string& path, std::string_view key, T& out) {
-    if (const toml::node* n = field(t, path, key)) {
-      if (auto v = asNumber(*n, join(path, key))) out = *v;
-    }
+  bool readNumber(const toml::table& t, const std::string& path, std::string_view key, T& out) {
+    const toml::node* n = field(t, path, key);
+    if (!n) return false;
+    if (auto v = asNumber(*n, join(path, key))) out = *v;
+    return true;
   }
 
   void readIntents(const toml::node& node, Scenario& s) {
@@ -637,7 +636,7 @@ class Loader {
         }
       }
       readNumber(*t, key, "handle_factor", in.handle_factor);
-      readNumber(*t, key, "fcr", in.fcr);
+      in.fcr_given = readNumber(*t, key, "fcr", in.fcr);
       if (const toml::node* n = field(*t, key, "bot_containment")) {
         if (auto v = asNumber(*n, key + ".bot_containment")) in.bot_containment = *v;
       }
@@ -686,7 +685,7 @@ class Loader {
     EmpowermentSpec& e = s.empowerment.emplace();
     e.loc = locOf(node);
     checkKeys(*t, "empowerment", {"extra_minutes", "needs", "use", "fcr_gain"});
-    readNumber(*t, "empowerment", "extra_minutes", e.extra_minutes);
+    e.extra_minutes_given = readNumber(*t, "empowerment", "extra_minutes", e.extra_minutes);
     readNumber(*t, "empowerment", "use", e.use);
     readNumber(*t, "empowerment", "fcr_gain", e.fcr_gain);
     if (const toml::node* n = field(*t, "empowerment", "needs")) {
@@ -743,7 +742,7 @@ class Loader {
     if (const toml::node* n = field(*t, path, "loop_turns")) {
       if (auto v = asInt(*n, "bot.loop_turns")) b.loop_turns = *v;
     }
-    readNumber(*t, path, "turn_s", b.turn_s);
+    b.turn_s_given = readNumber(*t, path, "turn_s", b.turn_s);
     readNumber(*t, path, "loop_abandon", b.loop_abandon);
     readNumber(*t, path, "false_containment", b.false_containment);
     readNumber(*t, path, "escalated_handle_factor", b.escalated_handle_factor);
@@ -799,11 +798,58 @@ class Loader {
     readNumber(*t, path, "promise_follow_up", j.promise_follow_up);
     readNumber(*t, path, "broken_promise", j.broken_promise);
     if (const toml::node* n = field(*t, path, "max_contacts")) {
+      j.max_contacts_given = true;
       if (auto v = asInt(*n, "journeys.max_contacts")) j.max_contacts = *v;
     }
   }
 
-  // --- [costs] -----------------------------------------------------------------------------
+  // --- the calibration in force, [outcomes] and [costs] ------------------------------------
+
+  // The calibration in force (docs/CX_MODEL.md, "Engine defaults"): data/calibration.toml
+  // (defaultCalibrationPath()), with the file of `[outcomes] calibration` on top. Read before
+  // any section, since it fills the keys they leave out, and for every scenario: a shipped file
+  // that cannot be read or is invalid is an error even without [outcomes], as the values a
+  // scenario leaves out would otherwise come from numbers nobody can see. A problem with it is
+  // reported with the calibration file's line and key; the loading goes on with the in-code
+  // defaults so that the scenario's own problems are reported too.
+  void readCalibration(const toml::table& root) {
+    try {
+      calibration_ = loadCalibration(defaultCalibrationPath());
+    } catch (const CalibrationError& e) {
+      for (Diagnostic d : e.diagnostics()) {
+        if (d.loc.line == 0)  // cannot be read at all: say why a scenario needs it
+          d.message +=
+              " (every scenario's defaults come from data/calibration.toml, looked for under "
+              "the current folder, then in the data folder of the source tree)";
+        diagnostics_.push_back(std::move(d));
+      }
+      calibration_ = Calibration{};
+      return;
+    }
+    calibration_ok_ = true;
+    const toml::table* outcomes = root.get_as<toml::table>("outcomes");
+    const toml::node* n = outcomes ? outcomes->get("calibration") : nullptr;
+    if (!n || !n->is_string()) return;  // readOutcomes reports a value that is not a string
+    const std::string relative = n->as_string()->get();
+    const fs::path path = (base_dir_ / fs::path(relative)).lexically_normal();
+    std::error_code ec;
+    std::ifstream in;
+    if (fs::is_regular_file(path, ec)) in.open(path);
+    if (!in.is_open()) {
+      fail(locOf(*n), "outcomes.calibration",
+           "cannot read \"" + relative + "\" (looked for " + path.string() + ")");
+      calibration_ok_ = false;
+      return;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+      calibration_ = parseCalibration(text.str(), path.string(), &calibration_);
+    } catch (const CalibrationError& e) {
+      for (const Diagnostic& d : e.diagnostics()) diagnostics_.push_back(d);
+      calibration_ok_ = false;
+    }
+  }
 
   // [outcomes]: the customer base and the calibration of the outcome models.
   void readOutcomes(const toml::node& node, Scenario& s) {
@@ -825,34 +871,12 @@ class Loader {
     if (const toml::node* n = field(*t, "outcomes", "response_rate")) {
       if (auto v = asNumber(*n, "outcomes.response_rate")) o.response_rate = *v;
     }
-    Calibration calibration;
-    try {
-      calibration = loadCalibration(defaultCalibrationPath());
-    } catch (const CalibrationError& e) {
-      for (const Diagnostic& d : e.diagnostics()) diagnostics_.push_back(d);
-      return;
-    }
+    // The file itself was read first (readCalibration); a problem with it is reported there.
     if (const toml::node* n = field(*t, "outcomes", "calibration")) {
-      if (auto relative = asString(*n, "outcomes.calibration")) {
-        o.calibration_file = *relative;
-        const fs::path path = (base_dir_ / fs::path(*relative)).lexically_normal();
-        std::ifstream in(path);
-        std::error_code ec;
-        if (!fs::is_regular_file(path, ec) || !in) {
-          fail(locOf(*n), "outcomes.calibration",
-               "cannot read \"" + *relative + "\" (looked for " + path.string() + ")");
-          return;
-        }
-        std::stringstream text;
-        text << in.rdbuf();
-        try {
-          calibration = parseCalibration(text.str(), path.string(), &calibration);
-        } catch (const CalibrationError& e) {
-          for (const Diagnostic& d : e.diagnostics()) diagnostics_.push_back(d);
-          return;
-        }
-      }
+      if (auto relative = asString(*n, "outcomes.calibration")) o.calibration_file = *relative;
     }
+    if (!calibration_ok_) return;
+    Calibration calibration = calibration_;
     if (o.value_per_year) calibration.customers.value_per_year = *o.value_per_year;
     if (o.response_rate) calibration.satisfaction.response_rate = *o.response_rate;
     o.calibration = std::make_shared<const Calibration>(std::move(calibration));
@@ -1159,12 +1183,54 @@ class Loader {
 
   std::string file_;
   fs::path base_dir_;
-  bool has_groups_ = false;  // the file has [[agent_groups]]: channels then have no agents
+  bool has_groups_ = false;      // the file has [[agent_groups]]: channels then have no agents
+  Calibration calibration_;      // in force (readCalibration): in-code defaults if unreadable
+  bool calibration_ok_ = false;  // read without problems
   std::vector<Diagnostic> diagnostics_;
   std::set<std::string> failed_;              // keys already reported (and all below them)
   std::map<std::string, SourceLoc> locs_;     // key -> where its value is
   std::map<std::string, std::string> alias_;  // struct key -> file key
 };
+
+template <typename T>
+void follow(T& value, bool given, const T& was, const T& now) {
+  if (!given && value == was) value = now;
+}
+
+}  // namespace
+
+void applyEngineDefaults(Scenario& s, const EngineDefaults& d) {
+  const EngineDefaults was = s.engine_defaults;
+  for (ChannelSpec& ch : s.channels) {
+    follow(ch.silent_discovery_s, ch.silent_discovery_s_given, was.silent_discovery_s,
+           d.silent_discovery_s);
+    ServiceLevelSpec& level = ch.service_level;
+    follow(level.threshold_s, level.threshold_s_given, was.service_level_threshold_s,
+           d.service_level_threshold_s);
+    follow(level.target, level.target_given, was.service_level_target, d.service_level_target);
+    // A single chat has no curve; several have the default one unless the file gave its own.
+    // (A loaded file leaving it out has none yet.)
+    if (ch.concurrency > 1 && !ch.concurrency_slowdown_given &&
+        (ch.concurrency_slowdown.empty() ||
+         ch.concurrency_slowdown == was.chatSlowdown(ch.concurrency)))
+      ch.concurrency_slowdown = d.chatSlowdown(ch.concurrency);
+  }
+  for (AgentGroupSpec& g : s.agent_groups) {
+    follow(g.empathy, g.empathy_given, was.empathy, d.empathy);
+    follow(g.professionalism, g.professionalism_given, was.professionalism, d.professionalism);
+  }
+  for (IntentSpec& in : s.intents) follow(in.fcr, in.fcr_given, was.fcr, d.fcr);
+  if (s.bot) follow(s.bot->turn_s, s.bot->turn_s_given, was.bot_turn_s, d.bot_turn_s);
+  if (s.journeys)
+    follow(s.journeys->max_contacts, s.journeys->max_contacts_given, was.max_contacts,
+           d.max_contacts);
+  if (s.empowerment)
+    follow(s.empowerment->extra_minutes, s.empowerment->extra_minutes_given, was.extra_minutes,
+           d.extra_minutes);
+  s.engine_defaults = d;
+}
+
+namespace {
 
 Diagnostic syntaxError(const std::string& file, const toml::parse_error& error) {
   return Diagnostic{file, locOf(error.source()), "",

@@ -505,6 +505,13 @@ TEST_CASE("calibration: the shipped file is complete, labelled and equals the in
     CHECK(e->source.size() > 10);
     CHECK(*calibrationValue(loaded, key) == *calibrationValue(defaults, key));
   }
+  // The engine defaults among them ([engine]) are also what a scenario built in code starts
+  // from, and the in-code chat slowdown curve is the file's.
+  CHECK(loaded.engine.chatSlowdown(kDefaultSlowdownMax) ==
+        defaultChatSlowdown(kDefaultSlowdownMax));
+  CHECK(loaded.engine.max_contacts == JourneySpec{}.max_contacts);
+  CHECK(loaded.engine.fcr == IntentSpec{}.fcr);
+  CHECK(loaded.engine.service_level_threshold_s == ServiceLevelSpec{}.threshold_s);
   // The Gartner stay probabilities are quoted figures, not judgements.
   CHECK((loaded.find("customers.stay_unresolved")->solidity == Solidity::Quoted));
   CHECK(!calibrationValue(loaded, "customers.no_such_key").has_value());
@@ -657,10 +664,13 @@ memory_factor = { value = 1.8, label = "computed", source = "Ruby Receptionists:
 }
 
 TEST_CASE(
-    "calibration: the engine's own defaults are in docs/CX_MODEL.md as the loader sets them") {
-  // Defaults that live with the scenario rules (sim/scenario*.cpp), not in the data file: the
-  // parameter table of CX_MODEL.md gives each with its source and label; a scenario that
-  // leaves the key out gets exactly the documented value.
+    "calibration: a scenario leaving out a key with an engine default gets the shipped file's "
+    "value, and docs/CX_MODEL.md lists it") {
+  // The engine defaults live in data/calibration.toml under [engine]; the loader fills every
+  // key a scenario leaves out from it, and the table of CX_MODEL.md "Engine defaults" gives
+  // each with its value, label and the scenario key it fills.
+  const Calibration shipped = loadCalibration(kShipped);
+  const EngineDefaults& e = shipped.engine;
   const Scenario s = parseScenario(R"(
 [scenario]
 name = "defaults"
@@ -694,40 +704,78 @@ delay = { dist = "exponential", mean_s = 600 }
 [empowerment]
 )",
                                    "defaults.toml");
+  const ChannelSpec& ch = s.channels[0];
+  // The n-th chat's factor is n / capacity(n), capacity(1) = 1.
+  const std::vector<double> curve = {1.0, 2 / e.chat_capacity[0], 3 / e.chat_capacity[1],
+                                     4 / e.chat_capacity[2], 5 / e.chat_capacity[3]};
+  CHECK(ch.concurrency_slowdown == curve);
+  CHECK(ch.silent_discovery_s == e.silent_discovery_s);
+  CHECK(ch.service_level.threshold_s == e.service_level_threshold_s);
+  CHECK(ch.service_level.target == e.service_level_target);
+  CHECK(s.intents[0].fcr == e.fcr);
+  CHECK(s.agent_groups[0].empathy == e.empathy);
+  CHECK(s.agent_groups[0].professionalism == e.professionalism);
+  CHECK(s.bot->turn_s == e.bot_turn_s);
+  CHECK(s.journeys->max_contacts == e.max_contacts);
+  CHECK(s.empowerment->extra_minutes == e.extra_minutes);
+  // Nothing was given: every flag says so, and the defaults in force are the file's.
+  CHECK_FALSE(ch.concurrency_slowdown_given);
+  CHECK_FALSE(ch.service_level.threshold_s_given);
+  CHECK_FALSE(s.intents[0].fcr_given);
+  CHECK_FALSE(s.journeys->max_contacts_given);
+  for (const std::string& key : calibrationKeys())
+    if (key.rfind("engine.", 0) == 0) {
+      Calibration in_force;
+      in_force.engine = s.engine_defaults;
+      CHECK(calibrationValue(in_force, key) == calibrationValue(shipped, key));
+    }
+
+  // The shipped values themselves, as docs/MODEL.md and docs/SCENARIO_FORMAT.md quote them.
   auto num = [](double x) {
     std::ostringstream out;
     out << x;
     return out.str();
   };
-  std::string curve;
-  for (double f : s.channels[0].concurrency_slowdown)
-    curve += (curve.empty() ? "" : ", ") + num(std::round(f * 100) / 100);
-  const std::vector<std::pair<std::string, std::string>> documented = {
-      {"channels.concurrency_slowdown", curve},
-      {"channels.silent_discovery_s", num(s.channels[0].silent_discovery_s)},
-      {"channels.service_level.threshold_s", num(s.channels[0].service_level.threshold_s)},
-      {"channels.service_level.target", num(s.channels[0].service_level.target)},
-      {"intents.fcr", num(s.intents[0].fcr)},
-      {"agent_groups.empathy", num(s.agent_groups[0].empathy)},
-      {"agent_groups.professionalism", num(s.agent_groups[0].professionalism)},
-      {"bot.turn_s", num(s.bot->turn_s)},
-      {"journeys.max_contacts", num(s.journeys->max_contacts)},
-      {"empowerment.extra_minutes", num(s.empowerment->extra_minutes)},
-  };
-  CHECK(curve == "1, 1.18, 1.2, 1.38, 1.43");
+  std::string rounded;
+  for (double f : ch.concurrency_slowdown)
+    rounded += (rounded.empty() ? "" : ", ") + num(std::round(f * 100) / 100);
+  CHECK(rounded == "1, 1.18, 1.2, 1.38, 1.43");
+  CHECK(ch.silent_discovery_s == 60);
+  CHECK(s.journeys->max_contacts == 5);
+  // The typical agent of the groups is the calibration's reference agent.
+  CHECK(s.agent_groups[0].empathy == shipped.satisfaction.reference_agent);
+  CHECK(s.agent_groups[0].professionalism == shipped.satisfaction.reference_agent);
+
+  // docs/CX_MODEL.md: a row per [engine] key with the scenario key it fills, the file's value
+  // and label, and a source.
   const std::string doc = readText(fs::path(CX_SOURCE_DIR) / "docs" / "CX_MODEL.md");
-  for (const auto& [key, value] : documented) {
-    INFO(key << " = " << value);
-    const std::string row = "| `" + key + "` | " + value + " | ";
+  const std::vector<std::pair<std::string, std::string>> fills = {
+      {"engine.channels.silent_discovery_s", "channels.silent_discovery_s"},
+      {"engine.channels.chat_capacity.with_2_chats", "channels.concurrency_slowdown"},
+      {"engine.channels.chat_capacity.with_3_chats", "channels.concurrency_slowdown"},
+      {"engine.channels.chat_capacity.with_4_chats", "channels.concurrency_slowdown"},
+      {"engine.channels.chat_capacity.with_5_chats", "channels.concurrency_slowdown"},
+      {"engine.channels.service_level.threshold_s", "channels.service_level.threshold_s"},
+      {"engine.channels.service_level.target", "channels.service_level.target"},
+      {"engine.intents.fcr", "intents.fcr"},
+      {"engine.agent_groups.empathy", "agent_groups.empathy"},
+      {"engine.agent_groups.professionalism", "agent_groups.professionalism"},
+      {"engine.bot.turn_s", "bot.turn_s"},
+      {"engine.journeys.max_contacts", "journeys.max_contacts"},
+      {"engine.empowerment.extra_minutes", "empowerment.extra_minutes"},
+  };
+  std::size_t engine_keys = 0;
+  for (const std::string& key : calibrationKeys()) engine_keys += key.rfind("engine.", 0) == 0;
+  CHECK(fills.size() == engine_keys);
+  for (const auto& [key, fills_key] : fills) {
+    INFO(key);
+    const CalibrationEntry* entry = shipped.find(key);
+    REQUIRE(entry != nullptr);
+    const std::string row = "| `" + key + "` | `" + fills_key + "` | " + num(entry->value) + " | " +
+                            toString(entry->solidity) + " | ";
     const auto at = doc.find(row);
     REQUIRE(at != std::string::npos);
-    // A label from the four, and a source after it.
-    const std::string rest = doc.substr(at + row.size(), doc.find('\n', at) - at - row.size());
-    const bool labelled = rest.rfind("sourced |", 0) == 0 || rest.rfind("quoted |", 0) == 0 ||
-                          rest.rfind("computed |", 0) == 0 || rest.rfind("assumed |", 0) == 0;
-    CHECK(labelled);
-    CHECK(rest.size() > 30);
+    CHECK(doc.find('\n', at) - at - row.size() > 10);  // a source after the label
   }
-  // The typical agent of the groups is the calibration's reference agent.
-  CHECK(s.agent_groups[0].empathy == SatisfactionParams{}.reference_agent);
+  CHECK(doc.find("1, 1.18, 1.2, 1.38, 1.43") != std::string::npos);
 }
