@@ -33,13 +33,6 @@ ExperimentResult simulate(const Scenario& s, int reps, std::uint64_t seed = 3) {
 }
 
 // Collects records for exact per-contact checks.
-struct Recorder final : SimObserver {
-  std::vector<ContactRecord> contacts;
-  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
-  void onInterval(const IntervalSample&) override {}
-  void onGroupInterval(const GroupSample&) override {}
-};
-
 }  // namespace
 
 TEST_CASE("bot: containment thins the stream; the agents see M/M/N at the escalated rate") {

@@ -17,13 +17,6 @@ using namespace cx::test;
 
 namespace {
 
-struct Recorder final : SimObserver {
-  std::vector<ContactRecord> contacts;
-  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
-  void onInterval(const IntervalSample&) override {}
-  void onGroupInterval(const GroupSample&) override {}
-};
-
 std::vector<ContactRecord> records(const Scenario& s, std::uint64_t seed, std::uint32_t rep = 0) {
   Recorder rec;
   Simulation sim(s, seed, rep);

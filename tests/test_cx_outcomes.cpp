@@ -13,16 +13,10 @@
 #include "test_support.hpp"
 
 using namespace cx;
+using test::Recorder;
 using cx::test::value;
 
 namespace {
-
-struct Recorder final : SimObserver {
-  std::vector<ContactRecord> contacts;
-  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
-  void onInterval(const IntervalSample&) override {}
-  void onGroupInterval(const GroupSample&) override {}
-};
 
 // Ample agents (nobody waits), one routine intent with first-contact resolution `fcr`.
 Scenario calm(double fcr, long customers = 10'000'000) {

@@ -24,7 +24,7 @@ using namespace cx::test;
 namespace {
 
 // Keeps every record and sample of a run.
-struct Recorder final : SimObserver {
+struct SampleRecorder final : SimObserver {
   std::vector<ContactRecord> contacts;
   std::vector<IntervalSample> samples;
   std::vector<GroupSample> group_samples;
@@ -207,7 +207,7 @@ TEST_CASE("engine: an agent over a dropped staffing level finishes the contact f
   s.interval_minutes = 10;
   s.channels[0].agents = {2, 0};
   s.channels[0].arrivals.per_hour = {600, 0};
-  Recorder rec;
+  SampleRecorder rec;
   Simulation sim(s, 11, 0);
   sim.run(rec);
   std::vector<double> answered_at;
@@ -243,7 +243,7 @@ TEST_CASE("engine: an agent over a dropped staffing level finishes the contact f
 TEST_CASE("engine: only contacts arriving after the warm-up and before the horizon count") {
   Scenario s =
       singleQueue(600, DistSpec::exponential(240), 45, DistSpec::exponential(120), 3.0, 1.5);
-  Recorder rec;
+  SampleRecorder rec;
   Simulation sim(s, 3, 0);
   sim.run(rec);
   REQUIRE(!rec.contacts.empty());
@@ -265,7 +265,7 @@ TEST_CASE("engine: only contacts arriving after the warm-up and before the horiz
 
 TEST_CASE("engine: day form opens, closes and drains each day") {
   Scenario s = twoChannelDay();
-  Recorder rec;
+  SampleRecorder rec;
   Simulation sim(s, 5, 0);
   sim.run(rec);
   std::set<std::uint32_t> days;
@@ -410,7 +410,7 @@ TEST_CASE("engine: day_factors scale each day's arrivals cyclically (day-of-week
       s.open_s = 0;
     }
     REQUIRE(validateScenario(s).empty());
-    Recorder rec;
+    SampleRecorder rec;
     Simulation(s, 11, 0).run(rec);
     std::vector<double> per_day(6, 0.0);
     for (const auto& r : rec.contacts) per_day.at(r.day) += 1;
@@ -461,7 +461,7 @@ TEST_CASE("engine: a busy channel answers its contacts first come, first served"
   // many abandon, and those answered are answered in the order they arrived.
   const Scenario s =
       singleQueue(60, DistSpec::exponential(240), 3, DistSpec::exponential(300), 50, 1);
-  Recorder rec;
+  SampleRecorder rec;
   Simulation(s, 17, 0).run(rec);
   const auto abandoned =
       std::count_if(rec.contacts.begin(), rec.contacts.end(),
@@ -472,7 +472,7 @@ TEST_CASE("engine: a busy channel answers its contacts first come, first served"
   SUBCASE("one agent") {
     const Scenario one =
         singleQueue(20, DistSpec::exponential(240), 1, DistSpec::exponential(600), 50, 1);
-    Recorder r1;
+    SampleRecorder r1;
     Simulation(one, 18, 0).run(r1);
     CHECK(checkFcfs(r1.contacts, 0) > 300);
   }
@@ -480,7 +480,7 @@ TEST_CASE("engine: a busy channel answers its contacts first come, first served"
 
 TEST_CASE("engine: with several channels each channel's queue is first come, first served") {
   SUBCASE("dedicated agents, day form with balking") {
-    Recorder rec;
+    SampleRecorder rec;
     Simulation(twoChannelDay(), 19, 0).run(rec);
     CHECK(checkFcfs(rec.contacts, 0) > 50);
     CHECK(checkFcfs(rec.contacts, 1) > 50);
@@ -501,7 +501,7 @@ TEST_CASE("engine: with several channels each channel's queue is first come, fir
     blended.agents = {5};
     s.agent_groups = {blended};
     REQUIRE(validateScenario(s).empty());
-    Recorder rec;
+    SampleRecorder rec;
     Simulation(s, 20, 0).run(rec);
     CHECK(checkFcfs(rec.contacts, 0) > 300);
     CHECK(checkFcfs(rec.contacts, 1) > 300);

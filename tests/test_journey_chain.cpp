@@ -16,13 +16,6 @@ using namespace cx::test;
 
 namespace {
 
-struct Recorder final : SimObserver {
-  std::vector<ContactRecord> contacts;
-  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
-  void onInterval(const IntervalSample&) override {}
-  void onGroupInterval(const GroupSample&) override {}
-};
-
 // Channels `ids`, each with its own ample agents and no patience: every contact is answered
 // at once, so a case's path depends only on resolution, coming back and the switch matrix.
 Scenario ampleChannels(const std::vector<std::pair<std::string, double>>& ids, double hours) {

@@ -17,13 +17,6 @@ using namespace cx::test;
 
 namespace {
 
-struct Recorder final : SimObserver {
-  std::vector<ContactRecord> contacts;
-  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
-  void onInterval(const IntervalSample&) override {}
-  void onGroupInterval(const GroupSample&) override {}
-};
-
 // Plenty of agents, no patience: every contact is answered at once, so a case's path depends
 // only on resolution and coming back.
 Scenario ampleQueue(double fcr, double retry, int max_contacts, DistSpec handle) {

@@ -16,10 +16,19 @@
 #include <vector>
 
 #include "sim/experiment.hpp"
+#include "sim/records.hpp"
 #include "sim/scenario.hpp"
 #include "sim/stats.hpp"
 
 namespace cx::test {
+
+// Keeps every contact record of a run (the engine's output before any metric).
+struct Recorder final : SimObserver {
+  std::vector<ContactRecord> contacts;
+  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
+  void onInterval(const IntervalSample&) override {}
+  void onGroupInterval(const GroupSample&) override {}
+};
 
 // A single-channel continuous scenario: the plain Erlang queue of DESIGN.md §5.
 inline Scenario singleQueue(double per_hour, DistSpec handle, int agents,

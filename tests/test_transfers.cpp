@@ -16,13 +16,6 @@ using namespace cx::test;
 
 namespace {
 
-struct Recorder final : SimObserver {
-  std::vector<ContactRecord> contacts;
-  void onContact(const ContactRecord& r) override { contacts.push_back(r); }
-  void onInterval(const IntervalSample&) override {}
-  void onGroupInterval(const GroupSample&) override {}
-};
-
 AgentGroupSpec group(std::string id, std::vector<std::string> channels, int agents,
                      double proficiency = 1.0) {
   AgentGroupSpec g;
