@@ -97,6 +97,11 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
     for (const AgentGroupSpec& g : s.agent_groups) {
       std::string skills;
       for (const std::string& id : g.channels) skills += (skills.empty() ? "" : ">") + id;
+      if (skills.empty()) {  // specialists who take only what is transferred to them
+        for (const IntentSpec& in : s.intents)
+          if (in.transfer && in.transfer->to == g.id)
+            skills += (skills.empty() ? "transfers: " : ", ") + in.id;
+      }
       labels.push_back(g.id + " (" + skills + ")");
       width = std::max(width, labels.back().size() + 1);
     }
@@ -122,6 +127,15 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
                                            : "missed");
   }
   out += "\n";
+  if (s.outcomes) {
+    // What the expected CSAT would look like through a real survey (docs/CX_MODEL.md).
+    const double rate = surveyResponseRate(s);
+    out += fmt::format(
+        "Surveys: {:g}% of contacts answer ({}), so a survey's CSAT\n"
+        "would lie within ± CSAT survey margin of the expected CSAT 95% of the time.\n",
+        100 * rate,
+        s.outcomes->response_rate ? "[outcomes] response_rate" : "the calibration's response_rate");
+  }
 
   // Per-interval tables, one per channel, when there is more than one interval.
   if (r.intervals.size() > 1) {
@@ -136,11 +150,16 @@ std::string textReport(const Scenario& s, const ExperimentResult& r) {
       cols.push_back(Metric::Csat);
       heads.push_back("CSAT");
       widths.push_back(8);
+      // The half-hour's CSAT as a survey would measure it: few responses, a wide margin.
+      cols.push_back(Metric::CsatMargin);
+      heads.push_back("survey ±");
+      widths.push_back(10);
     }
     for (std::size_t c = 0; c < s.channels.size(); ++c) {
       const auto& sl = s.channels[c].service_level;
-      out += fmt::format("\nPer interval — {} (means; target {:.0f}% in {:g} s, * = missed)\n",
-                         s.channels[c].id, 100 * sl.target, sl.threshold_s);
+      out += fmt::format("\nPer interval — {} (means; target {:.0f}% in {:g} s, * = missed{})\n",
+                         s.channels[c].id, 100 * sl.target, sl.threshold_s,
+                         s.outcomes ? "; survey ± = CSAT survey margin" : "");
       out += pad("start", 8);
       for (std::size_t j = 0; j < cols.size(); ++j) out += pad(heads[j], widths[j], true);
       out += "\n";

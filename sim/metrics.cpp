@@ -45,6 +45,10 @@ const std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::CsatCare, "csat_care", "CSAT, care side", "%", Better::Higher, false},
     {Metric::Nps, "nps", "NPS", "", Better::Higher, false},
     {Metric::Ces, "ces", "CES (1-7)", "", Better::Higher, false},
+    // How precisely a real survey would measure CSAT: properties of the measurement, not of
+    // the service, so neither direction is "better" (a CSAT moving towards 50% widens it).
+    {Metric::SurveyResponses, "survey_responses", "survey responses", "", Better::Neither, true},
+    {Metric::CsatMargin, "csat_survey_margin", "CSAT survey margin", "%", Better::Neither, false},
     {Metric::Churned, "churned", "customers lost", "", Better::Lower, true},
     {Metric::ChurnRate, "churn_rate", "churn", "%", Better::Lower, false},
     {Metric::RevenueAtRisk, "revenue_at_risk", "revenue at risk", "money", Better::Lower, true},
@@ -60,6 +64,14 @@ const MetricInfo& metricInfo(Metric metric) {
 }
 const std::array<MetricInfo, kMetricCount>& allMetrics() {
   return kMetrics;
+}
+
+double surveyResponseRate(const Scenario& scenario) {
+  if (!scenario.outcomes) return kNaN;
+  const OutcomesSpec& o = *scenario.outcomes;
+  if (o.response_rate) return *o.response_rate;
+  if (o.calibration) return o.calibration->satisfaction.response_rate;
+  return SatisfactionParams{}.response_rate;
 }
 
 bool metricByName(std::string_view name, Metric& out) {
@@ -185,6 +197,7 @@ Tally& Tally::operator+=(const Tally& o) {
   revenue_at_risk += o.revenue_at_risk;
   wom_negative += o.wom_negative;
   outcomes = outcomes || o.outcomes;
+  response_rate = std::max(response_rate, o.response_rate);
   frt_s += o.frt_s;
   replied += o.replied;
   silent += o.silent;
@@ -227,6 +240,11 @@ MetricValues Tally::values() const {
   set(Metric::CsatCare, outcomes ? ratio(csat_care, rated) : kNaN);
   set(Metric::Nps, outcomes ? ratio(nps, rated) : kNaN);
   set(Metric::Ces, outcomes ? ratio(ces, rated) : kNaN);
+  // A survey of the rated contacts (docs/CX_MODEL.md "Surveys"): its expected responses, and
+  // the margin of its CSAT share around the expected CSAT above (NaN with no response).
+  const SurveyPrecision survey = surveyPrecision(rated, ratio(csat, rated), response_rate);
+  set(Metric::SurveyResponses, outcomes ? survey.responses : kNaN);
+  set(Metric::CsatMargin, outcomes ? survey.csat_margin_95 : kNaN);
   set(Metric::Churned, outcomes ? churned : kNaN);
   set(Metric::ChurnRate, outcomes ? churn_share : kNaN);
   set(Metric::RevenueAtRisk, outcomes ? revenue_at_risk : kNaN);
@@ -263,15 +281,18 @@ Monitor::Monitor(const Scenario& scenario)
   }
   if (scenario.outcomes) {
     outcomes_ = true;
-    for (Tally& t : cells_) t.outcomes = true;
-    for (Tally& t : after_close_) t.outcomes = true;
     if (scenario.outcomes->calibration) {
       sat_ = scenario.outcomes->calibration->satisfaction;
       customers_ = scenario.outcomes->calibration->customers;
     }
     if (scenario.outcomes->value_per_year)
       customers_.value_per_year = *scenario.outcomes->value_per_year;
-    if (scenario.outcomes->response_rate) sat_.response_rate = *scenario.outcomes->response_rate;
+    sat_.response_rate = surveyResponseRate(scenario);
+    for (std::vector<Tally>* tallies : {&cells_, &after_close_})
+      for (Tally& t : *tallies) {
+        t.outcomes = true;
+        t.response_rate = sat_.response_rate;
+      }
     base_ = std::max(1L, scenario.outcomes->customers);
     for (const ChannelSpec& ch : scenario.channels) kinds_.push_back(ch.kind);
     for (const IntentSpec& in : scenario.intents) complexity_.push_back(in.complexity);
@@ -290,15 +311,30 @@ Monitor::Monitor(const Scenario& scenario)
     cost_per_agent_s_.push_back(scenario.costs && g.cost_per_hour
                                     ? scenario.costs->perDutyHour(*g.cost_per_hour) / 3600.0
                                     : kNaN);
-  for (std::size_t g = 0; g < groups_; ++g)
-    for (std::size_t c = 0; c < channels_; ++c)
-      for (const std::string& id : groups[g].channels)
-        if (id == scenario.channels[c].id) {
-          if (groups[g].channels.size() == 1)
-            dedicated_[c].push_back(g);
-          else
-            shares_agents_[c] = true;
-        }
+  // A group handling one channel is dedicated to it; one handling several makes each of them
+  // share agents (no channel occupancy, agents or cost of its own).
+  for (std::size_t g = 0; g < groups_; ++g) {
+    const std::vector<bool> serves = servedChannels(scenario, groups[g]);
+    const auto count = std::count(serves.begin(), serves.end(), true);
+    for (std::size_t c = 0; c < channels_; ++c) {
+      if (!serves[c]) continue;
+      if (count == 1)
+        dedicated_[c].push_back(g);
+      else
+        shares_agents_[c] = true;
+    }
+  }
+}
+
+std::vector<bool> servedChannels(const Scenario& scenario, const AgentGroupSpec& group) {
+  std::vector<bool> serves(scenario.channels.size(), false);
+  for (std::size_t c = 0; c < scenario.channels.size(); ++c) {
+    const std::string& id = scenario.channels[c].id;
+    for (const std::string& skill : group.channels) serves[c] = serves[c] || skill == id;
+    for (const IntentSpec& in : scenario.intents)
+      serves[c] = serves[c] || (in.transfer && in.transfer->to == group.id && in.shareOf(id) > 0.0);
+  }
+  return serves;
 }
 
 void Monitor::onContact(const ContactRecord& r) {
@@ -316,10 +352,9 @@ void Monitor::onContact(const ContactRecord& r) {
   }
 }
 
-// The contact as the customer saw it, into the satisfaction model (docs/CX_MODEL.md); the
-// expected answers are summed, so CSAT is the expected share of 4–5 among all contacts (what
-// a survey averages to, without its sampling noise). Answered contacts count for their group.
-void Monitor::rate(const ContactRecord& r, Tally& t, Tally& g) {
+// The contact as the customer saw it, into the satisfaction model (docs/CX_MODEL.md).
+Satisfaction Monitor::satisfaction(const ContactRecord& r) const {
+  if (!outcomes_) return {};  // no [outcomes]: no satisfaction model to ask
   ContactExperience x;
   x.channel = kinds_[r.channel];
   if (r.intent != ContactRecord::kNoIntent) x.complexity = complexity_[r.intent];
@@ -348,7 +383,14 @@ void Monitor::rate(const ContactRecord& r, Tally& t, Tally& g) {
     x.empathy = empathy_[r.group];
     x.professionalism = professionalism_[r.group];
   }
-  const Satisfaction s = predictSatisfaction(x, sat_);
+  return predictSatisfaction(x, sat_);
+}
+
+// The expected answers are summed, so CSAT is the expected share of 4–5 among all contacts
+// (what a survey averages to, without its sampling noise). Answered contacts count for their
+// group.
+void Monitor::rate(const ContactRecord& r, Tally& t, Tally& g) {
+  const Satisfaction s = satisfaction(r);
   auto add = [&](Tally& to) {
     to.rated += 1;
     to.csat += s.p_csat;
@@ -360,6 +402,7 @@ void Monitor::rate(const ContactRecord& r, Tally& t, Tally& g) {
   add(t);
   if (r.outcome == Outcome::Answered) {
     g.outcomes = true;
+    g.response_rate = sat_.response_rate;
     add(g);
   }
 }

@@ -47,6 +47,8 @@ enum class Metric : int {
   CsatCare,         // CSAT from the care side alone (felt heard and valued)
   Nps,              // expected promoters − detractors, −100..100 ([outcomes])
   Ces,              // expected customer effort score, 1–7, higher = easier ([outcomes])
+  SurveyResponses,  // expected survey responses: rated contacts × response rate ([outcomes])
+  CsatMargin,       // 95% margin of error of a survey's CSAT share (surveyPrecision)
   Churned,          // expected customers lost through the cases that ended ([outcomes])
   ChurnRate,        // churned / customer base ([outcomes])
   RevenueAtRisk,    // churned × value per customer per year ([outcomes])
@@ -73,6 +75,10 @@ const std::array<MetricInfo, kMetricCount>& allMetrics();
 // Finds a metric by its JSON name; returns false if there is none.
 bool metricByName(std::string_view name, Metric& out);
 
+// The survey response rate a scenario's outcome metrics use: [outcomes] response_rate, else
+// its calibration's satisfaction.survey.response_rate; NaN without [outcomes].
+double surveyResponseRate(const Scenario& scenario);
+
 using MetricValues = std::array<double, kMetricCount>;  // NaN where undefined (e.g. no answers)
 
 // Sums that metrics are ratios of; adding two tallies pools their contacts and time.
@@ -98,6 +104,9 @@ struct Tally {
   double rated = 0, csat = 0, csat_service = 0, csat_care = 0, nps = 0, ces = 0;
   double churned = 0, churn_share = 0, revenue_at_risk = 0, wom_negative = 0;
   bool outcomes = false;
+  // Share of the rated contacts answering the survey (the scenario's, one for all contacts):
+  // survey_responses and csat_survey_margin come from it through surveyPrecision.
+  double response_rate = 0;
 
   double frt_s = 0, replied = 0;  // asynchronous channels: reply time, replies
   double silent = 0, open_end = 0;
@@ -124,6 +133,12 @@ struct ReplicationMetrics {
   std::vector<std::vector<MetricValues>> interval_channels;  // [interval][channel]
 };
 
+// The channels whose contacts a group's agents handle: its channel skills, and the channels
+// of the intents transferred to it (specialists who take only transfers handle those
+// channels' contacts too). A channel handled by a group that handles another channel too
+// shares agents: it has no occupancy, agents or cost of its own (docs/MODEL.md).
+std::vector<bool> servedChannels(const Scenario& scenario, const AgentGroupSpec& group);
+
 class Monitor final : public SimObserver {
  public:
   explicit Monitor(const Scenario& scenario);
@@ -136,6 +151,11 @@ class Monitor final : public SimObserver {
   }
   ReplicationMetrics metrics() const;
 
+  // What the satisfaction model predicts for this contact: the expected answers the outcome
+  // metrics sum (all zero without [outcomes]). For drawing real surveys over a run's records
+  // (sampleSurvey at surveyResponseRate()), e.g. to check csat_survey_margin.
+  Satisfaction satisfaction(const ContactRecord& record) const;
+
  private:
   // Channel c's tally with its agents' time filled in from the groups: the groups dedicated
   // to it, or NaN when it shares agents with another channel.
@@ -144,7 +164,7 @@ class Monitor final : public SimObserver {
   std::size_t channels_ = 0, intervals_ = 0, groups_ = 0;
   std::vector<double> threshold_s_;
   std::vector<bool> async_;                          // per channel: email or messaging
-  std::vector<std::vector<std::size_t>> dedicated_;  // [channel]: its single-skill groups
+  std::vector<std::vector<std::size_t>> dedicated_;  // [channel]: groups handling it alone
   std::vector<bool> shares_agents_;                  // [channel]
   std::vector<Tally> cells_;        // [interval][channel]: contacts, channel busy and queue
   std::vector<Tally> group_cells_;  // [interval][group]: agents busy and staffed

@@ -114,6 +114,8 @@ std::string metricNeeds(const Scenario& s, Metric metric) {
     case Metric::CsatCare:
     case Metric::Nps:
     case Metric::Ces:
+    case Metric::SurveyResponses:
+    case Metric::CsatMargin:
     case Metric::Churned:
     case Metric::ChurnRate:
     case Metric::RevenueAtRisk:

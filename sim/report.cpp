@@ -176,6 +176,9 @@ nlohmann::ordered_json scenarioJson(const Scenario& s) {
     nlohmann::ordered_json oj = {{"customers", o.customers}};
     if (o.value_per_year) oj["value_per_year"] = *o.value_per_year;
     if (o.response_rate) oj["response_rate"] = *o.response_rate;
+    // The rate in force (the scenario's, else the calibration's): survey_responses and
+    // csat_survey_margin follow from it.
+    oj["survey_response_rate"] = surveyResponseRate(s);
     if (!o.calibration_file.empty()) oj["calibration"] = o.calibration_file;
     j["outcomes"] = std::move(oj);
   }

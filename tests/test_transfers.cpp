@@ -351,3 +351,37 @@ fcr_gain = 0.1
   CHECK(s.empowerment->use == 0.5);
   CHECK(s.empowerment->fcr_gain == 0.1);
 }
+
+TEST_CASE("transfers: specialists' time counts in the occupancy of the channels they serve") {
+  // The experts take only phone transfers: with the front line they are the phone's agents,
+  // so the phone's occupancy is the whole operation's (before, their busy time counted in
+  // the phone's and their staffed time nowhere: occupancy above the truth, even above 1).
+  Scenario s = frontAndExperts(30, 12, 1.0);
+  ExperimentOptions opt;
+  opt.seed = 3;
+  opt.replications = 3;
+  const ExperimentResult one = runExperiment(s, opt);
+  const double phone = one.channels[0][static_cast<std::size_t>(Metric::Occupancy)].mean;
+  CHECK(phone == doctest::Approx(value(one.overall, Metric::Occupancy)));
+  CHECK(phone < 1.0);
+  CHECK(one.channels[0][static_cast<std::size_t>(Metric::AgentsMean)].mean ==
+        doctest::Approx(30 + 12).epsilon(0.01));
+
+  // Faults also arrive by chat, answered by a chat front line of its own, and go to the same
+  // experts: they serve two channels, so neither channel has an occupancy or agents of its own
+  // (the groups' table has them).
+  ChannelSpec chat = s.channels[0];
+  chat.id = "chat";
+  chat.kind = ChannelKind::Chat;
+  chat.arrivals.per_hour = {20};
+  s.channels.push_back(chat);
+  s.intents[0].share.emplace_back("chat", 0.6);
+  s.intents[1].share.emplace_back("chat", 0.4);
+  s.agent_groups.push_back(group("chat_front", {"chat"}, 10, 1.2));  // the chat's own front line
+  const ExperimentResult two = runExperiment(s, opt);
+  for (std::size_t c = 0; c < 2; ++c) {
+    CHECK(std::isnan(two.channels[c][static_cast<std::size_t>(Metric::Occupancy)].mean));
+    CHECK(std::isnan(two.channels[c][static_cast<std::size_t>(Metric::AgentsMean)].mean));
+  }
+  CHECK(value(two.overall, Metric::Occupancy) < 1.0);
+}
