@@ -68,7 +68,10 @@ double serviceTarget(const Scenario& s, const ExperimentResult& r, int scope) {
   return weight > 0.0 ? sum / weight : kNaN;
 }
 
-void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 size) {
+// `survey`: for CSAT, the margin of error of a survey at the response rate in force (as a
+// share) and its expected responses; NaN for other cards.
+void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 size,
+              double survey_margin = kNaN, double survey_responses = kNaN) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const bool share = isShare(info);
@@ -102,6 +105,8 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
   std::string detail = std::isfinite(e.ci95) ? fmt::format("± {} (95% CI)", decimalText(ci, digits))
                                              : std::string("one replication: no CI");
   if (has_target) detail += fmt::format(" · target {:.0f}{}", target * scale, info.unit);
+  const bool survey = std::isfinite(survey_margin);
+  if (survey) detail += fmt::format(" · survey ± {:.1f}", survey_margin * scale);
   ImGui::TextDisabled("%s", detail.c_str());
   ImGui::PopClipRect();
   ImGui::SetCursorScreenPos(p);
@@ -117,6 +122,11 @@ void drawCard(const MetricInfo& info, const Estimate& e, double target, ImVec2 s
     if (has_target)
       ImGui::Text("target %.4g %s (from the scenario's service_level.target)", target * scale,
                   info.unit);
+    if (survey)
+      ImGui::Text(
+          "a survey at the response rate in force (about %.0f responses) would measure\n"
+          "it within ± %.1f points 95%% of the time (CSAT survey margin)",
+          survey_responses, survey_margin * scale);
     ImGui::EndTooltip();
   }
 }
@@ -183,7 +193,10 @@ void drawCards(const RunOutcome& run, int scope) {
       continue;
     }
     const double target = m == Metric::ServiceLevel ? serviceTarget(run.scenario, r, scope) : kNaN;
-    drawCard(metricInfo(m), est[static_cast<std::size_t>(m)], target, ImVec2(card_w, size.y));
+    const bool csat = m == Metric::Csat;
+    drawCard(metricInfo(m), est[static_cast<std::size_t>(m)], target, ImVec2(card_w, size.y),
+             csat ? est[static_cast<std::size_t>(Metric::CsatMargin)].mean : kNaN,
+             csat ? est[static_cast<std::size_t>(Metric::SurveyResponses)].mean : kNaN);
   }
   const int rows = (shown + per_row - 1) / per_row;
   ImGui::SetCursorScreenPos(
