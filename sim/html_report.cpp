@@ -687,11 +687,15 @@ std::string compareReportHtml(const Scenario& a, const Scenario& b, const Compar
   body += "<p class=\"meta\">B: " + esc(b.name) +
           (b.source_path.empty() ? "" : " (<code>" + esc(b.source_path.string()) + "</code>)") +
           " · " + scenarioLine(b) + "</p>\n";
-  body += fmt::format("<p class=\"meta\">{} paired replications · seed {} · {}</p>\n",
+  body += fmt::format("<p class=\"meta\">{} paired replications · seed {} · {}{}</p>\n",
                       c.replications, c.seed,
                       c.streams == Streams::Common
                           ? "common random numbers (replication r of A and B share streams)"
-                          : "independent streams (B on replications A never uses)");
+                          : "independent streams (B on replications A never uses)",
+                      c.cancelled ? fmt::format(" · <strong>stopped early: {} of the {} pairs "
+                                                "asked for completed</strong>",
+                                                c.replications, c.requested)
+                                  : std::string());
 
   const std::size_t n = std::min(c.a.intervals.size(), c.b.intervals.size());
   if (n >= 2 && a.intervalsPerDay() == b.intervalsPerDay()) {

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sim/compare.hpp"
+#include "sim/html_report.hpp"
 #include "test_support.hpp"
 
 using namespace cx;
@@ -211,8 +212,8 @@ TEST_CASE("compare: each side is what runExperiment gives for it, in every table
   // compareScenarios runs the pairs on its own pool and summarises each side itself: the
   // figures must be runExperiment's, overall, per channel, group, interval and cell.
   const Scenario a = loadScenario(sourcePath("scenarios/default.toml"), {"scenario.days=1"});
-  const Scenario b =
-      loadScenario(sourcePath("scenarios/default.toml"), {"scenario.days=1", "channels.chat.agents=9"});
+  const Scenario b = loadScenario(sourcePath("scenarios/default.toml"),
+                                  {"scenario.days=1", "channels.chat.agents=9"});
   ExperimentOptions opt;
   opt.seed = 8;
   opt.replications = 3;
@@ -288,10 +289,15 @@ TEST_CASE("compare: cancelled after k pairs, it compares the first pairs as a sh
       CHECK_FALSE(jr.contains("reps_requested"));
       jr.erase("cancelled");
       CHECK(j.dump() == jr.dump());
-      CHECK(comparisonText(a, b, cut).find(fmt::format(
-                "stopped early: {} of the {} pairs asked for completed",
-                cut.replications, kPairs)) != std::string::npos);
+      CHECK(comparisonText(a, b, cut).find(
+                fmt::format("stopped early: {} of the {} pairs asked for completed",
+                            cut.replications, kPairs)) != std::string::npos);
       CHECK(comparisonText(a, b, ref).find("stopped early") == std::string::npos);
+      // The HTML report says so too (compare --report after Ctrl-C).
+      CHECK(compareReportHtml(a, b, cut).find(
+                fmt::format("stopped early: {} of the {} pairs asked for completed",
+                            cut.replications, kPairs)) != std::string::npos);
+      CHECK(compareReportHtml(a, b, ref).find("stopped early") == std::string::npos);
     }
   }
 }
@@ -313,8 +319,7 @@ TEST_CASE("compare: an exception in a replication or in progress reaches the cal
       ++calls;
       if (done == 2) throw std::runtime_error("progress failed at 2");
     };
-    CHECK_THROWS_WITH_AS(compareScenarios(ok, ok, opt), "progress failed at 2",
-                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(compareScenarios(ok, ok, opt), "progress failed at 2", std::runtime_error);
     CHECK(calls.load() < 30);  // the workers stopped taking replications
   }
 }
