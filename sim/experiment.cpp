@@ -32,6 +32,11 @@ MetricEstimates summarise(const std::vector<const MetricValues*>& values) {
 void addEngineStats(EngineStats& total, const EngineStats& one) {
   total.events += one.events;
   total.arrivals += one.arrivals;
+  total.retries += one.retries;
+  total.cases_open += one.cases_open;
+  total.transfers += one.transfers;
+  total.silent_abandons += one.silent_abandons;
+  total.end_time_s = std::max(total.end_time_s, one.end_time_s);
   total.peak_in_system = std::max(total.peak_in_system, one.peak_in_system);
   total.contact_slots = std::max(total.contact_slots, one.contact_slots);
   total.event_capacity = std::max(total.event_capacity, one.event_capacity);

@@ -265,7 +265,11 @@ nlohmann::ordered_json resultToJson(const Scenario& scenario, const ExperimentRe
               {"wall_s", result.wall_s},
               {"cancelled", result.cancelled},
               {"events", result.engine.events},
-              {"arrivals", result.engine.arrivals}};
+              {"arrivals", result.engine.arrivals},
+              {"retries", result.engine.retries},
+              {"transfers", result.engine.transfers},
+              {"silent_abandons", result.engine.silent_abandons},
+              {"cases_open_at_end", result.engine.cases_open}};
   return j;
 }
 

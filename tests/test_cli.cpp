@@ -55,6 +55,10 @@ TEST_CASE("cli: run gives the same results with 1 and 2 threads") {
   auto ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
   CHECK(ja["run"]["threads"] == 1);
   CHECK(jb["run"]["threads"] == 2);
+  // The engine's counts do not depend on the threads either (only the wall time does).
+  for (const char* count :
+       {"events", "arrivals", "retries", "transfers", "silent_abandons", "cases_open_at_end"})
+    CHECK(ja["run"][count] == jb["run"][count]);
   ja.erase("run");
   jb.erase("run");
   CHECK(ja.dump() == jb.dump());
@@ -535,8 +539,8 @@ TEST_CASE("cli: Ctrl-C stops a sweep cleanly and keeps the completed rows") {
   // The kept rows start as a shorter sweep over the same points (the first 20 checked here;
   // test_sweep.cpp checks every kept row of a sweep cancelled at a known point).
   const long head = std::min(rows, 20L);
-  const Result full = cxsim(sweep.substr(sweep.find("' ") + 2) + "40:" +
-                            std::to_string(40 + head - 1) + ":1 --quiet --csv -");
+  const Result full = cxsim(sweep.substr(sweep.find("' ") + 2) +
+                            "40:" + std::to_string(40 + head - 1) + ":1 --quiet --csv -");
   REQUIRE(full.code == 0);
   CHECK(cut.substr(0, full.out.size()) == full.out);
   fs::remove_all(dir);
@@ -691,8 +695,9 @@ TEST_CASE("cli: staff takes the shrinkage of the scenario's [costs] unless --shr
 }
 
 TEST_CASE("cli: staff --method simulation says in JSON how many iterations and if it converged") {
-  const Result r = cxsim("staff scenarios/validation/erlang_a.toml --method simulation --reps 4 "
-                         "--json -");
+  const Result r = cxsim(
+      "staff scenarios/validation/erlang_a.toml --method simulation --reps 4 "
+      "--json -");
   REQUIRE(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(j["iterations"].is_number_integer());
@@ -713,8 +718,8 @@ TEST_CASE("cli: staff plans the agent groups that take only transfers") {
   // channel of their own. By simulation the search settles (tier 1 does not grow without
   // bound, as it did while the specialists were planned at zero and transfers were never
   // answered) and the specialists are staffed in every hour.
-  const Result r = cxsim(
-      "staff scenarios/software_support_email.toml --method simulation --reps 4 --json -");
+  const Result r =
+      cxsim("staff scenarios/software_support_email.toml --method simulation --reps 4 --json -");
   REQUIRE(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["converged"] == true);

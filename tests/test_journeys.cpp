@@ -429,3 +429,28 @@ TEST_CASE("journeys: the [journeys] table loads, and its errors say where and wh
                                  {"journeys.shared_context=true"});
   CHECK(shared.journeys->shared_context);
 }
+
+TEST_CASE("journeys: the experiment's engine totals add up every replication's counts") {
+  // runExperiment sums what each replication's engine counted (cases open at the end are in
+  // no case metric, so this is where a user finds them: the JSON's run block).
+  Scenario s = ampleQueue(0.5, 0.8, 4, DistSpec::exponential(240));
+  ExperimentOptions opt;
+  opt.seed = 12;
+  opt.replications = 3;
+  const ExperimentResult r = runExperiment(s, opt);
+  EngineStats sum;
+  for (std::uint32_t rep = 0; rep < 3; ++rep) {
+    Simulation sim(s, 12, rep);
+    Recorder ignore;
+    sim.run(ignore);
+    const EngineStats& one = sim.stats();
+    sum.arrivals += one.arrivals;
+    sum.retries += one.retries;
+    sum.cases_open += one.cases_open;
+  }
+  CHECK(r.engine.arrivals == sum.arrivals);
+  CHECK(r.engine.retries == sum.retries);
+  CHECK(r.engine.retries > 0);
+  CHECK(r.engine.cases_open == sum.cases_open);
+  CHECK(r.engine.cases_open > 0);
+}
