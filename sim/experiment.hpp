@@ -42,8 +42,7 @@ struct ExperimentResult {
   std::vector<MetricEstimates> groups;                          // [agent group]
   std::vector<MetricEstimates> intervals;                       // [interval]
   std::vector<std::vector<MetricEstimates>> interval_channels;  // [interval][channel]
-  EngineStats
-      engine;  // counts summed, peaks, capacities and end time the maximum (addEngineStats)
+  EngineStats engine;  // counts summed, peaks, capacities and end time the maximum (addEngineStats)
 };
 
 // An exception thrown by a replication (std::bad_alloc, the engine's refusal of a run it
