@@ -13,8 +13,8 @@
 #include "test_support.hpp"
 
 using namespace cx;
-using test::Recorder;
 using cx::test::value;
+using test::Recorder;
 
 namespace {
 
