@@ -56,8 +56,7 @@ class ScopedEnv {
 class TempDir {
  public:
   explicit TempDir(const std::string& name)
-      : path_(std::filesystem::temp_directory_path() /
-              (name + "_" + std::to_string(::getpid()))) {
+      : path_(std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -209,18 +208,18 @@ TEST_CASE("estimates: digits fit each metric, a small CI never rounds to 0") {
     return estimateText(e, scale);
   };
   CHECK(text(0.00211, 0.00024, 100.0) == "0.211 ± 0.024");  // churn, %: not "0.2 ± 0.0"
-  CHECK(text(5.487, 0.041) == "5.487 ± 0.041");            // CES: not "5.5 ± 0.0"
-  CHECK(text(0.775, 0.125, 100.0) == "77.5 ± 12.5");      // service level
-  CHECK(text(13.52, 7.81) == "13.5 ± 7.8");                // ASA
-  CHECK(text(5.38, 0.36) == "5.38 ± 0.36");                // cost per contact
-  CHECK(text(630153.3, 64024.4) == "630,153 ± 64,024");    // money
+  CHECK(text(5.487, 0.041) == "5.487 ± 0.041");             // CES: not "5.5 ± 0.0"
+  CHECK(text(0.775, 0.125, 100.0) == "77.5 ± 12.5");        // service level
+  CHECK(text(13.52, 7.81) == "13.5 ± 7.8");                 // ASA
+  CHECK(text(5.38, 0.36) == "5.38 ± 0.36");                 // cost per contact
+  CHECK(text(630153.3, 64024.4) == "630,153 ± 64,024");     // money
   CHECK(text(95073.0, 155.2) == "95,073 ± 155");
   CHECK(text(0.2103, NAN, 1.0, 1) == "0.210");  // one replication: three significant digits
   CHECK(text(0.0, 0.0) == "0.0 ± 0.0");
   Estimate none;
   CHECK(estimateText(none) == "—");
 
-  CHECK(estimateDecimals(0.21, 0.0021) == 4);  // a KPI card's "± 0.00" becomes "± 0.0021"
+  CHECK(estimateDecimals(0.21, 0.0021) == 4);     // a KPI card's "± 0.00" becomes "± 0.0021"
   CHECK(estimateDecimals(1.0e-9, 1.0e-12) == 6);  // at most six
   CHECK(decimalText(-0.0001, 2) == "0.00");
   CHECK(decimalText(1234567.891, 1) == "1,234,567.9");

@@ -191,10 +191,10 @@ std::vector<PlannedStream> plannedStreams(const Scenario& scenario) {
 // synchronous one if any: a customer on hold; an email's reply already waits for the
 // specialist), since everyone in one FIFO queue waits alike.
 struct TransferStream {
-  std::size_t group = 0;         // index into Scenario::agent_groups
-  std::vector<double> per_hour;  // [interval] transfers reaching the group
-  std::vector<double> handle_s;  // [interval] their mean handle time at the group
-  double mean_handle_s = 0.0;    // over the mix of reasons and channels (intervals without any)
+  std::size_t group = 0;          // index into Scenario::agent_groups
+  std::vector<double> per_hour;   // [interval] transfers reaching the group
+  std::vector<double> handle_s;   // [interval] their mean handle time at the group
+  double mean_handle_s = 0.0;     // over the mix of reasons and channels (intervals without any)
   std::vector<std::string> from;  // feeding channels
   std::string target_channel;     // whose target and threshold apply
   analytic::StaffingTarget target;
@@ -210,10 +210,9 @@ bool hasWork(const IntervalRequirement& r) {
 // Σ_c a[g][c] × the channel's figure, plus the transfers it receives (`transfers`, by group id);
 // the integer agents are the fractional ones rounded up. The service figures are those of the
 // group's worst stream (channel or transfers).
-std::vector<ChannelRequirement> groupRequirements(const Scenario& scenario,
-                                                  const std::vector<ChannelRequirement>& channels,
-                                                  const std::vector<std::vector<double>>& a,
-                                                  const std::vector<ChannelRequirement>& transfers) {
+std::vector<ChannelRequirement> groupRequirements(
+    const Scenario& scenario, const std::vector<ChannelRequirement>& channels,
+    const std::vector<std::vector<double>>& a, const std::vector<ChannelRequirement>& transfers) {
   std::vector<ChannelRequirement> out;
   const std::size_t intervals = static_cast<std::size_t>(scenario.intervalsPerDay());
   for (std::size_t g = 0; g < scenario.agent_groups.size(); ++g) {
@@ -598,8 +597,8 @@ ChannelRequirement transferRequirement(const Scenario& scenario, const TransferS
                                        const StaffingOptions& options) {
   ChannelRequirement tr;
   tr.id = scenario.agent_groups[ts.group].id;
-  tr.model = fmt::format("Erlang C, on hold, from {}; target of {}",
-                         fmt::join(ts.from, ", "), ts.target_channel);
+  tr.model = fmt::format("Erlang C, on hold, from {}; target of {}", fmt::join(ts.from, ", "),
+                         ts.target_channel);
   tr.target = ts.target.service_level;
   tr.threshold_s = ts.target.threshold_s;
   for (std::size_t k = 0; k < ts.per_hour.size(); ++k) {
@@ -708,8 +707,7 @@ StaffingPlan erlangRequirements(const Scenario& scenario, const StaffingOptions&
   for (const TransferStream& ts : plannedTransfers(scenario, options, plan.channels))
     plan.transfers.push_back(transferRequirement(scenario, ts, options));
   if (!scenario.agent_groups.empty()) {
-    plan.groups =
-        groupRequirements(scenario, plan.channels, groupShares(scenario), plan.transfers);
+    plan.groups = groupRequirements(scenario, plan.channels, groupShares(scenario), plan.transfers);
     for (ChannelRequirement& gr : plan.groups)
       for (IntervalRequirement& r : gr.intervals) setRostered(r, options.shrinkage);
   }
@@ -769,9 +767,9 @@ struct TransferTally {
 // per interval, so an observer in front of the metrics collects those (TransferTap).
 struct Measurement {
   std::vector<std::vector<MetricEstimates>> interval_channels;  // [interval][channel]
-  std::vector<std::vector<TransferTally>> transfers;  // [interval][transferred stream]
-  std::vector<std::vector<double>> group_busy_s;      // [interval][group], summed
-  std::vector<std::vector<double>> group_staffed_s;   // [interval][group], summed
+  std::vector<std::vector<TransferTally>> transfers;            // [interval][transferred stream]
+  std::vector<std::vector<double>> group_busy_s;                // [interval][group], summed
+  std::vector<std::vector<double>> group_staffed_s;             // [interval][group], summed
 };
 
 // What TransferTap needs: per intent, the transferred stream it feeds (−1: none) and its mean
@@ -849,8 +847,9 @@ class TransferTap final : public SimObserver {
 Measurement measure(const Scenario& scenario, const ExperimentOptions& eo,
                     const TransferProbe& probe) {
   const int total = std::max(eo.replications, 0);
-  int threads = eo.threads > 0 ? eo.threads
-                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = eo.threads > 0
+                    ? eo.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::max(1, std::min(threads, total));
   std::vector<ReplicationMetrics> reps(static_cast<std::size_t>(total));
   std::vector<Measurement> parts(static_cast<std::size_t>(total));
@@ -1032,10 +1031,9 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
   eo.threads = options.threads;
   // Hours of simulated time behind each interval's measurements, per replication: contacts
   // measured there ÷ this = contacts per hour.
-  const double cell_hours =
-      scenario.dayStructured()
-          ? scenario.days * scenario.interval_minutes / 60.0
-          : scenario.horizon_hours / static_cast<double>(intervals);
+  const double cell_hours = scenario.dayStructured()
+                                ? scenario.days * scenario.interval_minutes / 60.0
+                                : scenario.horizon_hours / static_cast<double>(intervals);
   TransferProbe probe;
   probe.stream_of_intent.assign(scenario.intents.size(), -1);
   probe.triage_s.assign(scenario.intents.size(), 0.0);
@@ -1146,7 +1144,8 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
           const IntervalRequirement& r = req(s).intervals[k];
           if (erlang_seated[s][k] > 0.0) return erlang_seated[s][k];
           if (!hasWork(r)) return 0.0;
-          if (s >= channels) return r.offered_per_hour * planned[s - channels].mean_handle_s / 3600.0;
+          if (s >= channels)
+            return r.offered_per_hour * planned[s - channels].mean_handle_s / 3600.0;
           const ChannelSpec& ch = scenario.channels[s];
           return r.offered_per_hour * channel_streams[s].reach * channel_streams[s].handle_s /
                  3600.0 / chatOf(ch).concurrency;
@@ -1227,10 +1226,10 @@ StaffingPlan simulationRequirements(const Scenario& scenario, const StaffingOpti
         // feed (when transfers come depends on the first agents' pace, and a hold at one
         // interval on the group's agents at the one before), and wanders by an agent between
         // more than two levels as they move: there, any level it had before counts.
-        const bool revisited =
-            receives[u] ? std::any_of(history.begin(), history.end() - 1,
-                                      [&](const auto& h) { return h[u][k] == n; })
-                        : before && n == (*before)[u][k];
+        const bool revisited = receives[u]
+                                   ? std::any_of(history.begin(), history.end() - 1,
+                                                 [&](const auto& h) { return h[u][k] == n; })
+                                   : before && n == (*before)[u][k];
         if (revisited && n != level[u][k]) {
           n = std::max(n, level[u][k]);
           ++plan.alternations;

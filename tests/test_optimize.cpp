@@ -125,7 +125,8 @@ TEST_CASE("optimize: Erlang-A staffing found by simulation matches the exact min
   CHECK(r.joint[*r.best - 1] < 0.01);
 }
 
-TEST_CASE("optimize: metricNeeds names the table a scenario lacks for a metric, nothing otherwise") {
+TEST_CASE(
+    "optimize: metricNeeds names the table a scenario lacks for a metric, nothing otherwise") {
   // bot_chat: one chat channel behind a bot, with [costs]; no [outcomes], reasons or journeys.
   const Scenario bot = loadScenario(sourcePath("scenarios/examples/bot_chat.toml"));
   CHECK(metricNeeds(bot, Metric::Csat) == "an [outcomes] table");
@@ -135,9 +136,9 @@ TEST_CASE("optimize: metricNeeds names the table a scenario lacks for a metric, 
   CHECK(metricNeeds(bot, Metric::Fcr).find("[[intents]]") != std::string::npos);
   CHECK(metricNeeds(bot, Metric::FrtS) == "an email or messaging channel");
   CHECK(metricNeeds(bot, Metric::SilentAbandoned) == "a channel with silent_abandon");
-  for (Metric m : {Metric::CostTotal, Metric::CostPerContact, Metric::BotContainment,
-                   Metric::Deflected, Metric::ServiceLevel, Metric::AbandonRate,
-                   Metric::AgentsMean})
+  for (Metric m :
+       {Metric::CostTotal, Metric::CostPerContact, Metric::BotContainment, Metric::Deflected,
+        Metric::ServiceLevel, Metric::AbandonRate, Metric::AgentsMean})
     CHECK(metricNeeds(bot, m).empty());
   // erlang_a: a bare queue, neither bot nor costs.
   const Scenario bare = loadScenario(sourcePath("scenarios/validation/erlang_a.toml"));

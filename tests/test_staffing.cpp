@@ -796,10 +796,10 @@ TEST_CASE("staffing: an interval without a forecast that returning customers rea
   for (int k : {2, 3}) {
     CAPTURE(k);
     const cx::IntervalRequirement& r = sim.channels[0].intervals[k];
-    CHECK(r.per_hour == 0.0);             // the forecast, as given
-    CHECK(r.offered_per_hour > 5.0);      // what came back
-    CHECK(r.on_phone >= 1);               // staffed for it
-    CHECK(r.service_level >= 0.8);        // and meeting the target
+    CHECK(r.per_hour == 0.0);         // the forecast, as given
+    CHECK(r.offered_per_hour > 5.0);  // what came back
+    CHECK(r.on_phone >= 1);           // staffed for it
+    CHECK(r.service_level >= 0.8);    // and meeting the target
     CHECK(r.seated > 0.0);
     CHECK(r.seated <= r.on_phone);
   }

@@ -317,8 +317,7 @@ TEST_CASE("sweep: an exception in a replication or in progress reaches the calle
       ++calls;
       if (done == 2) throw std::runtime_error("progress failed at 2");
     };
-    CHECK_THROWS_WITH_AS(runSweep(spec, prepared, opt), "progress failed at 2",
-                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(runSweep(spec, prepared, opt), "progress failed at 2", std::runtime_error);
     CHECK(calls.load() < 6);
     // A point the engine refuses (built in code, past validateScenario).
     PreparedSweep bad = prepared;
