@@ -1,7 +1,6 @@
 #include "sim/journey_chain.hpp"
 
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 
 namespace cx {
@@ -14,13 +13,19 @@ Eigen::Index channelIndex(const Scenario& s, const std::string& id) {
   throw std::invalid_argument("journeys.switch: no channel with id \"" + id + "\"");
 }
 
-// Fresh contacts of a channel over one day (or cycle) of its rates, × its mean day factor.
+// Fresh contacts of a channel over one day (or cycle) of its rates, × its mean day factor over
+// the simulated days (over the factors' cycle for the continuous form).
 double freshVolume(const Scenario& s, const ChannelSpec& ch) {
   double per_day = 0.0;
   for (int t = 0; t < s.intervalsPerDay(); ++t) per_day += ch.arrivals.perHourAt(t);
   const auto& f = ch.arrivals.day_factors;
-  const double factor =
-      f.empty() ? 1.0 : std::accumulate(f.begin(), f.end(), 0.0) / static_cast<double>(f.size());
+  double factor = 1.0;
+  if (!f.empty()) {
+    const std::size_t days = s.days > 0 ? static_cast<std::size_t>(s.days) : f.size();
+    double sum = 0.0;
+    for (std::size_t d = 0; d < days; ++d) sum += f[d % f.size()];
+    factor = sum / static_cast<double>(days);
+  }
   return per_day * s.interval_minutes / 60.0 * factor;
 }
 

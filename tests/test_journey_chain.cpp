@@ -68,6 +68,15 @@ TEST_CASE("journey chain: the switch matrix, and expected contacts worked by han
   CHECK(chain.returns(0) == doctest::Approx(0.1725));
   CHECK(chain.returns(1) == doctest::Approx((100 * 0.5775 + 50 * 1.75 - 50) / 50));
 
+  // Day factors weigh the fresh contacts over the days simulated, not over the whole cycle:
+  // phone's factors 3, 1 over one day give 300 : 50 calls, over two 200 : 50.
+  Scenario weeks = s;
+  weeks.channels[0].arrivals.day_factors = {3.0, 1.0};
+  weeks.days = 1;
+  CHECK(journeyChain(weeks).fresh(0) == doctest::Approx(300.0 / 350.0));
+  weeks.days = 2;
+  CHECK(journeyChain(weeks).fresh(0) == doctest::Approx(200.0 / 250.0));
+
   // Without the shared history, from the second contact on fcr × 0.5: contact 3 is reached
   // with probability 0.5 × 0.75.
   s.journeys->shared_context = false;
