@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,28 +29,17 @@ double at(const MetricValues& v, Metric m) {
   return v[static_cast<std::size_t>(m)];
 }
 
-// Every scope of one replication: overall, channels, agent groups, intervals, interval ×
-// channel, with a name for the failure messages.
-std::vector<std::pair<std::string, const MetricValues*>> scopes(const ReplicationMetrics& r) {
-  std::vector<std::pair<std::string, const MetricValues*>> out{{"overall", &r.overall}};
+// Every scope of one replication (MetricValues) or of the summary over replications
+// (MetricEstimates): overall, channels, agent groups, intervals, interval × channel, with a
+// name for the failure messages.
+template <typename Result>
+auto scopes(const Result& r) {
+  using Value = std::remove_reference_t<decltype(r.overall)>;
+  std::vector<std::pair<std::string, const Value*>> out{{"overall", &r.overall}};
   for (std::size_t c = 0; c < r.channels.size(); ++c)
     out.emplace_back("channel " + std::to_string(c), &r.channels[c]);
   for (std::size_t g = 0; g < r.groups.size(); ++g)
     out.emplace_back("group " + std::to_string(g), &r.groups[g]);
-  for (std::size_t k = 0; k < r.intervals.size(); ++k) {
-    out.emplace_back("interval " + std::to_string(k), &r.intervals[k]);
-    for (std::size_t c = 0; c < r.interval_channels[k].size(); ++c)
-      out.emplace_back("interval " + std::to_string(k) + " channel " + std::to_string(c),
-                       &r.interval_channels[k][c]);
-  }
-  return out;
-}
-
-// The same for the summaries over replications.
-std::vector<std::pair<std::string, const MetricEstimates*>> scopes(const ExperimentResult& r) {
-  std::vector<std::pair<std::string, const MetricEstimates*>> out{{"overall", &r.overall}};
-  for (std::size_t c = 0; c < r.channels.size(); ++c)
-    out.emplace_back("channel " + std::to_string(c), &r.channels[c]);
   for (std::size_t k = 0; k < r.intervals.size(); ++k) {
     out.emplace_back("interval " + std::to_string(k), &r.intervals[k]);
     for (std::size_t c = 0; c < r.interval_channels[k].size(); ++c)
