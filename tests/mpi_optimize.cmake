@@ -11,28 +11,10 @@ set(lhs optimize scenarios/validation/erlang_a.toml --set scenario.horizon_hours
         --minimize agents_mean --subject-to service_level>=0.7
         --vary channels.phone.agents=38:46 --lhs 5)
 
-function(run_both name)
-  execute_process(COMMAND ${CXSIM} ${ARGN} --threads 2 WORKING_DIRECTORY ${SOURCE_DIR}
-                  OUTPUT_VARIABLE single RESULT_VARIABLE single_rc ERROR_VARIABLE single_err)
-  execute_process(COMMAND ${MPIEXEC} -n 2 --oversubscribe ${CXSIM} ${ARGN} --threads 1
-                  WORKING_DIRECTORY ${SOURCE_DIR}
-                  OUTPUT_VARIABLE ranks RESULT_VARIABLE ranks_rc ERROR_VARIABLE ranks_err)
-  if(NOT single_rc EQUAL 0 OR NOT ranks_rc EQUAL 0)
-    message(FATAL_ERROR "${name}: exit codes ${single_rc} (one process), ${ranks_rc} (mpirun)\n"
-                        "${single_err}\n${ranks_err}")
-  endif()
-  if(NOT single MATCHES "Best: ")
-    message(FATAL_ERROR "${name}: no best point in\n${single}")
-  endif()
-  if(NOT single STREQUAL ranks)
-    message(FATAL_ERROR "${name}: outputs differ\n--- one process:\n${single}\n--- mpirun -n 2:\n${ranks}")
-  endif()
-  string(LENGTH "${single}" bytes)
-  message(STATUS "${name}: ${bytes} bytes identical")
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/mpi_run_both.cmake)
 
-run_both("grid table" ${optimize})
-run_both("LHS table" ${lhs})
+run_both("grid table" "Best: " ${optimize})
+run_both("LHS table" "Best: " ${lhs})
 
 execute_process(COMMAND ${MPIEXEC} -n 2 --oversubscribe ${CXSIM} compare
                         scenarios/validation/erlang_a.toml scenarios/validation/erlang_a.toml
